@@ -1,0 +1,115 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-sql-driver/mysql"
+
+	"ethicsops/handlers"
+	"ethicsops/services"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	services.CodeBadRequest:      http.StatusBadRequest,
+	services.CodeUnauthenticated: http.StatusUnauthorized,
+	services.CodeForbidden:       http.StatusForbidden,
+	services.CodeNotFound:        http.StatusNotFound,
+	services.CodeIDConflict:      http.StatusConflict,
+	services.CodeVersionConflict: http.StatusConflict,
+	services.CodeCapacityFull:    http.StatusConflict,
+	services.CodeConflict:        http.StatusConflict,
+	services.CodeTooLarge:        http.StatusRequestEntityTooLarge,
+	services.CodeUnsupportedType: http.StatusUnsupportedMediaType,
+	services.CodeValidation:      http.StatusUnprocessableEntity,
+	services.CodeTooManyRequests: http.StatusTooManyRequests,
+	services.CodeInternal:        http.StatusInternalServerError,
+	services.CodeUnavailable:     http.StatusServiceUnavailable,
+}
+
+// unavailableRetry is the Retry-After sent while the database is down.
+const unavailableRetry = 5 * time.Second
+
+// classify turns any error into a domain error: domain errors pass through,
+// database outages become unavailable, and anything else is internal.
+func classify(err error) (e *services.Error, internal bool) {
+	if de, ok := services.AsError(err); ok {
+		return de, false
+	}
+	if isUnavailable(err) {
+		return &services.Error{Code: services.CodeUnavailable, Message: "the database is not reachable; try again shortly", RetryAfter: unavailableRetry}, false
+	}
+	return &services.Error{Code: services.CodeInternal, Message: "internal error; quote the request id when reporting it"}, true
+}
+
+// isUnavailable reports whether err means the database cannot be reached
+// (as opposed to a bug): refused or dropped connections, timeouts.
+func isUnavailable(err error) bool {
+	var (
+		netErr   net.Error
+		opErr    *net.OpError
+		mysqlErr *mysql.MySQLError
+	)
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &opErr):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	case errors.As(err, &mysqlErr):
+		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
+		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
+		switch mysqlErr.Number {
+		case 1040, 1053, 1205, 1213, 2006, 2013:
+			return true
+		}
+	}
+	return false
+}
+
+// writeError renders err in the one envelope. 500s are logged with the
+// request id; the client never sees internals.
+func writeError(c *gin.Context, log *slog.Logger, err error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	de, internal := classify(err)
+	if internal {
+		log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method, "path", c.FullPath(), "error", err.Error())
+	} else if de.Code == services.CodeUnavailable {
+		log.Warn("database unavailable", "request_id", requestID(c), "error", err.Error())
+	}
+	status, ok := statusOf[de.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if de.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int((de.RetryAfter+time.Second-1)/time.Second)))
+	}
+	c.AbortWithStatusJSON(status, handlers.ErrorResponse{Error: handlers.ErrorBody{
+		Code: de.Code, Message: de.Message, Fields: de.Fields, RequestID: requestID(c),
+	}})
+}
+
+// renderErrors writes the first error a handler reported, unless it already
+// wrote a response.
+func renderErrors(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Next()
+		if len(c.Errors) == 0 || c.Writer.Written() {
+			return
+		}
+		writeError(c, log, c.Errors[0].Err)
+	}
+}

@@ -1,0 +1,284 @@
+// Package config reads the service's settings from ETHICSOPS_* environment
+// variables (and command-line flags that mirror them), validates them once at
+// start, and prints them with secrets masked.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Drivers the service can store its data with.
+const (
+	DriverSQLite = "sqlite"
+	DriverMySQL  = "mysql"
+)
+
+// MinSecretLen is the shortest JWT secret accepted (HS256 wants ≥ 256 bits).
+const MinSecretLen = 32
+
+// Config is the effective configuration of one process.
+type Config struct {
+	Addr            string
+	DBDriver        string
+	DBDSN           string
+	DataDir         string
+	JWTSecret       string
+	Timezone        string
+	AdminPassword   string
+	TrustedProxies  []string
+	CORSOrigins     []string
+	LogLevel        string
+	DBMaxOpen       int
+	DBMaxIdle       int
+	DBConnLifetime  time.Duration
+	ShutdownTimeout time.Duration
+	Demo            bool
+
+	// Location is Timezone loaded; set by Validate.
+	Location *time.Location
+}
+
+// ValidationError lists every setting that is wrong, so an operator fixes them
+// in one go rather than one restart at a time.
+type ValidationError struct{ Problems []string }
+
+func (e *ValidationError) Error() string {
+	return "invalid configuration: " + strings.Join(e.Problems, "; ")
+}
+
+// Load builds a Config from the environment (getenv) and the flags in args.
+// Flags win over the environment. It does not validate; call Validate.
+func Load(args []string, getenv func(string) string) (*Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv("ETHICSOPS_" + name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ETHICSOPS_ADDR)")
+	fs.StringVar(&c.DBDriver, "db-driver", env("DB_DRIVER", DriverSQLite), "sqlite or mysql (ETHICSOPS_DB_DRIVER)")
+	fs.StringVar(&c.DBDSN, "db-dsn", env("DB_DSN", ""), "database DSN (ETHICSOPS_DB_DSN)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "data directory (ETHICSOPS_DATA_DIR)")
+	fs.StringVar(&c.Timezone, "timezone", env("TIMEZONE", "Asia/Taipei"), "office time zone (ETHICSOPS_TIMEZONE)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
+	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
+	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
+	maxOpen := fs.Int("db-max-open", atoi(env("DB_MAX_OPEN", "40")), "max open DB connections (ETHICSOPS_DB_MAX_OPEN)")
+	maxIdle := fs.Int("db-max-idle", atoi(env("DB_MAX_IDLE", "40")), "max idle DB connections (ETHICSOPS_DB_MAX_IDLE)")
+	lifetime := fs.Duration("db-conn-lifetime", dur(env("DB_CONN_LIFETIME", "5m")), "max DB connection lifetime (ETHICSOPS_DB_CONN_LIFETIME)")
+	shutdown := fs.Duration("shutdown-timeout", dur(env("SHUTDOWN_TIMEOUT", "8s")), "graceful shutdown budget (ETHICSOPS_SHUTDOWN_TIMEOUT)")
+	// Secrets are environment-only: flags show up in `ps`.
+	c.JWTSecret = getenv("ETHICSOPS_JWT_SECRET")
+	c.AdminPassword = getenv("ETHICSOPS_ADMIN_PASSWORD")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	c.TrustedProxies = splitList(*trusted)
+	c.CORSOrigins = splitList(*cors)
+	c.DBMaxOpen, c.DBMaxIdle, c.DBConnLifetime, c.ShutdownTimeout = *maxOpen, *maxIdle, *lifetime, *shutdown
+	return c, nil
+}
+
+// Validate checks every setting, fills derived values (Location, default DSN)
+// and returns a *ValidationError naming all problems found.
+func (c *Config) Validate() error {
+	var p []string
+	switch c.DBDriver {
+	case DriverSQLite:
+		if c.DBDSN == "" {
+			c.DBDSN = filepath.Join(c.DataDir, "ethicsops.db")
+		}
+	case DriverMySQL:
+		if c.DBDSN == "" {
+			p = append(p, "ETHICSOPS_DB_DSN is required with ETHICSOPS_DB_DRIVER=mysql")
+		}
+		if len(c.JWTSecret) < MinSecretLen {
+			p = append(p, fmt.Sprintf("ETHICSOPS_JWT_SECRET must be at least %d bytes with ETHICSOPS_DB_DRIVER=mysql (every server must share it)", MinSecretLen))
+		}
+	default:
+		p = append(p, fmt.Sprintf("ETHICSOPS_DB_DRIVER must be %q or %q, not %q", DriverSQLite, DriverMySQL, c.DBDriver))
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < MinSecretLen {
+		if c.DBDriver != DriverMySQL { // mysql already reported above
+			p = append(p, fmt.Sprintf("ETHICSOPS_JWT_SECRET must be at least %d bytes", MinSecretLen))
+		}
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		p = append(p, fmt.Sprintf("ETHICSOPS_TIMEZONE %q is not a known IANA time zone", c.Timezone))
+	} else {
+		c.Location = loc
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p = append(p, fmt.Sprintf("ETHICSOPS_ADDR %q is not host:port", c.Addr))
+	}
+	for _, tp := range c.TrustedProxies {
+		if net.ParseIP(tp) == nil {
+			if _, _, err := net.ParseCIDR(tp); err != nil {
+				p = append(p, fmt.Sprintf("ETHICSOPS_TRUSTED_PROXIES entry %q is not an IP or CIDR", tp))
+			}
+		}
+	}
+	for _, o := range c.CORSOrigins {
+		if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+			p = append(p, fmt.Sprintf("ETHICSOPS_CORS_ORIGINS entry %q must start with http:// or https://", o))
+		}
+		if o == "*" {
+			p = append(p, "ETHICSOPS_CORS_ORIGINS may not be * for an API that takes bearer tokens; list the origins")
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		p = append(p, fmt.Sprintf("ETHICSOPS_LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel))
+	}
+	if c.DBMaxOpen < 1 || c.DBMaxIdle < 0 || c.DBMaxIdle > c.DBMaxOpen {
+		p = append(p, "ETHICSOPS_DB_MAX_OPEN must be ≥ 1 and ETHICSOPS_DB_MAX_IDLE between 0 and it")
+	}
+	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
+		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
+	}
+	if len(p) > 0 {
+		return &ValidationError{Problems: p}
+	}
+	return nil
+}
+
+// Fields returns the effective configuration as key/value pairs with every
+// secret masked, for the start-up log.
+func (c *Config) Fields() map[string]any {
+	return map[string]any{
+		"addr":             c.Addr,
+		"db_driver":        c.DBDriver,
+		"db_dsn":           MaskDSN(c.DBDSN),
+		"data_dir":         c.DataDir,
+		"jwt_secret":       mask(c.JWTSecret),
+		"timezone":         c.Timezone,
+		"admin_password":   mask(c.AdminPassword),
+		"trusted_proxies":  c.TrustedProxies,
+		"cors_origins":     c.CORSOrigins,
+		"log_level":        c.LogLevel,
+		"db_max_open":      c.DBMaxOpen,
+		"db_max_idle":      c.DBMaxIdle,
+		"db_conn_lifetime": c.DBConnLifetime.String(),
+		"shutdown_timeout": c.ShutdownTimeout.String(),
+		"demo":             c.Demo,
+	}
+}
+
+// String renders Fields in a stable order; secrets are masked.
+func (c *Config) String() string {
+	f := c.Fields()
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%v", k, f[k])
+	}
+	return b.String()
+}
+
+// MaskDSN hides the password of a MySQL DSN (user:password@tcp(...)/db).
+func MaskDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	if at < 0 {
+		return dsn
+	}
+	creds := dsn[:at]
+	if colon := strings.Index(creds, ":"); colon >= 0 {
+		return creds[:colon] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "***"
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// atoi and dur return -1/0 on garbage so that Validate reports it.
+func atoi(s string) int {
+	var n int
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil {
+		return -1
+	}
+	return n
+}
+
+func dur(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+// IsValidation reports whether err came from Validate.
+func IsValidation(err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve)
+}
+
+// EnsureJWTSecret fills JWTSecret for the embedded default: a random secret
+// is made once and kept in the data directory, so tokens survive restarts.
+// It does nothing when a secret is configured.
+func (c *Config) EnsureJWTSecret() error {
+	if c.JWTSecret != "" {
+		return nil
+	}
+	if c.DBDriver != DriverSQLite {
+		return errors.New("ETHICSOPS_JWT_SECRET is required")
+	}
+	path := filepath.Join(c.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= MinSecretLen {
+		c.JWTSecret = strings.TrimSpace(string(b))
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	secret := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("keep the JWT secret in %s: %w", path, err)
+	}
+	c.JWTSecret = secret
+	return nil
+}

@@ -1,0 +1,161 @@
+// Package handlers is the HTTP edge of ethicsops: each handler binds a request
+// DTO, calls one service method and writes a response DTO. Errors go to
+// c.Error; the api package renders them in the one error envelope.
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/services"
+)
+
+// Handler holds the services the handlers call.
+type Handler struct {
+	Auth  *services.AuthService
+	Users *services.UserService
+	Units *services.UnitService
+	// Ping checks the database for /readyz.
+	Ping func(*gin.Context) error
+}
+
+// ActorKey is the gin context key under which the api package stores the
+// authenticated services.Actor.
+const ActorKey = "ethicsops.actor"
+
+// ErrorResponse is the one shape of every error answer.
+type ErrorResponse struct {
+	Error ErrorBody `json:"error"`
+}
+
+// ErrorBody describes what went wrong.
+type ErrorBody struct {
+	Code      string            `json:"code" example:"validation_failed"`
+	Message   string            `json:"message" example:"some fields are invalid"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+}
+
+// actor returns the signed-in caller set by the auth middleware.
+func actor(c *gin.Context) services.Actor {
+	a, _ := c.Get(ActorKey)
+	act, _ := a.(services.Actor)
+	return act
+}
+
+// fail hands err to the api error renderer and stops the chain.
+func fail(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
+// bindJSON decodes a JSON body into dst strictly: JSON content type, no
+// unknown fields, one value only, within the body limit set by the api.
+func bindJSON(c *gin.Context, dst any) error {
+	ct := c.GetHeader("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return services.E(services.CodeUnsupportedType, "send the body as application/json")
+	}
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	// Read on to the end: trailing data is malformed, and an oversized body
+	// must be refused even when a valid value comes first.
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return services.BadRequest("the body must hold one JSON value")
+		}
+		return decodeError(err)
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		maxErr    *http.MaxBytesError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &maxErr):
+		return services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxErr.Limit)
+	case errors.Is(err, io.EOF):
+		return services.BadRequest("the body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return services.BadRequest("the JSON body ends too early")
+	case errors.As(err, &syntaxErr):
+		return services.BadRequest("malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return services.BadRequest("the body must be a JSON object")
+		}
+		return services.Invalid(field, fmt.Sprintf("must be %s, not %s", jsonType(typeErr.Type.String()), typeErr.Value))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return services.BadRequest("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	default:
+		return services.BadRequest("malformed JSON: %s", err.Error())
+	}
+}
+
+func jsonType(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "string"), strings.Contains(goType, "Time"):
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// query checks that the query string has only allowed keys, each once, and
+// returns an accessor. Anything else is a bad_request, never SQL.
+func query(c *gin.Context, allowed ...string) (func(string) string, error) {
+	q := c.Request.URL.Query()
+	for k, vs := range q {
+		ok := false
+		for _, a := range allowed {
+			if k == a {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return nil, services.BadRequest("unknown query parameter %q", k)
+		}
+		if len(vs) > 1 {
+			return nil, services.BadRequest("query parameter %q given more than once", k)
+		}
+	}
+	return q.Get, nil
+}
+
+// intParam parses an optional integer query value.
+func intParam(get func(string) string, name string) (int, error) {
+	v := get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, services.BadRequest("%s must be an integer", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/services"
+)
+
+// ListUnits godoc
+//
+//	@Summary	List agencies and schools
+//	@ID			listUnits
+//	@Tags		units
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit	query		int		false	"page size (1-200, default 50)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	UnitList
+//	@Failure	400		{object}	ErrorResponse
+//	@Failure	401		{object}	ErrorResponse
+//	@Router		/api/v1/units [get]
+func (h *Handler) ListUnits(c *gin.Context) {
+	get, err := query(c, "limit", "cursor")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	limit, err := intParam(get, "limit")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	page, err := h.Units.List(c.Request.Context(), limit, get("cursor"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, UnitList{Items: mapSlice(page.Items, toUnitDTO), NextCursor: page.NextCursor})
+}
+
+// CreateUnit godoc
+//
+//	@Summary	Add an agency or school
+//	@ID			createUnit
+//	@Tags		units
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		body	body		CreateUnitRequest	true	"the unit"
+//	@Success	201		{object}	UnitDTO
+//	@Failure	400		{object}	ErrorResponse
+//	@Failure	401		{object}	ErrorResponse
+//	@Failure	403		{object}	ErrorResponse
+//	@Failure	409		{object}	ErrorResponse
+//	@Failure	415		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse
+//	@Router		/api/v1/units [post]
+func (h *Handler) CreateUnit(c *gin.Context) {
+	var req CreateUnitRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := h.Units.Create(c.Request.Context(), actor(c), services.NewUnit{Code: req.Code, Name: req.Name, Kind: req.Kind})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toUnitDTO(u))
+}
+
+// Meta godoc
+//
+//	@Summary		Enumerations with zh-TW and English labels
+//	@Description	Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms.
+//	@ID				meta
+//	@Tags			meta
+//	@Produce		json
+//	@Success		200	{object}	MetaResponse
+//	@Router			/api/v1/meta [get]
+func (h *Handler) Meta(c *gin.Context) {
+	m := services.GetMeta()
+	out := MetaResponse{}
+	for name, ls := range m {
+		out[name] = mapSlice(ls, func(l services.Label) LabelDTO { return LabelDTO{Value: l.Value, ZhTW: l.ZhTW, En: l.En} })
+	}
+	c.Header("Cache-Control", "public, max-age=3600")
+	c.JSON(http.StatusOK, out)
+}
+
+// Healthz godoc
+//
+//	@Summary	Liveness
+//	@ID			healthz
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	HealthResponse
+//	@Router		/healthz [get]
+func (h *Handler) Healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, HealthResponse{Status: "ok"})
+}
+
+// Readyz godoc
+//
+//	@Summary	Readiness: the database answers
+//	@ID			readyz
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	HealthResponse
+//	@Failure	503	{object}	ErrorResponse
+//	@Router		/readyz [get]
+func (h *Handler) Readyz(c *gin.Context) {
+	if err := h.Ping(c); err != nil {
+		fail(c, services.ErrUnavailable)
+		return
+	}
+	c.JSON(http.StatusOK, HealthResponse{Status: "ready"})
+}

@@ -1,0 +1,169 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/services"
+)
+
+// ListUsers godoc
+//
+//	@Summary	List accounts
+//	@ID			listUsers
+//	@Tags		users
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		role	query		string	false	"filter by role"	Enums(admin,manager,officer,volunteer)
+//	@Param		status	query		string	false	"filter by status"	Enums(active,pending,disabled)
+//	@Param		limit	query		int		false	"page size (1-200, default 50)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	UserList
+//	@Failure	400		{object}	ErrorResponse
+//	@Failure	401		{object}	ErrorResponse
+//	@Failure	403		{object}	ErrorResponse
+//	@Router		/api/v1/users [get]
+func (h *Handler) ListUsers(c *gin.Context) {
+	get, err := query(c, "role", "status", "limit", "cursor")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	limit, err := intParam(get, "limit")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	page, err := h.Users.List(c.Request.Context(), actor(c), services.UserFilter{Role: get("role"), Status: get("status"), Limit: limit, Cursor: get("cursor")})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, UserList{Items: mapSlice(page.Items, toUserDTO), NextCursor: page.NextCursor})
+}
+
+// CreateUser godoc
+//
+//	@Summary	Create an account
+//	@ID			createUser
+//	@Tags		users
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		body	body		CreateUserRequest	true	"the account"
+//	@Success	201		{object}	UserDTO
+//	@Failure	400		{object}	ErrorResponse
+//	@Failure	401		{object}	ErrorResponse
+//	@Failure	403		{object}	ErrorResponse
+//	@Failure	409		{object}	ErrorResponse	"username taken"
+//	@Failure	415		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse
+//	@Router		/api/v1/users [post]
+func (h *Handler) CreateUser(c *gin.Context) {
+	var req CreateUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := h.Users.Create(c.Request.Context(), actor(c), services.NewUser{
+		Username: req.Username, Password: req.Password, DisplayName: req.DisplayName, Role: req.Role,
+		Status: req.Status, UnitID: req.UnitID, Phone: req.Phone, Email: req.Email,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toUserDTO(u))
+}
+
+// UpdateUser godoc
+//
+//	@Summary	Change an account (role, unit, status, password…)
+//	@ID			updateUser
+//	@Tags		users
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id		path		string				true	"user id"
+//	@Param		body	body		PatchUserRequest	true	"fields to change"
+//	@Success	200		{object}	UserDTO
+//	@Failure	400		{object}	ErrorResponse
+//	@Failure	401		{object}	ErrorResponse
+//	@Failure	403		{object}	ErrorResponse
+//	@Failure	404		{object}	ErrorResponse
+//	@Failure	415		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse
+//	@Router		/api/v1/users/{id} [patch]
+func (h *Handler) UpdateUser(c *gin.Context) {
+	var req PatchUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := h.Users.Update(c.Request.Context(), actor(c), c.Param("id"), services.UserPatch{
+		DisplayName: req.DisplayName, Role: req.Role, Status: req.Status, UnitID: req.UnitID,
+		Password: req.Password, Phone: req.Phone, Email: req.Email,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+// ApproveUser godoc
+//
+//	@Summary	Approve a pending volunteer
+//	@ID			approveUser
+//	@Tags		users
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"user id"
+//	@Success	200	{object}	UserDTO
+//	@Failure	401	{object}	ErrorResponse
+//	@Failure	403	{object}	ErrorResponse
+//	@Failure	404	{object}	ErrorResponse
+//	@Failure	409	{object}	ErrorResponse	"not a volunteer, or disabled"
+//	@Router		/api/v1/users/{id}/approve [post]
+func (h *Handler) ApproveUser(c *gin.Context) {
+	u, err := h.Users.Approve(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+// RegisterVolunteer godoc
+//
+//	@Summary		Register as an integrity volunteer (廉政志工)
+//	@Description	The account is pending until a manager approves it. Throttled per client address.
+//	@ID				registerVolunteer
+//	@Tags			volunteers
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RegisterRequest	true	"the volunteer"
+//	@Success		201		{object}	UserDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"username taken"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse
+//	@Router			/api/v1/volunteers/register [post]
+func (h *Handler) RegisterVolunteer(c *gin.Context) {
+	var req RegisterRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := h.Users.Register(c.Request.Context(), c.ClientIP(), services.Registration{
+		Username: req.Username, Password: req.Password, DisplayName: req.DisplayName, Phone: req.Phone, Email: req.Email,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toUserDTO(u))
+}

@@ -1,0 +1,224 @@
+// Command ethicsops is the field-operations and KPI service of the Department
+// of Civil Service Ethics (政風處): `serve` (default), `migrate`, `version`.
+//
+//	@title						ethicsops API
+//	@version					1.0
+//	@description				Field records, check-ins, volunteers, property declarations and the plan's KPIs of a city government's Department of Civil Service Ethics (政風處). Every error answers {"error": {"code", "message", "fields", "request_id"}}.
+//	@BasePath					/
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by the access token from /api/v1/auth/login.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the office time zone must load on images without zoneinfo
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"ethicsops/api"
+	"ethicsops/config"
+	"ethicsops/demo"
+	_ "ethicsops/docs"
+	"ethicsops/handlers"
+	"ethicsops/models"
+	"ethicsops/services"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code (2 for a usage or
+// configuration error, 1 for a failure at run time).
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "ethicsops", versionString())
+		return 0
+	case "serve", "migrate":
+	default:
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version)\n", cmd)
+		return 2
+	}
+	cfg, err := config.Load(args, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 2
+	}
+	log := newLogger(cfg.LogLevel, stdout)
+	slog.SetDefault(log)
+	if err := cfg.EnsureJWTSecret(); err != nil {
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 2
+	}
+	log.Info("configuration", "config", cfg.Fields(), "version", versionString())
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	db, err := models.Open(models.Options{Driver: cfg.DBDriver, DSN: cfg.DBDSN, MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle, ConnLifetime: cfg.DBConnLifetime})
+	if err != nil {
+		log.Error("open database", "error", err.Error())
+		return 1
+	}
+	defer closeDB(db)
+	if err := models.Migrate(ctx, db); err != nil {
+		log.Error("migrate", "error", err.Error())
+		return 1
+	}
+	log.Info("migrations applied")
+	if cmd == "migrate" {
+		return 0
+	}
+	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
+	if err := prepareData(ctx, svc, cfg, stderr); err != nil {
+		log.Error("prepare data", "error", err.Error())
+		return 1
+	}
+	return serve(ctx, cfg, svc, log, stderr)
+}
+
+// prepareData seeds the demo office (with --demo) or the first admin account
+// on an empty database, and prints the sign-ins once, outside the logs.
+func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config, out io.Writer) error {
+	if cfg.Demo {
+		office, err := demo.Seed(ctx, svc)
+		if err != nil {
+			return err
+		}
+		if office != nil {
+			fmt.Fprintln(out, "\nDemo office created. Sign in with (username / password):")
+		} else {
+			fmt.Fprintln(out, "\nThe database already has accounts; demo data was not added. Demo sign-ins, if this is the demo database:")
+		}
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(out, "  %-10s %-10s / %s\n", a.Role, a.Username, a.Password)
+		}
+		return nil
+	}
+	created, generated, err := svc.Users.Bootstrap(ctx, cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first admin account: %w", err)
+	}
+	switch {
+	case created && generated != "":
+		fmt.Fprintf(out, "\nFirst start: account 'admin' created with password %s\nIt is shown only this once; change it after signing in.\n\n", generated)
+	case created:
+		fmt.Fprintln(out, "\nFirst start: account 'admin' created with the password from ETHICSOPS_ADMIN_PASSWORD.")
+	}
+	return nil
+}
+
+func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log *slog.Logger, out io.Writer) int {
+	h := &handlers.Handler{
+		Auth: svc.Auth, Users: svc.Users, Units: svc.Units,
+		Ping: func(c *gin.Context) error {
+			pctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+			defer cancel()
+			return models.Ping(pctx, svc.DB)
+		},
+	}
+	router, err := api.NewRouter(api.Deps{Handler: h, Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins})
+	if err != nil {
+		log.Error("router", "error", err.Error())
+		return 2
+	}
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           router,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second, // a 15 MiB photo over a weak signal
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("listen", "addr", cfg.Addr, "error", err.Error())
+		return 1
+	}
+	base := baseURL(ln.Addr())
+	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  API:     %s/api/v1\n  Swagger: %s/swagger/index.html\n\n", versionString(), base, base, base)
+	log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		log.Error("serve", "error", err.Error())
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "budget", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "error", err.Error())
+		return 1
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("serve", "error", err.Error())
+	}
+	log.Info("stopped")
+	return 0
+}
+
+func baseURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("http://localhost:%d", tcp.Port)
+		}
+		return "http://" + a.String()
+	}
+	return "http://" + tcp.String()
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func closeDB(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
+}
+
+func versionString() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + bi.GoVersion
+	}
+	return v
+}

@@ -1,0 +1,82 @@
+package models
+
+import (
+	"time"
+)
+
+// Roles of the people who use ethicsops.
+const (
+	RoleAdmin     = "admin"
+	RoleManager   = "manager"
+	RoleOfficer   = "officer"
+	RoleVolunteer = "volunteer"
+)
+
+// Account statuses.
+const (
+	StatusActive   = "active"
+	StatusPending  = "pending"
+	StatusDisabled = "disabled"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []string{RoleAdmin, RoleManager, RoleOfficer, RoleVolunteer}
+
+// UserStatuses lists every account status.
+var UserStatuses = []string{StatusActive, StatusPending, StatusDisabled}
+
+// User is an account: staff of the office or an integrity volunteer (廉政志工).
+type User struct {
+	ID           string     `gorm:"primaryKey;size:36"`
+	Username     string     `gorm:"size:64;not null;uniqueIndex"`
+	DisplayName  string     `gorm:"size:100;not null"`
+	Role         string     `gorm:"size:16;not null;index"`
+	Status       string     `gorm:"size:16;not null;index"`
+	UnitID       *string    `gorm:"size:36;index"`
+	Phone        string     `gorm:"size:32;not null;default:''"`
+	Email        string     `gorm:"size:254;not null;default:''"`
+	PasswordHash string     `gorm:"size:100;not null"`
+	ApprovedAt   *time.Time `gorm:"precision:6"`
+	ApprovedBy   *string    `gorm:"size:36"`
+	CreatedAt    time.Time  `gorm:"precision:6;not null"`
+	UpdatedAt    time.Time  `gorm:"precision:6;not null"`
+}
+
+// Unit kinds.
+const (
+	UnitAgency = "agency"
+	UnitSchool = "school"
+)
+
+// Unit is an agency or a school of the city government that records concern.
+type Unit struct {
+	ID        string    `gorm:"primaryKey;size:36"`
+	Code      string    `gorm:"size:32;not null;uniqueIndex"`
+	Name      string    `gorm:"size:100;not null;uniqueIndex"`
+	Kind      string    `gorm:"size:16;not null"`
+	CreatedAt time.Time `gorm:"precision:6;not null"`
+	UpdatedAt time.Time `gorm:"precision:6;not null"`
+}
+
+// RefreshToken is one opaque refresh token. Only its SHA-256 is stored. Tokens
+// issued from one login form a family; reuse of a spent one revokes the family.
+type RefreshToken struct {
+	ID        string     `gorm:"primaryKey;size:36"`
+	Hash      string     `gorm:"size:64;not null;uniqueIndex"`
+	FamilyID  string     `gorm:"size:36;not null;index"`
+	UserID    string     `gorm:"size:36;not null;index"`
+	ExpiresAt time.Time  `gorm:"precision:6;not null"`
+	UsedAt    *time.Time `gorm:"precision:6"`
+	RevokedAt *time.Time `gorm:"precision:6"`
+	CreatedAt time.Time  `gorm:"precision:6;not null"`
+}
+
+// LoginThrottle counts failed logins per key (an account name, or an address
+// for registrations) in the database, so that the lock holds across restarts
+// and across servers.
+type LoginThrottle struct {
+	ThrottleKey string     `gorm:"primaryKey;size:128"`
+	Failures    int        `gorm:"not null;default:0"`
+	WindowStart time.Time  `gorm:"precision:6;not null"`
+	LockedUntil *time.Time `gorm:"precision:6"`
+}

@@ -1,0 +1,53 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"ethicsops/models"
+)
+
+// AuditEntry is what a service says about a change it makes.
+type AuditEntry struct {
+	Actor      Actor
+	Action     string // e.g. "user.create", "auth.login"
+	EntityType string // e.g. "user"
+	EntityID   string
+	Before     any // nil, or the changed fields before
+	After      any // nil, or the changed fields after
+}
+
+// appendAudit writes e to the audit trail inside tx, the transaction of the
+// change itself, so that a change and its audit event commit or fail together.
+func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) error {
+	ev := models.AuditEvent{
+		ID:         uuid.Must(uuid.NewV7()).String(),
+		At:         now(),
+		ActorID:    e.Actor.UserID,
+		ActorRole:  e.Actor.Role,
+		Action:     e.Action,
+		EntityType: e.EntityType,
+		EntityID:   e.EntityID,
+		RequestID:  RequestID(ctx),
+		Before:     jsonOrEmpty(e.Before),
+		After:      jsonOrEmpty(e.After),
+	}
+	return tx.WithContext(ctx).Create(&ev).Error
+}
+
+func jsonOrEmpty(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// newID returns a new UUIDv7 as a string.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }

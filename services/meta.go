@@ -1,0 +1,91 @@
+package services
+
+import "ethicsops/models"
+
+// Label is one enumeration value with its names for forms.
+type Label struct {
+	Value string
+	ZhTW  string
+	En    string
+}
+
+// Meta is every enumeration a client needs to build its forms.
+type Meta map[string][]Label
+
+// labels holds the zh-TW and English names of every enumeration value.
+var labels = map[string][2]string{
+	// roles and statuses
+	models.RoleAdmin: {"系統管理員", "Administrator"}, models.RoleManager: {"主管", "Manager"},
+	models.RoleOfficer: {"政風人員", "Ethics officer"}, models.RoleVolunteer: {"廉政志工", "Integrity volunteer"},
+	models.StatusActive: {"啟用", "Active"}, models.StatusPending: {"待審核", "Pending approval"}, models.StatusDisabled: {"停用", "Disabled"},
+	models.UnitAgency: {"機關", "Agency"}, models.UnitSchool: {"學校", "School"},
+	// activity kinds
+	models.KindProcurementSupervision: {"採購監辦／驗收監驗", "Procurement supervision"},
+	models.KindSecurityMaintenance:    {"專案維護", "Security maintenance"},
+	models.KindPetition:               {"陳情請願", "Petition"},
+	models.KindSafetyInspection:       {"安全維護檢查", "Safety inspection"},
+	models.KindInfosecAudit:           {"公務機密／資訊安全稽核", "Information security audit"},
+	models.KindOutreachEvent:          {"反貪宣導活動", "Anti-corruption outreach event"},
+	models.KindEthicsPromotion:        {"廉政倫理規範宣導", "Ethics code promotion"},
+	// activity statuses
+	models.ActivityPlanned: {"已排定", "Planned"}, models.ActivityInProgress: {"進行中", "In progress"},
+	models.ActivityCompleted: {"已完成", "Completed"}, models.ActivityCancelled: {"已取消", "Cancelled"},
+	// procurement
+	"works": {"工程", "Works"}, "goods": {"財物", "Goods"}, "services": {"勞務", "Services"},
+	"bid_opening": {"開標", "Bid opening"}, "price_comparison": {"比價", "Price comparison"}, "negotiation": {"議價", "Negotiation"},
+	"award": {"決標", "Award"}, "acceptance": {"驗收", "Acceptance"},
+	// risk, checklist, events, check-ins
+	"low": {"低", "Low"}, "medium": {"中", "Medium"}, "high": {"高", "High"},
+	"pass": {"合格", "Pass"}, "fail": {"不合格", "Fail"}, "na": {"不適用", "Not applicable"},
+	"large": {"大型", "Large"}, "regular": {"一般", "Regular"},
+	"arrive": {"到達", "Arrive"}, "depart": {"離開", "Depart"},
+	"inside": {"範圍內", "Inside"}, "outside": {"範圍外", "Outside"}, "unknown": {"未知", "Unknown"},
+	// declarations (the "regular" label above reads 一般 for events; declarations get their own below)
+	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
+	// KPIs
+	models.KPIPropertyDeclarationOnTime: {"落實公職人員財產申報", "On-time property declarations"},
+	models.KPIProcurementSupervisions:   {"參與採購案件驗收監驗工作", "Procurement supervisions"},
+	models.KPISecurityAndPetitions:      {"辦理專案維護並協助處理陳情請願", "Security maintenance and petitions"},
+	models.KPISafetyInspections:         {"安全維護及預防措施安全狀況檢查", "Safety inspections"},
+	models.KPIInfosecAudits:             {"公務機密維護資訊使用管理安全稽核", "Information security audits"},
+	models.KPIAntiCorruptionEvents:      {"辦理大型反貪活動", "Large anti-corruption events"},
+	models.KPIEthicsCodePromotions:      {"宣導公務員廉政倫理規範", "Ethics code promotions"},
+}
+
+// overrides name a value differently within one enumeration.
+var overrides = map[string]map[string][2]string{
+	"declaration_types": {"regular": {"定期申報", "Regular (annual)"}},
+}
+
+// GetMeta returns every enumeration with its labels, in form order.
+func GetMeta() Meta {
+	enums := map[string][]string{
+		"roles":                  models.Roles,
+		"user_statuses":          models.UserStatuses,
+		"unit_kinds":             models.UnitKinds,
+		"activity_kinds":         models.ActivityKinds,
+		"activity_statuses":      models.ActivityStatuses,
+		"procurement_categories": models.ProcurementCategories,
+		"procurement_stages":     models.ProcurementStages,
+		"risk_levels":            models.RiskLevels,
+		"checklist_results":      models.ChecklistResults,
+		"event_scales":           models.EventScales,
+		"checkin_types":          models.CheckinTypes,
+		"geofences":              models.Geofences,
+		"declaration_types":      models.DeclarationTypes,
+		"kpis":                   models.KPICodes,
+	}
+	m := Meta{}
+	for name, values := range enums {
+		ls := make([]Label, len(values))
+		for i, v := range values {
+			l := labels[v]
+			if o, ok := overrides[name][v]; ok {
+				l = o
+			}
+			ls[i] = Label{Value: v, ZhTW: l[0], En: l[1]}
+		}
+		m[name] = ls
+	}
+	return m
+}

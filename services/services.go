@@ -1,0 +1,41 @@
+package services
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Options configure the services of one process.
+type Options struct {
+	JWTSecret  []byte
+	Location   *time.Location // the office time zone
+	Clock      Clock          // nil means SystemClock
+	BcryptCost int            // 0 means the production cost; tests lower it
+	DataDir    string         // where attachments are kept
+}
+
+// Services is every service of the process, built once by main.
+type Services struct {
+	DB    *gorm.DB
+	Auth  *AuthService
+	Users *UserService
+	Units *UnitService
+}
+
+// New builds the services over db.
+func New(db *gorm.DB, o Options) *Services {
+	if o.Clock == nil {
+		o.Clock = SystemClock
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
+	return &Services{
+		DB:    db,
+		Auth:  auth,
+		Users: NewUserService(db, auth, o.Clock),
+		Units: NewUnitService(db, o.Clock),
+	}
+}

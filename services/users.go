@@ -1,0 +1,484 @@
+package services
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net/mail"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"ethicsops/models"
+)
+
+// UserService manages accounts: staff created by an admin, volunteers who
+// register themselves and wait for a manager's approval.
+type UserService struct {
+	db   *gorm.DB
+	auth *AuthService
+	now  Clock
+}
+
+// NewUserService builds the service.
+func NewUserService(db *gorm.DB, auth *AuthService, now Clock) *UserService {
+	return &UserService{db: db, auth: auth, now: now}
+}
+
+var (
+	usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+	phoneRe    = regexp.MustCompile(`^\+?[0-9][0-9 -]{6,19}$`)
+)
+
+// Registration throttling: at most this many sign-ups per client address per hour.
+const (
+	MaxRegistrationsPerHour = 10
+)
+
+// NewUser is what an admin gives to create an account.
+type NewUser struct {
+	Username    string
+	Password    string
+	DisplayName string
+	Role        string
+	Status      string // default active
+	UnitID      *string
+	Phone       string
+	Email       string
+}
+
+// UserPatch changes some fields of an account; nil fields stay.
+type UserPatch struct {
+	DisplayName *string
+	Role        *string
+	Status      *string
+	UnitID      *string // "" clears the unit
+	Password    *string
+	Phone       *string
+	Email       *string
+}
+
+// UserFilter selects accounts in List.
+type UserFilter struct {
+	Role   string
+	Status string
+	Limit  int
+	Cursor string
+}
+
+// Get returns one account; ErrNotFound when there is none.
+func (s *UserService) Get(ctx context.Context, id string) (models.User, error) {
+	var u models.User
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, NotFound("user")
+	}
+	return u, err
+}
+
+// List returns accounts ordered by creation. Admin only.
+// Errors: ErrForbidden, bad_request for a bad filter or cursor.
+func (s *UserService) List(ctx context.Context, actor Actor, f UserFilter) (Page[models.User], error) {
+	if !actor.Is(models.RoleAdmin) {
+		return Page[models.User]{}, Forbidden("only an admin lists accounts")
+	}
+	limit, err := ClampLimit(f.Limit)
+	if err != nil {
+		return Page[models.User]{}, err
+	}
+	cur, err := DecodeCursor(f.Cursor)
+	if err != nil {
+		return Page[models.User]{}, err
+	}
+	q := s.db.WithContext(ctx).Model(&models.User{})
+	if f.Role != "" {
+		if !oneOf(f.Role, models.Roles...) {
+			return Page[models.User]{}, BadRequest("role must be one of %v", models.Roles)
+		}
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Status != "" {
+		if !oneOf(f.Status, models.UserStatuses...) {
+			return Page[models.User]{}, BadRequest("status must be one of %v", models.UserStatuses)
+		}
+		q = q.Where("status = ?", f.Status)
+	}
+	if cur != nil {
+		t, err := time.Parse(time.RFC3339Nano, cur.Key)
+		if err != nil {
+			return Page[models.User]{}, BadRequest("cursor is not valid")
+		}
+		q = q.Where("created_at > ? OR (created_at = ? AND id > ?)", t, t, cur.ID)
+	}
+	var users []models.User
+	if err := q.Order("created_at, id").Limit(limit + 1).Find(&users).Error; err != nil {
+		return Page[models.User]{}, err
+	}
+	return pageOf(users, limit, func(u models.User) Cursor {
+		return Cursor{Key: u.CreatedAt.UTC().Format(time.RFC3339Nano), ID: u.ID}
+	}), nil
+}
+
+// Create makes an account. Admin only.
+// Errors: ErrForbidden, validation_failed, conflict (username taken).
+func (s *UserService) Create(ctx context.Context, actor Actor, in NewUser) (models.User, error) {
+	if !actor.Is(models.RoleAdmin) {
+		return models.User{}, Forbidden("only an admin creates accounts")
+	}
+	if in.Status == "" {
+		in.Status = models.StatusActive
+	}
+	in.Username = NormalizeUsername(in.Username)
+	f := Fields{}
+	validateUsername(f, in.Username)
+	validatePassword(f, "password", in.Password)
+	validateDisplayName(f, in.DisplayName)
+	if !oneOf(in.Role, models.Roles...) {
+		f.Add("role", "must be one of admin, manager, officer, volunteer")
+	}
+	if !oneOf(in.Status, models.UserStatuses...) {
+		f.Add("status", "must be one of active, pending, disabled")
+	}
+	validateContact(f, in.Phone, in.Email, false)
+	if in.UnitID != nil && *in.UnitID == "" {
+		in.UnitID = nil
+	}
+	if in.UnitID != nil {
+		if ok, err := s.unitExists(ctx, *in.UnitID); err != nil {
+			return models.User{}, err
+		} else if !ok {
+			f.Add("unit_id", "no such unit")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return models.User{}, err
+	}
+	hash, err := s.auth.HashPassword(in.Password)
+	if err != nil {
+		return models.User{}, err
+	}
+	now := s.now()
+	u := models.User{
+		ID: newID(), Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, Status: in.Status,
+		UnitID: in.UnitID, Phone: in.Phone, Email: in.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "user.create", EntityType: "user", EntityID: u.ID,
+			After: map[string]any{"username": u.Username, "role": u.Role, "status": u.Status, "unit_id": u.UnitID}})
+	})
+	if models.IsDuplicate(err) {
+		return models.User{}, Conflict(CodeConflict, "username %q is taken", in.Username)
+	}
+	return u, err
+}
+
+// Update changes an account. Admin only; an admin cannot demote or disable
+// themselves (the office would be locked out).
+// Errors: ErrForbidden, ErrNotFound, validation_failed.
+func (s *UserService) Update(ctx context.Context, actor Actor, id string, p UserPatch) (models.User, error) {
+	if !actor.Is(models.RoleAdmin) {
+		return models.User{}, Forbidden("only an admin changes accounts")
+	}
+	f := Fields{}
+	if p.DisplayName != nil {
+		validateDisplayName(f, *p.DisplayName)
+	}
+	if p.Role != nil && !oneOf(*p.Role, models.Roles...) {
+		f.Add("role", "must be one of admin, manager, officer, volunteer")
+	}
+	if p.Status != nil && !oneOf(*p.Status, models.UserStatuses...) {
+		f.Add("status", "must be one of active, pending, disabled")
+	}
+	if p.Password != nil {
+		validatePassword(f, "password", *p.Password)
+	}
+	if p.Phone != nil || p.Email != nil {
+		validateContact(f, deref(p.Phone), deref(p.Email), false)
+	}
+	if id == actor.UserID {
+		if p.Role != nil && *p.Role != models.RoleAdmin {
+			f.Add("role", "you cannot change your own role")
+		}
+		if p.Status != nil && *p.Status != models.StatusActive {
+			f.Add("status", "you cannot disable your own account")
+		}
+	}
+	if p.UnitID != nil && *p.UnitID != "" {
+		if ok, err := s.unitExists(ctx, *p.UnitID); err != nil {
+			return models.User{}, err
+		} else if !ok {
+			f.Add("unit_id", "no such unit")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return models.User{}, err
+	}
+	var out models.User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u models.User
+		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return NotFound("user")
+			}
+			return err
+		}
+		before, after := map[string]any{}, map[string]any{}
+		set := func(name string, old, new any) {
+			before[name], after[name] = old, new
+		}
+		if p.DisplayName != nil && *p.DisplayName != u.DisplayName {
+			set("display_name", u.DisplayName, *p.DisplayName)
+			u.DisplayName = *p.DisplayName
+		}
+		if p.Role != nil && *p.Role != u.Role {
+			set("role", u.Role, *p.Role)
+			u.Role = *p.Role
+		}
+		if p.Status != nil && *p.Status != u.Status {
+			set("status", u.Status, *p.Status)
+			u.Status = *p.Status
+		}
+		if p.UnitID != nil && deref(u.UnitID) != *p.UnitID {
+			set("unit_id", u.UnitID, *p.UnitID)
+			u.UnitID = nilIfEmpty(*p.UnitID)
+		}
+		if p.Phone != nil && *p.Phone != u.Phone {
+			set("phone", "***", "***")
+			u.Phone = *p.Phone
+		}
+		if p.Email != nil && *p.Email != u.Email {
+			set("email", "***", "***")
+			u.Email = *p.Email
+		}
+		if p.Password != nil {
+			h, err := s.auth.HashPassword(*p.Password)
+			if err != nil {
+				return err
+			}
+			set("password", "***", "***")
+			u.PasswordHash = h
+		}
+		if len(after) == 0 {
+			out = u
+			return nil
+		}
+		u.UpdatedAt = s.now()
+		if err := tx.Save(&u).Error; err != nil {
+			return err
+		}
+		out = u
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "user.update", EntityType: "user", EntityID: u.ID, Before: before, After: after})
+	})
+	return out, err
+}
+
+// Approve makes a pending volunteer active. Managers and admins only;
+// approving an already active volunteer changes nothing.
+// Errors: ErrForbidden, ErrNotFound, conflict (not a volunteer, or disabled).
+func (s *UserService) Approve(ctx context.Context, actor Actor, id string) (models.User, error) {
+	if !actor.Is(models.RoleAdmin, models.RoleManager) {
+		return models.User{}, Forbidden("only a manager or an admin approves volunteers")
+	}
+	var out models.User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u models.User
+		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return NotFound("user")
+			}
+			return err
+		}
+		if u.Role != models.RoleVolunteer {
+			return Conflict(CodeConflict, "only volunteer accounts are approved")
+		}
+		switch u.Status {
+		case models.StatusActive:
+			out = u
+			return nil
+		case models.StatusDisabled:
+			return Conflict(CodeConflict, "this account is disabled; an admin must re-enable it")
+		}
+		now := s.now()
+		res := tx.Model(&models.User{}).Where("id = ? AND status = ?", id, models.StatusPending).
+			Updates(map[string]any{"status": models.StatusActive, "approved_at": now, "approved_by": actor.UserID, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		u.Status, u.ApprovedAt, u.ApprovedBy, u.UpdatedAt = models.StatusActive, &now, &actor.UserID, now
+		out = u
+		if res.RowsAffected == 0 { // approved concurrently by someone else
+			return nil
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "volunteer.approve", EntityType: "user", EntityID: u.ID,
+			Before: map[string]any{"status": models.StatusPending}, After: map[string]any{"status": models.StatusActive}})
+	})
+	return out, err
+}
+
+// Registration is what a would-be volunteer sends.
+type Registration struct {
+	Username    string
+	Password    string
+	DisplayName string
+	Phone       string
+	Email       string
+}
+
+// Register creates a pending volunteer account. clientKey (the client's
+// address) is throttled to MaxRegistrationsPerHour.
+// Errors: validation_failed, conflict (username taken), too_many_requests.
+func (s *UserService) Register(ctx context.Context, clientKey string, in Registration) (models.User, error) {
+	key := "register:" + clientKey
+	if wait, err := lockedFor(ctx, s.db, s.now, key); err != nil {
+		return models.User{}, err
+	} else if wait > 0 {
+		return models.User{}, TooMany(wait, "too many registrations from this address; try again later")
+	}
+	in.Username = NormalizeUsername(in.Username)
+	f := Fields{}
+	validateUsername(f, in.Username)
+	validatePassword(f, "password", in.Password)
+	validateDisplayName(f, in.DisplayName)
+	validateContact(f, in.Phone, in.Email, true)
+	if err := f.Err(); err != nil {
+		return models.User{}, err
+	}
+	if _, err := countAttempt(ctx, s.db, s.now, key, MaxRegistrationsPerHour, time.Hour, time.Hour); err != nil {
+		return models.User{}, err
+	}
+	hash, err := s.auth.HashPassword(in.Password)
+	if err != nil {
+		return models.User{}, err
+	}
+	now := s.now()
+	u := models.User{
+		ID: newID(), Username: in.Username, DisplayName: in.DisplayName, Role: models.RoleVolunteer,
+		Status: models.StatusPending, Phone: in.Phone, Email: in.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: Actor{UserID: u.ID, Role: u.Role}, Action: "volunteer.register", EntityType: "user", EntityID: u.ID})
+	})
+	if models.IsDuplicate(err) {
+		return models.User{}, Conflict(CodeConflict, "username %q is taken", in.Username)
+	}
+	return u, err
+}
+
+func (s *UserService) unitExists(ctx context.Context, id string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.Unit{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, err
+}
+
+func validateUsername(f Fields, u string) {
+	if !usernameRe.MatchString(u) {
+		f.Add("username", "3 to 64 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit")
+	}
+}
+
+func validatePassword(f Fields, field, pw string) {
+	switch {
+	case utf8.RuneCountInString(pw) < 10:
+		f.Add(field, "must be at least 10 characters")
+	case len(pw) > 72:
+		f.Add(field, "must be at most 72 bytes")
+	}
+}
+
+func validateDisplayName(f Fields, n string) {
+	if c := utf8.RuneCountInString(n); c < 1 || c > 100 || !utf8.ValidString(n) {
+		f.Add("display_name", "must be 1 to 100 characters")
+	}
+}
+
+func validateContact(f Fields, phone, email string, required bool) {
+	if phone != "" || required {
+		if !phoneRe.MatchString(phone) {
+			f.Add("phone", "must be a phone number such as 0912-345-678 or +886 912 345 678")
+		}
+	}
+	if email != "" || required {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+			f.Add("email", "must be an e-mail address such as name@example.org")
+		}
+	}
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// pageOf trims rows fetched with limit+1 to a page and makes its cursor.
+func pageOf[T any](rows []T, limit int, cursorOf func(T) Cursor) Page[T] {
+	p := Page[T]{Items: rows}
+	if len(rows) > limit {
+		p.Items = rows[:limit]
+		p.NextCursor = EncodeCursor(cursorOf(rows[limit-1]))
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p
+}
+
+// Bootstrap gives an empty database its first admin account. The password is
+// password, or a random one when password is empty; generated reports which.
+// On a database that has any account it does nothing and created is false.
+func (s *UserService) Bootstrap(ctx context.Context, password string) (created bool, generated string, err error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&models.User{}).Count(&n).Error; err != nil {
+		return false, "", err
+	}
+	if n > 0 {
+		return false, "", nil
+	}
+	if password == "" {
+		generated = randomPassword()
+		password = generated
+	}
+	_, err = s.Create(ctx, Actor{Role: models.RoleAdmin}, NewUser{Username: "admin", Password: password, DisplayName: "系統管理員", Role: models.RoleAdmin})
+	if err != nil {
+		return false, "", err
+	}
+	return true, generated, nil
+}
+
+// randomPassword makes a 20-character password from an unambiguous alphabet.
+func randomPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
