@@ -26,7 +26,6 @@ import (
 	"time"
 	_ "time/tzdata" // the office time zone must load on images without zoneinfo
 
-	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
 	"ethicsops/api"
@@ -134,15 +133,7 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 }
 
 func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log *slog.Logger, out io.Writer) int {
-	h := &handlers.Handler{
-		Auth: svc.Auth, Users: svc.Users, Units: svc.Units,
-		Ping: func(c *gin.Context) error {
-			pctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-			defer cancel()
-			return models.Ping(pctx, svc.DB)
-		},
-	}
-	router, err := api.NewRouter(api.Deps{Handler: h, Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins})
+	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		return 2

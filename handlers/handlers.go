@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +25,12 @@ type Handler struct {
 	Users *services.UserService
 	Units *services.UnitService
 	// Ping checks the database for /readyz.
-	Ping func(*gin.Context) error
+	Ping func(context.Context) error
+}
+
+// New builds the handlers over the services of the process.
+func New(svc *services.Services) *Handler {
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, Ping: svc.Ping}
 }
 
 // ActorKey is the gin context key under which the api package stores the

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -112,7 +114,9 @@ func (h *Handler) Healthz(c *gin.Context) {
 //	@Failure	503	{object}	ErrorResponse
 //	@Router		/readyz [get]
 func (h *Handler) Readyz(c *gin.Context) {
-	if err := h.Ping(c); err != nil {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := h.Ping(ctx); err != nil {
 		fail(c, services.ErrUnavailable)
 		return
 	}

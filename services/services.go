@@ -1,9 +1,12 @@
 package services
 
 import (
+	"context"
 	"time"
 
 	"gorm.io/gorm"
+
+	"ethicsops/models"
 )
 
 // Options configure the services of one process.
@@ -39,3 +42,6 @@ func New(db *gorm.DB, o Options) *Services {
 		Units: NewUnitService(db, o.Clock),
 	}
 }
+
+// Ping checks that the database answers within ctx.
+func (s *Services) Ping(ctx context.Context) error { return models.Ping(ctx, s.DB) }
