@@ -31,7 +31,6 @@ import (
 	"ethicsops/api"
 	"ethicsops/config"
 	"ethicsops/demo"
-	_ "ethicsops/docs"
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,6 +68,9 @@ func isUnavailable(err error) bool {
 		return true
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return true
+	case strings.Contains(err.Error(), "sql: database is closed"):
+		// database/sql does not export this error; a closed pool cannot serve.
+		return true
 	case errors.As(err, &mysqlErr):
 		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
 		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
@@ -89,6 +93,9 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method, "path", c.FullPath(), "error", err.Error())
 	} else if de.Code == services.CodeUnavailable {
 		log.Warn("database unavailable", "request_id", requestID(c), "error", err.Error())
+	}
+	if de.Code == services.CodeUnavailable && de.RetryAfter == 0 {
+		de = &services.Error{Code: de.Code, Message: de.Message, RetryAfter: unavailableRetry}
 	}
 	status, ok := statusOf[de.Code]
 	if !ok {

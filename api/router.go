@@ -10,6 +10,7 @@ import (
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
+	_ "ethicsops/docs" // registers the Swagger document served at /swagger/doc.json
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"

@@ -240,3 +240,12 @@ func (e *Env) Count(model any, where string, args ...any) int64 {
 	}
 	return n
 }
+
+// Expand replaces {name} in path with the id of the test account name
+// (e.g. /api/v1/users/{officer2}).
+func (e *Env) Expand(path string) string {
+	for name, u := range e.Users {
+		path = strings.ReplaceAll(path, "{"+name+"}", u.ID)
+	}
+	return path
+}

@@ -1,0 +1,88 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		problem string // substring of the error; "" means valid
+	}{
+		{"defaults", nil, nil, ""},
+		{"bad driver", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, nil, "ETHICSOPS_DB_DRIVER"},
+		{"mysql without secret", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x"}, nil, "ETHICSOPS_JWT_SECRET must be at least 32 bytes"},
+		{"mysql short secret", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": "short"}, nil, "ETHICSOPS_JWT_SECRET"},
+		{"mysql ok", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32)}, nil, ""},
+		{"mysql without dsn", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32)}, nil, "ETHICSOPS_DB_DSN"},
+		{"sqlite short secret", map[string]string{"ETHICSOPS_JWT_SECRET": "short"}, nil, "ETHICSOPS_JWT_SECRET"},
+		{"bad time zone", map[string]string{"ETHICSOPS_TIMEZONE": "Mars/Olympus"}, nil, "ETHICSOPS_TIMEZONE"},
+		{"bad addr", nil, []string{"--addr", "8080"}, "ETHICSOPS_ADDR"},
+		{"bad proxy", map[string]string{"ETHICSOPS_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"}, nil, "not-an-ip"},
+		{"wildcard cors", map[string]string{"ETHICSOPS_CORS_ORIGINS": "*"}, nil, "ETHICSOPS_CORS_ORIGINS"},
+		{"bad pool", map[string]string{"ETHICSOPS_DB_MAX_OPEN": "many"}, nil, "ETHICSOPS_DB_MAX_OPEN"},
+		{"flag wins", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, []string{"--db-driver", "sqlite"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(tc.args, env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Validate()
+			switch {
+			case tc.problem == "" && err != nil:
+				t.Fatalf("unexpected: %v", err)
+			case tc.problem != "" && (err == nil || !strings.Contains(err.Error(), tc.problem)):
+				t.Fatalf("want %q, got %v", tc.problem, err)
+			case tc.problem != "" && !IsValidation(err):
+				t.Fatalf("not a ValidationError: %v", err)
+			}
+		})
+	}
+}
+
+func TestMasking(t *testing.T) {
+	c, _ := Load(nil, env(map[string]string{
+		"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "app:hunter2-db@tcp(db:3306)/ethicsops",
+		"ETHICSOPS_JWT_SECRET": "super-secret-jwt-key-0123456789abcdef", "ETHICSOPS_ADMIN_PASSWORD": "admin-pass-xyz",
+	}))
+	s := c.String()
+	for _, secret := range []string{"hunter2-db", "super-secret-jwt-key", "admin-pass-xyz"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("String() shows %q: %s", secret, s)
+		}
+	}
+	if !strings.Contains(s, "app:***@tcp(db:3306)/ethicsops") {
+		t.Errorf("DSN not masked usefully: %s", s)
+	}
+}
+
+func TestEnsureJWTSecretIsKept(t *testing.T) {
+	dir := t.TempDir()
+	c := &Config{DBDriver: DriverSQLite, DataDir: dir}
+	if err := c.EnsureJWTSecret(); err != nil {
+		t.Fatal(err)
+	}
+	first := c.JWTSecret
+	if len(first) < MinSecretLen {
+		t.Fatalf("secret too short: %d", len(first))
+	}
+	st, err := os.Stat(filepath.Join(dir, "jwt-secret"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v %v", st, err)
+	}
+	c2 := &Config{DBDriver: DriverSQLite, DataDir: dir}
+	if err := c2.EnsureJWTSecret(); err != nil || c2.JWTSecret != first {
+		t.Fatalf("secret not kept across restarts")
+	}
+}
