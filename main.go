@@ -93,6 +93,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 0
 	}
 	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
+	if stale, was, err := svc.KPIs.EnsureTimezone(ctx); err != nil {
+		log.Error("kpi time zone", "error", err.Error())
+		return 1
+	} else if stale {
+		log.Error("the KPI counts were computed in another time zone; KPI reports answer 409 until `ethicsops kpi rebuild` is run",
+			"counted_in", was, "office_timezone", cfg.Timezone)
+	}
 	if err := prepareData(ctx, svc, cfg, stderr); err != nil {
 		log.Error("prepare data", "error", err.Error())
 		return 1

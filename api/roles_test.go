@@ -38,6 +38,12 @@ func foundationRoutes() []route {
 			return map[string]string{"display_name": fmt.Sprintf("陳專員%d", n)}
 		}},
 		{method: "POST", path: "/api/v1/users/{pending}/approve", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis?year=2020", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis?year=2020&format=csv", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis/targets", allowed: []string{"admin", "manager"}},
+		{method: "PUT", path: "/api/v1/kpis/targets/2027", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
+			return map[string]any{"targets": map[string]any{"infosec_audits": n % 5}}
+		}},
 		{method: "POST", path: "/api/v1/auth/logout", allowed: append([]string{"pending"}, everyone...), body: func(*apitest.Env, int) any {
 			return map[string]string{"refresh_token": "unknown"}
 		}},

@@ -76,6 +76,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/units", auth, h.ListUnits)
 	v1.POST("/units", auth, admin, h.CreateUnit)
 
+	v1.GET("/kpis", auth, mgr, h.KPIReport)
+	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
+	v1.PUT("/kpis/targets/:year", auth, admin, h.SetKPITargets)
+
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 	return r, nil
 }

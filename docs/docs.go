@@ -183,6 +183,215 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/kpis": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "The plan's KPIs against their targets",
+                "operationId": "kpiReport",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "ROC year (民國), e.g. 109 for 2020",
+                        "name": "roc_year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "first year of a range",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "last year of a range",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only this unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "json (default), csv or xlsx",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "one year; for from/to the answer is a KPIRangeDTO: {from, to, timezone, as_of, years: [KPIReportDTO…]}",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIReportDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the counts must be rebuilt after a time-zone change",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/kpis/targets": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "Yearly KPI targets",
+                "operationId": "kpiTargets",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPITargetsList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/kpis/targets/{year}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "Set the KPI targets of a year",
+                "operationId": "setKpiTargets",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "targets by KPI code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SetKPITargetsRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPITargetsDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/me": {
             "get": {
                 "security": [
@@ -875,6 +1084,115 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.KPIReportDTO": {
+            "type": "object",
+            "properties": {
+                "as_of": {
+                    "type": "string"
+                },
+                "kpis": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.KPIValueDTO"
+                    }
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 109
+                },
+                "timezone": {
+                    "type": "string",
+                    "example": "Asia/Taipei"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.KPITargetsDTO": {
+            "type": "object",
+            "properties": {
+                "roc_year": {
+                    "type": "integer",
+                    "example": 109
+                },
+                "targets": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number",
+                        "format": "float64"
+                    }
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.KPITargetsList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.KPITargetsDTO"
+                    }
+                }
+            }
+        },
+        "handlers.KPIValueDTO": {
+            "type": "object",
+            "properties": {
+                "achieved": {
+                    "type": "boolean"
+                },
+                "actual": {
+                    "type": "number",
+                    "example": 187
+                },
+                "code": {
+                    "type": "string",
+                    "example": "procurement_supervisions"
+                },
+                "denominator": {
+                    "type": "integer"
+                },
+                "expected_to_date": {
+                    "type": "number",
+                    "example": 228.5
+                },
+                "measure": {
+                    "type": "string",
+                    "example": "年度內完成件數"
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Procurement supervisions and acceptance inspections"
+                },
+                "name_zh": {
+                    "type": "string",
+                    "example": "參與採購案件驗收監驗工作"
+                },
+                "numerator": {
+                    "type": "integer"
+                },
+                "on_track": {
+                    "type": "boolean"
+                },
+                "target": {
+                    "type": "number",
+                    "example": 250
+                },
+                "unit": {
+                    "type": "string",
+                    "enum": [
+                        "percent",
+                        "count"
+                    ]
+                }
+            }
+        },
         "handlers.LabelDTO": {
             "type": "object",
             "properties": {
@@ -981,6 +1299,18 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "volunteer.wang"
+                }
+            }
+        },
+        "handlers.SetKPITargetsRequest": {
+            "type": "object",
+            "properties": {
+                "targets": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "number",
+                        "format": "float64"
+                    }
                 }
             }
         },

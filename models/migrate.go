@@ -15,6 +15,9 @@ var schema = []any{
 	&LoginThrottle{},
 	&AuditEvent{},
 	&AuditSealState{},
+	&KPITarget{},
+	&KPIRollup{},
+	&KPIRollupState{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on
@@ -37,7 +40,34 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 
 // seeds install reference data that migrations own (idempotent).
 var seeds = []func(context.Context, *gorm.DB) error{
+	seedPlanTargets,
 	func(ctx context.Context, db *gorm.DB) error {
 		return db.WithContext(ctx).Where(AuditSealState{ID: 1}).FirstOrCreate(&AuditSealState{ID: 1}).Error
 	},
+}
+
+// PlanTargets are the targets of the plan's KPI table (關鍵績效指標) for its
+// four years, 108–111 of the Republic of China calendar (2019–2022).
+var PlanTargets = map[string]float64{
+	KPIPropertyDeclarationOnTime: 100,
+	KPIProcurementSupervisions:   250,
+	KPISecurityAndPetitions:      2,
+	KPISafetyInspections:         2,
+	KPIInfosecAudits:             1,
+	KPIAntiCorruptionEvents:      1,
+	KPIEthicsCodePromotions:      3,
+}
+
+// seedPlanTargets installs the plan's targets once; an admin's later changes
+// to those years are kept.
+func seedPlanTargets(ctx context.Context, db *gorm.DB) error {
+	for year := 2019; year <= 2022; year++ {
+		for _, code := range KPICodes {
+			t := KPITarget{Year: year, Code: code, Target: PlanTargets[code], UpdatedAt: Now()}
+			if err := db.WithContext(ctx).Where(KPITarget{Year: year, Code: code}).FirstOrCreate(&t).Error; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -24,6 +24,9 @@ type Services struct {
 	Auth  *AuthService
 	Users *UserService
 	Units *UnitService
+	KPIs  *KPIService
+	// Location is the office time zone.
+	Location *time.Location
 }
 
 // New builds the services over db.
@@ -36,10 +39,12 @@ func New(db *gorm.DB, o Options) *Services {
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	return &Services{
-		DB:    db,
-		Auth:  auth,
-		Users: NewUserService(db, auth, o.Clock),
-		Units: NewUnitService(db, o.Clock),
+		DB:       db,
+		Auth:     auth,
+		Users:    NewUserService(db, auth, o.Clock),
+		Units:    NewUnitService(db, o.Clock),
+		KPIs:     NewKPIService(db, o.Clock, o.Location, nil),
+		Location: o.Location,
 	}
 }
 

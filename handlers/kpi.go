@@ -1,0 +1,240 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/services"
+)
+
+// KPIValueDTO is one KPI of a yearly report.
+type KPIValueDTO struct {
+	Code           string   `json:"code" example:"procurement_supervisions"`
+	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作"`
+	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections"`
+	Measure        string   `json:"measure" example:"年度內完成件數"`
+	Unit           string   `json:"unit" enums:"percent,count"`
+	Target         *float64 `json:"target" example:"250"`
+	Actual         *float64 `json:"actual" example:"187"`
+	Numerator      *int64   `json:"numerator,omitempty"`
+	Denominator    *int64   `json:"denominator,omitempty"`
+	Achieved       bool     `json:"achieved"`
+	ExpectedToDate *float64 `json:"expected_to_date,omitempty" example:"228.5"`
+	OnTrack        *bool    `json:"on_track,omitempty"`
+}
+
+// KPIReportDTO is the report of one year.
+type KPIReportDTO struct {
+	Year     int           `json:"year" example:"2020"`
+	ROCYear  int           `json:"roc_year" example:"109"`
+	Timezone string        `json:"timezone" example:"Asia/Taipei"`
+	AsOf     time.Time     `json:"as_of"`
+	KPIs     []KPIValueDTO `json:"kpis"`
+}
+
+// KPIRangeDTO is the report of a range of years.
+type KPIRangeDTO struct {
+	From     int            `json:"from" example:"2019"`
+	To       int            `json:"to" example:"2022"`
+	Timezone string         `json:"timezone" example:"Asia/Taipei"`
+	AsOf     time.Time      `json:"as_of"`
+	Years    []KPIReportDTO `json:"years"`
+}
+
+func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
+	out := KPIReportDTO{Year: r.Year, ROCYear: r.ROCYear, Timezone: r.Timezone, AsOf: r.AsOf, KPIs: make([]KPIValueDTO, len(r.KPIs))}
+	for i, v := range r.KPIs {
+		out.KPIs[i] = KPIValueDTO{
+			Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,
+			Target: v.Target, Actual: v.Actual, Numerator: v.Numerator, Denominator: v.Denominator,
+			Achieved: v.Achieved, ExpectedToDate: v.ExpectedToDate, OnTrack: v.OnTrack,
+		}
+	}
+	return out
+}
+
+// KPITargetsDTO are the targets of one year by KPI code.
+type KPITargetsDTO struct {
+	Year    int                `json:"year" example:"2020"`
+	ROCYear int                `json:"roc_year" example:"109"`
+	Targets map[string]float64 `json:"targets"`
+}
+
+// KPITargetsList lists the targets of every year that has any.
+type KPITargetsList struct {
+	Items []KPITargetsDTO `json:"items"`
+}
+
+// SetKPITargetsRequest sets targets of a year; null removes a target.
+type SetKPITargetsRequest struct {
+	Targets map[string]*float64 `json:"targets"`
+}
+
+// KPIReport godoc
+//
+//	@Summary		The plan's KPIs against their targets
+//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year.
+//	@ID				kpiReport
+//	@Tags			kpis
+//	@Produce		json
+//	@Produce		text/csv
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Security		BearerAuth
+//	@Param			year		query		int		false	"Gregorian year"
+//	@Param			roc_year	query		int		false	"ROC year (民國), e.g. 109 for 2020"
+//	@Param			from		query		int		false	"first year of a range"
+//	@Param			to			query		int		false	"last year of a range"
+//	@Param			unit_id		query		string	false	"only this unit"
+//	@Param			format		query		string	false	"json (default), csv or xlsx"	Enums(json,csv,xlsx)
+//	@Success		200			{object}	KPIReportDTO	"one year; for from/to the answer is a KPIRangeDTO: {from, to, timezone, as_of, years: [KPIReportDTO…]}"
+//	@Failure		400			{object}	ErrorResponse
+//	@Failure		401			{object}	ErrorResponse
+//	@Failure		403			{object}	ErrorResponse
+//	@Failure		409			{object}	ErrorResponse	"the counts must be rebuilt after a time-zone change"
+//	@Router			/api/v1/kpis [get]
+func (h *Handler) KPIReport(c *gin.Context) {
+	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f, isRange, err := kpiFilter(get)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	format := get("format")
+	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
+		fail(c, services.BadRequest("format must be json, csv or xlsx"))
+		return
+	}
+	reports, err := h.KPIs.Report(c.Request.Context(), actor(c), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	dtos := mapSlice(reports, toKPIReportDTO)
+	name := fmt.Sprintf("ethicsops-kpi-%d", dtos[0].Year)
+	if isRange {
+		name = fmt.Sprintf("ethicsops-kpi-%d-%d", f.From, f.To)
+	}
+	switch format {
+	case "csv":
+		writeKPICSV(c, name+".csv", dtos)
+	case "xlsx":
+		writeKPIXLSX(c, name+".xlsx", dtos)
+	default:
+		if isRange {
+			c.JSON(http.StatusOK, KPIRangeDTO{From: f.From, To: f.To, Timezone: dtos[0].Timezone, AsOf: dtos[0].AsOf, Years: dtos})
+			return
+		}
+		c.JSON(http.StatusOK, dtos[0])
+	}
+}
+
+// kpiFilter reads year | roc_year | from&to; none (zero years) means this year.
+func kpiFilter(get func(string) string) (services.KPIFilter, bool, error) {
+	f := services.KPIFilter{UnitID: get("unit_id")}
+	num := func(name string) (int, error) {
+		n, err := strconv.Atoi(get(name))
+		if err != nil {
+			return 0, services.BadRequest("%s must be a year (an integer)", name)
+		}
+		return n, nil
+	}
+	given := 0
+	for _, k := range []string{"year", "roc_year", "from"} {
+		if get(k) != "" {
+			given++
+		}
+	}
+	if given > 1 || (get("from") == "") != (get("to") == "") {
+		return f, false, services.BadRequest("give one of: year, roc_year, or from and to")
+	}
+	var err error
+	switch {
+	case get("year") != "":
+		f.From, err = num("year")
+		f.To = f.From
+	case get("roc_year") != "":
+		var roc int
+		roc, err = num("roc_year")
+		f.From = services.FromROCYear(roc)
+		f.To = f.From
+	case get("from") != "":
+		if f.From, err = num("from"); err == nil {
+			f.To, err = num("to")
+		}
+		return f, true, err
+	}
+	return f, false, err
+}
+
+// KPITargets godoc
+//
+//	@Summary	Yearly KPI targets
+//	@ID			kpiTargets
+//	@Tags		kpis
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	KPITargetsList
+//	@Failure	401	{object}	ErrorResponse
+//	@Failure	403	{object}	ErrorResponse
+//	@Router		/api/v1/kpis/targets [get]
+func (h *Handler) KPITargets(c *gin.Context) {
+	if _, err := query(c); err != nil {
+		fail(c, err)
+		return
+	}
+	ts, err := h.KPIs.Targets(c.Request.Context(), actor(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := KPITargetsList{Items: make([]KPITargetsDTO, len(ts))}
+	for i, t := range ts {
+		out.Items[i] = KPITargetsDTO{Year: t.Year, ROCYear: services.ROCYear(t.Year), Targets: t.Targets}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// SetKPITargets godoc
+//
+//	@Summary		Set the KPI targets of a year
+//	@Description	Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.
+//	@ID				setKpiTargets
+//	@Tags			kpis
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	path		int						true	"Gregorian year"
+//	@Param			body	body		SetKPITargetsRequest	true	"targets by KPI code"
+//	@Success		200		{object}	KPITargetsDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/api/v1/kpis/targets/{year} [put]
+func (h *Handler) SetKPITargets(c *gin.Context) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		fail(c, services.BadRequest("year must be an integer"))
+		return
+	}
+	var req SetKPITargetsRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := h.KPIs.SetTargets(c.Request.Context(), actor(c), year, req.Targets)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, KPITargetsDTO{Year: t.Year, ROCYear: services.ROCYear(t.Year), Targets: t.Targets})
+}

@@ -1,0 +1,104 @@
+package services
+
+import (
+	"math"
+	"time"
+
+	"ethicsops/models"
+)
+
+// KPIDef describes one KPI of the plan's table.
+type KPIDef struct {
+	Code    string
+	NameZh  string
+	NameEn  string
+	Measure string // the plan's 衡量標準
+	Unit    string // "percent" or "count"
+}
+
+// KPI units.
+const (
+	UnitPercent = "percent"
+	UnitCount   = "count"
+)
+
+// KPICatalogue is the plan's seven KPIs in its order.
+var KPICatalogue = []KPIDef{
+	{models.KPIPropertyDeclarationOnTime, "落實公職人員財產申報", "On-time filing of public officials' property declarations", "依限完成申報人數／應申報人數×100%", UnitPercent},
+	{models.KPIProcurementSupervisions, "參與採購案件驗收監驗工作", "Procurement supervisions and acceptance inspections", "年度內完成件數", UnitCount},
+	{models.KPISecurityAndPetitions, "辦理專案維護並落實執行及協助處理陳情請願工作", "Security maintenance projects and petitions handled", "年度內辦理專案維護及陳情請願件數", UnitCount},
+	{models.KPISafetyInspections, "安全維護及預防措施安全狀況檢查", "Safety inspections", "年度內完成件數", UnitCount},
+	{models.KPIInfosecAudits, "公務機密維護資訊使用管理安全稽核", "Information security audits", "年度內完成件數", UnitCount},
+	{models.KPIAntiCorruptionEvents, "辦理大型反貪活動", "Large anti-corruption events", "年度內辦理次數", UnitCount},
+	{models.KPIEthicsCodePromotions, "宣導公務員廉政倫理規範", "Ethics code promotions", "年度內辦理次數", UnitCount},
+}
+
+// KPIForActivity says which KPI a completed activity counts toward: by kind,
+// and for outreach events only the large ones.
+func KPIForActivity(kind, scale string) (string, bool) {
+	switch kind {
+	case models.KindProcurementSupervision:
+		return models.KPIProcurementSupervisions, true
+	case models.KindSecurityMaintenance, models.KindPetition:
+		return models.KPISecurityAndPetitions, true
+	case models.KindSafetyInspection:
+		return models.KPISafetyInspections, true
+	case models.KindInfosecAudit:
+		return models.KPIInfosecAudits, true
+	case models.KindOutreachEvent:
+		return models.KPIAntiCorruptionEvents, scale == "large"
+	case models.KindEthicsPromotion:
+		return models.KPIEthicsCodePromotions, true
+	}
+	return "", false
+}
+
+// ROCYear converts a Gregorian year to the Republic of China calendar (民國).
+func ROCYear(year int) int { return year - 1911 }
+
+// FromROCYear converts a ROC year to the Gregorian one.
+func FromROCYear(roc int) int { return roc + 1911 }
+
+// YearBounds returns the first instant of year and of the next year in loc.
+func YearBounds(year int, loc *time.Location) (time.Time, time.Time) {
+	return time.Date(year, 1, 1, 0, 0, 0, 0, loc), time.Date(year+1, 1, 1, 0, 0, 0, 0, loc)
+}
+
+// MonthKey is the YYYYMM of t in loc: the month a completion counts in.
+func MonthKey(t time.Time, loc *time.Location) int {
+	l := t.In(loc)
+	return l.Year()*100 + int(l.Month())
+}
+
+// YearFraction is how much of year has passed at now in loc: 0 before it,
+// 1 after it.
+func YearFraction(now time.Time, year int, loc *time.Location) float64 {
+	start, end := YearBounds(year, loc)
+	switch {
+	case !now.After(start):
+		return 0
+	case !now.Before(end):
+		return 1
+	}
+	return float64(now.Sub(start)) / float64(end.Sub(start))
+}
+
+// ExpectedToDate prorates a yearly target to the fraction of the year passed.
+// A rate is not prorated: 100% on time is expected at every moment.
+func ExpectedToDate(def KPIDef, target, fraction float64) float64 {
+	if def.Unit == UnitPercent {
+		return target
+	}
+	return round1(target * fraction)
+}
+
+// Rate is numerator ÷ denominator × 100, rounded to 0.01; nil without a denominator.
+func Rate(numerator, denominator int64) *float64 {
+	if denominator == 0 {
+		return nil
+	}
+	r := math.Round(float64(numerator)*10000/float64(denominator)) / 100
+	return &r
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
