@@ -224,6 +224,7 @@ func (e *Env) DoWith(method, path, token string, body any, headers map[string]st
 	}
 	w := httptest.NewRecorder()
 	e.Router.ServeHTTP(w, req)
+	checkContract(e.T, req, w.Code, w.Header(), w.Body.Bytes())
 	return &Response{T: e.T, Code: w.Code, Body: w.Body.String(), Header: w.Header()}
 }
 

@@ -47,6 +47,7 @@ func (h *Handler) Login(c *gin.Context) {
 //	@Success		200		{object}	TokenResponse
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
+//	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Router			/api/v1/auth/refresh [post]
 func (h *Handler) Refresh(c *gin.Context) {
@@ -74,6 +75,7 @@ func (h *Handler) Refresh(c *gin.Context) {
 //	@Success	204
 //	@Failure	400	{object}	ErrorResponse
 //	@Failure	401	{object}	ErrorResponse
+//	@Failure	413	{object}	ErrorResponse
 //	@Failure	415	{object}	ErrorResponse
 //	@Router		/api/v1/auth/logout [post]
 func (h *Handler) Logout(c *gin.Context) {

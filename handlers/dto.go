@@ -14,7 +14,7 @@ type UserDTO struct {
 	DisplayName string     `json:"display_name" example:"林政風"`
 	Role        string     `json:"role" enums:"admin,manager,officer,volunteer"`
 	Status      string     `json:"status" enums:"active,pending,disabled"`
-	UnitID      *string    `json:"unit_id"`
+	UnitID      *string    `json:"unit_id" extensions:"x-nullable"`
 	Phone       string     `json:"phone,omitempty" example:"0912-345-678"`
 	Email       string     `json:"email,omitempty" example:"lin@example.gov.tw"`
 	ApprovedAt  *time.Time `json:"approved_at,omitempty"`

@@ -18,8 +18,8 @@ type KPIValueDTO struct {
 	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections"`
 	Measure        string   `json:"measure" example:"年度內完成件數"`
 	Unit           string   `json:"unit" enums:"percent,count"`
-	Target         *float64 `json:"target" example:"250"`
-	Actual         *float64 `json:"actual" example:"187"`
+	Target         *float64 `json:"target" example:"250" extensions:"x-nullable"`
+	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable"`
 	Numerator      *int64   `json:"numerator,omitempty"`
 	Denominator    *int64   `json:"denominator,omitempty"`
 	Achieved       bool     `json:"achieved"`
@@ -84,12 +84,12 @@ type SetKPITargetsRequest struct {
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Security		BearerAuth
-//	@Param			year		query		int		false	"Gregorian year"
-//	@Param			roc_year	query		int		false	"ROC year (民國), e.g. 109 for 2020"
-//	@Param			from		query		int		false	"first year of a range"
-//	@Param			to			query		int		false	"last year of a range"
-//	@Param			unit_id		query		string	false	"only this unit"
-//	@Param			format		query		string	false	"json (default), csv or xlsx"	Enums(json,csv,xlsx)
+//	@Param			year		query		int				false	"Gregorian year"
+//	@Param			roc_year	query		int				false	"ROC year (民國), e.g. 109 for 2020"
+//	@Param			from		query		int				false	"first year of a range"
+//	@Param			to			query		int				false	"last year of a range"
+//	@Param			unit_id		query		string			false	"only this unit"
+//	@Param			format		query		string			false	"json (default), csv or xlsx"	Enums(json,csv,xlsx)
 //	@Success		200			{object}	KPIReportDTO	"one year; for from/to the answer is a KPIRangeDTO: {from, to, timezone, as_of, years: [KPIReportDTO…]}"
 //	@Failure		400			{object}	ErrorResponse
 //	@Failure		401			{object}	ErrorResponse
@@ -217,6 +217,7 @@ func (h *Handler) KPITargets(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
+//	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/api/v1/kpis/targets/{year} [put]

@@ -22,6 +22,7 @@ import (
 //	@Success	200		{object}	UnitList
 //	@Failure	400		{object}	ErrorResponse
 //	@Failure	401		{object}	ErrorResponse
+//	@Failure	403		{object}	ErrorResponse	"account pending approval"
 //	@Router		/api/v1/units [get]
 func (h *Handler) ListUnits(c *gin.Context) {
 	get, err := query(c, "limit", "cursor")
@@ -56,6 +57,7 @@ func (h *Handler) ListUnits(c *gin.Context) {
 //	@Failure	401		{object}	ErrorResponse
 //	@Failure	403		{object}	ErrorResponse
 //	@Failure	409		{object}	ErrorResponse
+//	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	422		{object}	ErrorResponse
 //	@Router		/api/v1/units [post]

@@ -57,6 +57,7 @@ func (h *Handler) ListUsers(c *gin.Context) {
 //	@Failure	401		{object}	ErrorResponse
 //	@Failure	403		{object}	ErrorResponse
 //	@Failure	409		{object}	ErrorResponse	"username taken"
+//	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	422		{object}	ErrorResponse
 //	@Router		/api/v1/users [post]
@@ -92,6 +93,7 @@ func (h *Handler) CreateUser(c *gin.Context) {
 //	@Failure	401		{object}	ErrorResponse
 //	@Failure	403		{object}	ErrorResponse
 //	@Failure	404		{object}	ErrorResponse
+//	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	422		{object}	ErrorResponse
 //	@Router		/api/v1/users/{id} [patch]
