@@ -21,6 +21,7 @@ USER 65532:65532
 ENV ETHICSOPS_ADDR=:8080 \
     ETHICSOPS_DATA_DIR=/app/data
 EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD ["/app/ethicsops", "healthcheck"]
 VOLUME ["/app/data"]
 ENTRYPOINT ["/app/ethicsops"]
 CMD ["serve"]

@@ -54,9 +54,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "version":
 		fmt.Fprintln(stdout, "ethicsops", versionString())
 		return 0
+	case "healthcheck":
+		return healthcheck(getenv, stderr)
 	case "serve", "migrate":
 	default:
-		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version)\n", cmd)
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(args, getenv)
@@ -218,4 +220,30 @@ func versionString() string {
 		v += " " + bi.GoVersion
 	}
 	return v
+}
+
+// healthcheck asks the local server's /readyz, for container health checks on
+// images without curl. Exit 0 when ready.
+func healthcheck(getenv func(string) string, stderr io.Writer) int {
+	addr := getenv("ETHICSOPS_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops healthcheck:", err)
+		return 2
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://127.0.0.1:" + port + "/readyz")
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops healthcheck:", err)
+		return 1
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "ethicsops healthcheck: /readyz answered", resp.Status)
+		return 1
+	}
+	return 0
 }
