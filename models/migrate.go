@@ -15,6 +15,8 @@ var schema = []any{
 	&LoginThrottle{},
 	&AuditEvent{},
 	&AuditSealState{},
+	&Declaration{},
+	&DeclarationDraw{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -24,6 +24,8 @@ type Services struct {
 	Auth  *AuthService
 	Users *UserService
 	Units *UnitService
+
+	Declarations *DeclarationService
 }
 
 // New builds the services over db.
@@ -40,6 +42,8 @@ func New(db *gorm.DB, o Options) *Services {
 		Auth:  auth,
 		Users: NewUserService(db, auth, o.Clock),
 		Units: NewUnitService(db, o.Clock),
+
+		Declarations: NewDeclarationService(db, o.Clock, o.Location),
 	}
 }
 
