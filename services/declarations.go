@@ -410,9 +410,8 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 		wanted = append(wanted, d)
 		lines = append(lines, r.Line)
 	}
-	if err := problems.Err(); err != nil {
-		return res, err
-	}
+	// Lines already known to be bad are still checked against the roster
+	// below, so that one answer lists every problem of the file.
 	for attempt := 0; ; attempt++ {
 		res.Created, res.Unchanged = 0, 0
 		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
