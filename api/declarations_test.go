@@ -466,3 +466,21 @@ func TestDeclarationDraws(t *testing.T) {
 		}
 	})
 }
+
+func TestDeclarationImportConcurrent(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		const n = 4
+		codes := make(chan int, n)
+		for i := 0; i < n; i++ {
+			go func() { codes <- upload(e, e.Tokens["officer"], "/api/v1/declarations/import?year=2020", goodCSV).Code }()
+		}
+		for i := 0; i < n; i++ {
+			if c := <-codes; c != 200 {
+				t.Errorf("concurrent import answered %d", c)
+			}
+		}
+		if got := e.Count(&models.Declaration{}, ""); got != 3 {
+			t.Fatalf("%d rows after %d concurrent imports of 3", got, n)
+		}
+	})
+}
