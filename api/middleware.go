@@ -22,6 +22,10 @@ const requestIDKey = "ethicsops.request_id"
 // MaxJSONBody is the largest JSON body accepted (SPEC.md: 1 MiB).
 const MaxJSONBody = 1 << 20
 
+// MaxImportBody is the largest roster CSV upload: the file's own limit plus
+// room for the multipart headers around it.
+const MaxImportBody = services.MaxImportBytes + 64<<10
+
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // withRequestID takes a well-formed X-Request-ID from the client (so a phone

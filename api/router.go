@@ -54,7 +54,6 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	staff := roles(Admin, Manager, Officer)
 	mgr := roles(Admin, Manager)
 	admin := roles(Admin)
-	_ = staff
 
 	r.GET("/healthz", h.Healthz)
 	r.GET("/readyz", h.Readyz)
@@ -79,6 +78,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/kpis", auth, mgr, h.KPIReport)
 	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
 	v1.PUT("/kpis/targets/:year", auth, admin, h.SetKPITargets)
+
+	v1.GET("/declarations", auth, staff, h.ListDeclarations)
+	v1.POST("/declarations", auth, staff, h.CreateDeclaration)
+	v1.PATCH("/declarations/:id", auth, staff, h.UpdateDeclaration)
+	// The CSV import takes a larger body than the 1 MiB JSON limit of v1, so it
+	// hangs on the engine with its own limit (5 MiB file + multipart framing).
+	r.POST("/api/v1/declarations/import", limitBody(MaxImportBody), auth, staff, h.ImportDeclarations)
+	v1.GET("/declarations/draws", auth, mgr, h.ListDraws)
+	v1.POST("/declarations/draws", auth, mgr, h.CreateDraw)
+	v1.GET("/declarations/draws/:id", auth, mgr, h.GetDraw)
+	v1.GET("/declarations/draws/:id/verify", auth, mgr, h.VerifyDraw)
 
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 	return r, nil

@@ -87,5 +87,8 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 		return nil, fmt.Errorf("demo pending volunteer: %w", err)
 	}
 	o.Users[pending.Username] = pending
+	if err := seedDeclarations(ctx, s, o); err != nil {
+		return nil, err
+	}
 	return o, nil
 }

@@ -195,6 +195,604 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/declarations": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "List the property-declaration roster",
+                "operationId": "listDeclarations",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "roster year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "regular",
+                            "on_assumption",
+                            "on_leaving"
+                        ],
+                        "type": "string",
+                        "description": "declaration type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "filed_on_time",
+                            "filed_late",
+                            "not_filed",
+                            "not_yet_due"
+                        ],
+                        "type": "string",
+                        "description": "filing status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DeclarationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Add a declarant to the roster",
+                "operationId": "createDeclaration",
+                "parameters": [
+                    {
+                        "description": "the roster row",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateDeclarationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "already stored with this id and content",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DeclarationDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DeclarationDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict, or conflict: the declarant is on the roster",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/declarations/draws": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "List declaration draws",
+                "operationId": "listDraws",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "roster year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DrawList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + \"\\n\" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Run a public draw (公開抽籤) of declarations for substantive review",
+                "operationId": "createDraw",
+                "parameters": [
+                    {
+                        "description": "the draw",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateDrawRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DrawDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/declarations/draws/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The read is written to the audit trail.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Show a draw with its selected declarants",
+                "operationId": "getDraw",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "draw id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DrawDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/declarations/draws/{id}/verify": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Recompute a draw from its stored seed and snapshot",
+                "operationId": "verifyDraw",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "draw id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DrawVerificationDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/declarations/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line (\"line 3\": reason). Importing the same file again changes nothing.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Import a roster CSV (all or nothing)",
+                "operationId": "importDeclarations",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "roster year",
+                        "name": "year",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "the roster CSV",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ImportResultDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/declarations/{id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Record a filing or correct a roster row",
+                "operationId": "updateDeclaration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "declaration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PatchDeclarationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.DeclarationDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/kpis": {
             "get": {
                 "security": [
@@ -1023,6 +1621,77 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "handlers.CreateDeclarationRequest": {
+            "type": "object",
+            "properties": {
+                "declarant_name": {
+                    "type": "string",
+                    "example": "王大明"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2020-12-31"
+                },
+                "filed_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "position": {
+                    "type": "string",
+                    "example": "工務處處長"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.CreateDrawRequest": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "ratio": {
+                    "type": "number",
+                    "example": 0.05
+                },
+                "seed": {
+                    "type": "string",
+                    "example": "109000123"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
         "handlers.CreateUnitRequest": {
             "type": "object",
             "properties": {
@@ -1086,6 +1755,280 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.DeclarationDTO": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "declarant_name": {
+                    "type": "string",
+                    "example": "王大明"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2020-12-31"
+                },
+                "filed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "position": {
+                    "type": "string",
+                    "example": "工務處處長"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "filed_on_time",
+                        "filed_late",
+                        "not_filed",
+                        "not_yet_due"
+                    ]
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.DeclarationList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.DeclarationDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.DrawDTO": {
+            "type": "object",
+            "properties": {
+                "candidate_count": {
+                    "type": "integer",
+                    "example": 100
+                },
+                "candidate_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "count": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "ratio": {
+                    "type": "number"
+                },
+                "seed": {
+                    "type": "string",
+                    "example": "109000123"
+                },
+                "selected": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.DrawnDeclarantDTO"
+                    }
+                },
+                "selected_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "snapshot_sha256": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.DrawList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.DrawSummaryDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.DrawSummaryDTO": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "ratio": {
+                    "type": "number"
+                },
+                "seed": {
+                    "type": "string",
+                    "example": "109000123"
+                },
+                "snapshot_sha256": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
+                }
+            }
+        },
+        "handlers.DrawVerificationDTO": {
+            "type": "object",
+            "properties": {
+                "audit_record_matches": {
+                    "type": "boolean"
+                },
+                "current_candidate_count": {
+                    "type": "integer"
+                },
+                "current_roster_differs": {
+                    "type": "boolean"
+                },
+                "current_snapshot_sha256": {
+                    "type": "string"
+                },
+                "draw_id": {
+                    "type": "string"
+                },
+                "match": {
+                    "type": "boolean"
+                },
+                "recomputed_selected_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "recomputed_snapshot_sha256": {
+                    "type": "string"
+                },
+                "selection_matches": {
+                    "type": "boolean"
+                },
+                "snapshot_hash_matches": {
+                    "type": "boolean"
+                },
+                "stored_candidate_count": {
+                    "type": "integer"
+                },
+                "stored_selected_count": {
+                    "type": "integer"
+                },
+                "stored_selected_sha256": {
+                    "type": "string"
+                },
+                "stored_snapshot_sha256": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.DrawnDeclarantDTO": {
+            "type": "object",
+            "properties": {
+                "declarant_name": {
+                    "type": "string",
+                    "example": "王大明"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "missing": {
+                    "type": "boolean"
+                },
+                "position": {
+                    "type": "string",
+                    "example": "工務處處長"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "unit_name": {
+                    "type": "string",
+                    "example": "嘉義市政府工務處"
+                }
+            }
+        },
         "handlers.ErrorBody": {
             "type": "object",
             "properties": {
@@ -1123,6 +2066,30 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "handlers.ImportResultDTO": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer",
+                    "example": 118
+                },
+                "file_sha256": {
+                    "type": "string"
+                },
+                "rows": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "unchanged": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
                 }
             }
         },
@@ -1273,6 +2240,27 @@ const docTemplate = `{
                 "type": "array",
                 "items": {
                     "$ref": "#/definitions/handlers.LabelDTO"
+                }
+            }
+        },
+        "handlers.PatchDeclarationRequest": {
+            "type": "object",
+            "properties": {
+                "due_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "filed_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "position": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },

@@ -26,13 +26,15 @@ type Handler struct {
 	Users *services.UserService
 	Units *services.UnitService
 	KPIs  *services.KPIService
+
+	Declarations *services.DeclarationService
 	// Ping checks the database for /readyz.
 	Ping func(context.Context) error
 }
 
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
-	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Ping: svc.Ping}
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Ping: svc.Ping}
 }
 
 // ActorKey is the gin context key under which the api package stores the

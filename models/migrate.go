@@ -18,6 +18,8 @@ var schema = []any{
 	&KPITarget{},
 	&KPIRollup{},
 	&KPIRollupState{},
+	&Declaration{},
+	&DeclarationDraw{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -26,10 +26,11 @@ type KPIService struct {
 	rates DeclarationRates
 }
 
-// DeclarationRates gives the on-time filings and the filings due of a year
-// (and optionally a unit): the numbers of the property-declaration KPI.
+// DeclarationRates gives the on-time filings, the filings due and their rate
+// for a year (and optionally a unit): the property-declaration KPI. The
+// DeclarationService is one.
 type DeclarationRates interface {
-	OnTimeCounts(ctx context.Context, year int, unitID string) (onTime, due int64, err error)
+	OnTimeRate(ctx context.Context, year int, unitID string) (onTime, due int, rate *float64, err error)
 }
 
 // NewKPIService builds the service; rates may be nil until declarations exist.
@@ -109,14 +110,14 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 				v.Target = &t
 			}
 			if def.Unit == UnitPercent {
-				var onTime, due int64
+				var onTime, due int
 				if s.rates != nil {
-					if onTime, due, err = s.rates.OnTimeCounts(ctx, year, f.UnitID); err != nil {
+					if onTime, due, v.Actual, err = s.rates.OnTimeRate(ctx, year, f.UnitID); err != nil {
 						return nil, err
 					}
 				}
-				v.Numerator, v.Denominator = &onTime, &due
-				v.Actual = Rate(onTime, due)
+				num, den := int64(onTime), int64(due)
+				v.Numerator, v.Denominator = &num, &den
 			} else {
 				a := float64(counts[year][def.Code])
 				v.Actual = &a

@@ -42,6 +42,8 @@ var labels = map[string][2]string{
 	"inside": {"範圍內", "Inside"}, "outside": {"範圍外", "Outside"}, "unknown": {"未知", "Unknown"},
 	// declarations (the "regular" label above reads 一般 for events; declarations get their own below)
 	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
+	models.DeclarationFiledOnTime: {"依限申報", "Filed on time"}, models.DeclarationFiledLate: {"逾期申報", "Filed late"},
+	models.DeclarationNotFiled: {"逾期未申報", "Not filed"}, models.DeclarationNotYetDue: {"尚未屆期", "Not yet due"},
 	// KPIs
 	models.KPIPropertyDeclarationOnTime: {"落實公職人員財產申報", "On-time property declarations"},
 	models.KPIProcurementSupervisions:   {"參與採購案件驗收監驗工作", "Procurement supervisions"},
@@ -73,6 +75,7 @@ func GetMeta() Meta {
 		"checkin_types":          models.CheckinTypes,
 		"geofences":              models.Geofences,
 		"declaration_types":      models.DeclarationTypes,
+		"declaration_statuses":   models.DeclarationStatuses,
 		"kpis":                   models.KPICodes,
 	}
 	m := Meta{}

@@ -27,6 +27,8 @@ type Services struct {
 	KPIs  *KPIService
 	// Location is the office time zone.
 	Location *time.Location
+
+	Declarations *DeclarationService
 }
 
 // New builds the services over db.
@@ -38,13 +40,16 @@ func New(db *gorm.DB, o Options) *Services {
 		o.Location = time.UTC
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
+	decl := NewDeclarationService(db, o.Clock, o.Location)
 	return &Services{
-		DB:       db,
-		Auth:     auth,
-		Users:    NewUserService(db, auth, o.Clock),
-		Units:    NewUnitService(db, o.Clock),
-		KPIs:     NewKPIService(db, o.Clock, o.Location, nil),
-		Location: o.Location,
+		DB:    db,
+		Auth:  auth,
+		Users: NewUserService(db, auth, o.Clock),
+		Units: NewUnitService(db, o.Clock),
+		KPIs:  NewKPIService(db, o.Clock, o.Location, decl),
+
+		Declarations: decl,
+		Location:     o.Location,
 	}
 }
 
