@@ -75,6 +75,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/units", auth, h.ListUnits)
 	v1.POST("/units", auth, admin, h.CreateUnit)
 
+	v1.GET("/audit-events", auth, admin, h.ListAuditEvents)
+	v1.GET("/audit-events/verify", auth, admin, h.VerifyAuditTrail)
+
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 	return r, nil
 }

@@ -24,13 +24,14 @@ type Handler struct {
 	Auth  *services.AuthService
 	Users *services.UserService
 	Units *services.UnitService
+	Audit *services.AuditService
 	// Ping checks the database for /readyz.
 	Ping func(context.Context) error
 }
 
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
-	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, Ping: svc.Ping}
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, Audit: svc.Audit, Ping: svc.Ping}
 }
 
 // ActorKey is the gin context key under which the api package stores the

@@ -24,6 +24,7 @@ type Services struct {
 	Auth  *AuthService
 	Users *UserService
 	Units *UnitService
+	Audit *AuditService
 }
 
 // New builds the services over db.
@@ -40,6 +41,7 @@ func New(db *gorm.DB, o Options) *Services {
 		Auth:  auth,
 		Users: NewUserService(db, auth, o.Clock),
 		Units: NewUnitService(db, o.Clock),
+		Audit: NewAuditService(db),
 	}
 }
 
