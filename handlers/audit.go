@@ -16,18 +16,18 @@ import (
 // hashes empty) until then.
 type AuditEventDTO struct {
 	ID         string          `json:"id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Seq        *int64          `json:"seq" example:"42"`
-	At         time.Time       `json:"at"`
+	Seq        *int64          `json:"seq" example:"42"` // position in the chain, in the order of sealing; null until sealed
+	At         time.Time       `json:"at"`               // when the change was made
 	ActorID    string          `json:"actor_id"`
 	ActorRole  string          `json:"actor_role" example:"admin"`
 	Action     string          `json:"action" example:"user.update"`
 	EntityType string          `json:"entity_type" example:"user"`
 	EntityID   string          `json:"entity_id"`
 	RequestID  string          `json:"request_id"`
-	Before     json.RawMessage `json:"before" swaggertype:"object"`
-	After      json.RawMessage `json:"after" swaggertype:"object"`
-	Hash       string          `json:"hash" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
-	PrevHash   string          `json:"prev_hash"`
+	Before     json.RawMessage `json:"before" swaggertype:"object"`                                                     // the changed fields before (null when none)
+	After      json.RawMessage `json:"after" swaggertype:"object"`                                                      // the changed fields after (null when none)
+	Hash       string          `json:"hash" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"` // SHA-256 (hex) of the event, seq and prev_hash; "" until sealed
+	PrevHash   string          `json:"prev_hash"`                                                                       // hash of the event of seq-1 ("" for seq 1)
 }
 
 func toAuditEventDTO(ev models.AuditEvent) AuditEventDTO {
