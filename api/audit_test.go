@@ -152,6 +152,25 @@ func TestAuditListFiltersAndPages(t *testing.T) {
 			t.Fatalf("pages hold %d events, the table %d", len(seen), total)
 		}
 
+		// Paging with a filter keeps to the filter.
+		logins, q2 := 0, url.Values{"action": {"auth.login"}, "limit": {"2"}}
+		for pages := 0; pages < 50; pages++ {
+			l := listAudit(t, e, q2)
+			for _, it := range l.Items {
+				if it.Action != "auth.login" {
+					t.Fatalf("filtered page holds %s", it.Action)
+				}
+				logins++
+			}
+			if l.NextCursor == "" {
+				break
+			}
+			q2.Set("cursor", l.NextCursor)
+		}
+		if int64(logins) != e.Count(&models.AuditEvent{}, "action = ?", "auth.login") {
+			t.Fatalf("filtered pages hold %d sign-ins", logins)
+		}
+
 		officer := e.Users["officer"].ID
 		for name, tc := range map[string]struct {
 			q    url.Values
