@@ -1,5 +1,6 @@
 // Command ethicsops is the field-operations and KPI service of the Department
-// of Civil Service Ethics (政風處): `serve` (default), `migrate`, `version`.
+// of Civil Service Ethics (政風處): `serve` (default), `migrate`, `version`,
+// `audit verify`.
 //
 //	@title						ethicsops API
 //	@version					1.0
@@ -57,8 +58,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "healthcheck":
 		return healthcheck(getenv, stderr)
 	case "serve", "migrate":
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "ethicsops: usage: ethicsops audit verify [flags]")
+			return 2
+		}
+		args = args[1:]
 	default:
-		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck)\n", cmd)
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(args, getenv)
@@ -70,7 +77,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
 	}
-	log := newLogger(cfg.LogLevel, stdout)
+	logOut := stdout
+	if cmd == "audit" {
+		logOut = stderr // stdout carries the one-line result
+	}
+	log := newLogger(cfg.LogLevel, logOut)
 	slog.SetDefault(log)
 	if err := cfg.EnsureJWTSecret(); err != nil {
 		fmt.Fprintln(stderr, "ethicsops:", err)
@@ -95,6 +106,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 0
 	}
 	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
+	if cmd == "audit" {
+		return auditVerify(ctx, svc.Audit, stdout, stderr)
+	}
 	if stale, was, err := svc.KPIs.EnsureTimezone(ctx); err != nil {
 		log.Error("kpi time zone", "error", err.Error())
 		return 1
@@ -166,6 +180,14 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log 
 	log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Seal committed audit events about every second (see services.AuditService.Seal).
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	defer stopSealing()
+	sealerDone := make(chan struct{})
+	go func() {
+		defer close(sealerDone)
+		svc.Audit.SealEvery(sealCtx, time.Second, func(err error) { log.Error("seal audit events", "error", err.Error()) })
+	}()
 	select {
 	case err := <-errc:
 		log.Error("serve", "error", err.Error())
@@ -182,7 +204,36 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log 
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "error", err.Error())
 	}
+	// No request is in flight any more: seal what the last ones wrote.
+	stopSealing()
+	<-sealerDone
+	if _, err := svc.Audit.Seal(sctx); err != nil {
+		log.Error("seal audit events", "error", err.Error())
+	}
 	log.Info("stopped")
+	return 0
+}
+
+// auditVerify seals the events committed so far (so that the check covers
+// them; sealing beside running servers is safe, sealers take turns) and walks
+// the chain. It prints one line and returns 0 when the chain is intact, 1 when
+// it is broken or cannot be read.
+func auditVerify(ctx context.Context, audit *services.AuditService, stdout, stderr io.Writer) int {
+	if _, err := audit.Seal(ctx); err != nil {
+		fmt.Fprintln(stderr, "ethicsops: audit verify: seal pending events:", err)
+		return 1
+	}
+	res, err := audit.Verify(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops: audit verify:", err)
+		return 1
+	}
+	if b := res.Broken; b != nil {
+		fmt.Fprintf(stdout, "audit chain BROKEN at seq %d (event %q): %s: %s; %d events verified before it, %d unsealed\n",
+			b.Seq, b.EventID, b.Reason, b.Detail, res.Sealed, res.Unsealed)
+		return 1
+	}
+	fmt.Fprintf(stdout, "audit chain intact: %d sealed events, tail seq %d hash %s, %d unsealed\n", res.Sealed, res.TailSeq, res.TailHash, res.Unsealed)
 	return 0
 }
 

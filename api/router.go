@@ -90,6 +90,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/declarations/draws/:id", auth, mgr, h.GetDraw)
 	v1.GET("/declarations/draws/:id/verify", auth, mgr, h.VerifyDraw)
 
+	v1.GET("/audit-events", auth, admin, h.ListAuditEvents)
+	v1.GET("/audit-events/verify", auth, admin, h.VerifyAuditTrail)
+
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 	return r, nil
 }

@@ -15,6 +15,144 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/audit-events": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "List the audit trail",
+                "operationId": "listAuditEvents",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "who acted (user id)",
+                        "name": "actor_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "e.g. user.update, auth.login",
+                        "name": "action",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "e.g. user, activity",
+                        "name": "entity_type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the id of the entity",
+                        "name": "entity_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "at or after (RFC 3339)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "before (RFC 3339)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AuditEventList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/audit-events/verify": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "Verify the audit chain",
+                "operationId": "verifyAuditTrail",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AuditVerifyResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/login": {
             "post": {
                 "consumes": [
@@ -1621,6 +1759,134 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "handlers.AuditBrokenLink": {
+            "type": "object",
+            "properties": {
+                "detail": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "enum": [
+                        "hash_mismatch",
+                        "prev_hash_mismatch",
+                        "seq_gap",
+                        "tail_mismatch"
+                    ]
+                },
+                "seq": {
+                    "type": "integer",
+                    "example": 17
+                }
+            }
+        },
+        "handlers.AuditEventDTO": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "user.update"
+                },
+                "actor_id": {
+                    "type": "string"
+                },
+                "actor_role": {
+                    "type": "string",
+                    "example": "admin"
+                },
+                "after": {
+                    "description": "the changed fields after (null when none)",
+                    "type": "object",
+                    "x-nullable": true
+                },
+                "at": {
+                    "description": "when the change was made",
+                    "type": "string"
+                },
+                "before": {
+                    "description": "the changed fields before (null when none)",
+                    "type": "object",
+                    "x-nullable": true
+                },
+                "entity_id": {
+                    "type": "string"
+                },
+                "entity_type": {
+                    "type": "string",
+                    "example": "user"
+                },
+                "hash": {
+                    "description": "SHA-256 (hex) of the event, seq and prev_hash; \"\" until sealed",
+                    "type": "string",
+                    "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "prev_hash": {
+                    "description": "hash of the event of seq-1 (\"\" for seq 1)",
+                    "type": "string"
+                },
+                "request_id": {
+                    "type": "string"
+                },
+                "seq": {
+                    "description": "position in the chain, in the order of sealing; null until sealed",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 42
+                }
+            }
+        },
+        "handlers.AuditEventList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.AuditEventDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.AuditVerifyResponse": {
+            "type": "object",
+            "properties": {
+                "broken": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.AuditBrokenLink"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "ok": {
+                    "type": "boolean"
+                },
+                "sealed": {
+                    "type": "integer",
+                    "example": 1234
+                },
+                "tail_hash": {
+                    "type": "string"
+                },
+                "tail_seq": {
+                    "type": "integer",
+                    "example": 1234
+                },
+                "unsealed": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
         "handlers.CreateDeclarationRequest": {
             "type": "object",
             "properties": {

@@ -28,13 +28,15 @@ type Handler struct {
 	KPIs  *services.KPIService
 
 	Declarations *services.DeclarationService
+
+	Audit *services.AuditService
 	// Ping checks the database for /readyz.
 	Ping func(context.Context) error
 }
 
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
-	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Ping: svc.Ping}
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Audit: svc.Audit, Ping: svc.Ping}
 }
 
 // ActorKey is the gin context key under which the api package stores the

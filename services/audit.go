@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -30,12 +31,23 @@ func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) erro
 		ActorRole:  e.Actor.Role,
 		Action:     e.Action,
 		EntityType: e.EntityType,
-		EntityID:   e.EntityID,
+		EntityID:   clip(e.EntityID, 64), // a failed sign-in's username may be longer than any account's
 		RequestID:  RequestID(ctx),
 		Before:     jsonOrEmpty(e.Before),
 		After:      jsonOrEmpty(e.After),
 	}
 	return tx.WithContext(ctx).Create(&ev).Error
+}
+
+// clip shortens s to at most n bytes, on a UTF-8 boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func jsonOrEmpty(v any) string {

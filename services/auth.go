@@ -93,6 +93,11 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (Tok
 		hash = []byte(u.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
+		if aerr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return appendAudit(ctx, tx, s.now, AuditEntry{Action: "auth.login_failed", EntityType: "account", EntityID: username})
+		}); aerr != nil {
+			return TokenPair{}, models.User{}, aerr
+		}
 		locked, ferr := s.recordFailure(ctx, key)
 		if ferr != nil {
 			return TokenPair{}, models.User{}, ferr
@@ -166,7 +171,9 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken string) (TokenPa
 		return TokenPair{}, models.User{}, err
 	}
 	if reuse {
-		if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
+		// Someone presented a spent token: probably stolen. Recorded on the
+		// account, without an actor (the presenter is not known).
+		if err := s.revokeFamily(ctx, rt.FamilyID, AuditEntry{Action: "auth.refresh_reuse", EntityType: "user", EntityID: rt.UserID}); err != nil {
 			return TokenPair{}, models.User{}, err
 		}
 		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "refresh token already used; signed out everywhere for safety")
@@ -187,12 +194,18 @@ func (s *AuthService) Logout(ctx context.Context, actor Actor, refreshToken stri
 	if rt.UserID != actor.UserID {
 		return nil
 	}
-	return s.revokeFamily(ctx, rt.FamilyID)
+	return s.revokeFamily(ctx, rt.FamilyID, AuditEntry{Actor: actor, Action: "auth.logout", EntityType: "user", EntityID: actor.UserID})
 }
 
-func (s *AuthService) revokeFamily(ctx context.Context, family string) error {
-	return s.db.WithContext(ctx).Model(&models.RefreshToken{}).
-		Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", s.now()).Error
+// revokeFamily revokes a token family and records why (audit) with it.
+func (s *AuthService) revokeFamily(ctx context.Context, family string, audit AuditEntry) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.RefreshToken{}).
+			Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", s.now()).Error; err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, audit)
+	})
 }
 
 // Authenticate checks an access token and re-reads the account, so that a

@@ -29,6 +29,8 @@ type Services struct {
 	Location *time.Location
 
 	Declarations *DeclarationService
+
+	Audit *AuditService
 }
 
 // New builds the services over db.
@@ -50,6 +52,7 @@ func New(db *gorm.DB, o Options) *Services {
 
 		Declarations: decl,
 		Location:     o.Location,
+		Audit:        NewAuditService(db),
 	}
 }
 

@@ -1,0 +1,380 @@
+package services
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"ethicsops/models"
+)
+
+// The audit trail is tamper-evident: appendAudit writes events unsealed (no
+// seq, no hash) inside the transaction of each change, so that writers never
+// wait for one another; the sealer then chains committed events shortly after
+// commit. Each sealed event gets
+//
+//	seq       the next number of the chain (1, 2, 3…): the order of sealing;
+//	prev_hash the hash of the event of seq-1 ("" for seq 1);
+//	hash      HashAuditEvent of its content, seq and prev_hash.
+//
+// seq is the order in which events were sealed, `at` the time of the change.
+// The two usually agree, but an event whose transaction commits after later
+// events were already sealed simply gets a later seq than they did.
+//
+// AuditSealState (row 1) keeps the tail (last seq and hash), so that deleting
+// the newest events is detected too.
+
+// SealBatch is how many events one sealing transaction chains at most, so
+// that a backlog is sealed in short transactions rather than one long one.
+const SealBatch = 500
+
+// auditHashVersion opens the canonical encoding; a future change of the
+// encoding would use a new version string.
+const auditHashVersion = "ethicsops-audit-v1"
+
+// HashAuditEvent returns the lower-case hex SHA-256 of the canonical encoding
+// of ev: the line "ethicsops-audit-v1", then for each field in this order
+//
+//	id, at, actor_id, actor_role, action, entity_type, entity_id,
+//	request_id, before, after, seq, prev_hash
+//
+// the field's byte length in decimal, ":", the field's bytes and "\n". at is
+// written in RFC 3339 with nanoseconds in UTC (time.RFC3339Nano), seq in
+// decimal, before and after as the JSON text stored ("" when absent). The
+// length prefixes make the encoding unambiguous whatever a field contains.
+func HashAuditEvent(ev models.AuditEvent) string {
+	var seq int64
+	if ev.Seq != nil {
+		seq = *ev.Seq
+	}
+	return hashAudit(ev, seq, ev.PrevHash)
+}
+
+func hashAudit(ev models.AuditEvent, seq int64, prevHash string) string {
+	h := sha256.New()
+	h.Write([]byte(auditHashVersion + "\n"))
+	for _, f := range []string{
+		ev.ID,
+		ev.At.UTC().Format(time.RFC3339Nano),
+		ev.ActorID,
+		ev.ActorRole,
+		ev.Action,
+		ev.EntityType,
+		ev.EntityID,
+		ev.RequestID,
+		ev.Before,
+		ev.After,
+		strconv.FormatInt(seq, 10),
+		prevHash,
+	} {
+		h.Write([]byte(strconv.Itoa(len(f))))
+		h.Write([]byte{':'})
+		h.Write([]byte(f))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// AuditService seals, verifies and lists the audit trail.
+type AuditService struct {
+	db *gorm.DB
+}
+
+// NewAuditService builds the service. The events themselves are written by
+// the other services, through appendAudit, in their own transactions.
+func NewAuditService(db *gorm.DB) *AuditService {
+	return &AuditService{db: db}
+}
+
+// errSealRace aborts a sealing transaction that found an event already sealed,
+// which the seal-state lock should make impossible.
+var errSealRace = errors.New("audit seal: event sealed concurrently")
+
+// Seal chains every committed, unsealed event, in batches of SealBatch, and
+// returns how many it sealed. Events are taken in (at, id) order.
+//
+// Only sealers are serialized, by one database lock: each batch is a
+// transaction that first locks the AuditSealState row (SELECT … FOR UPDATE on
+// MySQL; on SQLite the connection opens every transaction with BEGIN
+// IMMEDIATE, which takes the database's write lock), so two servers never
+// seal at once, while appendAudit stays a plain INSERT that does not wait for
+// sealing. It returns the database's error, if any.
+func (s *AuditService) Seal(ctx context.Context) (sealed int, err error) {
+	// A cheap look first, so that an idle server does not take the write
+	// lock every second; an event committed just after is sealed next time.
+	var pending []string
+	if err := s.db.WithContext(ctx).Model(&models.AuditEvent{}).Where("seq IS NULL").Limit(1).Pluck("id", &pending).Error; err != nil || len(pending) == 0 {
+		return 0, err
+	}
+	for {
+		n, err := s.sealBatch(ctx)
+		sealed += n
+		if err != nil || n < SealBatch {
+			return sealed, err
+		}
+	}
+}
+
+func (s *AuditService) sealBatch(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st models.AuditSealState
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", 1).Take(&st).Error; err != nil {
+			return fmt.Errorf("lock audit seal state: %w", err)
+		}
+		// Read the unsealed events after taking the lock, in the same
+		// transaction: on MySQL's REPEATABLE READ the snapshot starts at this
+		// first plain read, so it sees every batch sealed before the lock was
+		// granted. It is a plain read on purpose: a locking read would take gap
+		// locks on the seq index and make appendAudit's INSERTs wait.
+		var evs []models.AuditEvent
+		if err := tx.Where("seq IS NULL").Order("at, id").Limit(SealBatch).Find(&evs).Error; err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		seq, prev := st.LastSeq, st.LastHash
+		for _, ev := range evs {
+			seq++
+			hash := hashAudit(ev, seq, prev)
+			res := tx.Model(&models.AuditEvent{}).Where("id = ? AND seq IS NULL", ev.ID).
+				Updates(map[string]any{"seq": seq, "prev_hash": prev, "hash": hash})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return errSealRace
+			}
+			prev = hash
+		}
+		res := tx.Model(&models.AuditSealState{}).Where("id = ? AND last_seq = ?", 1, st.LastSeq).
+			Updates(map[string]any{"last_seq": seq, "last_hash": prev})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errSealRace
+		}
+		n = len(evs)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// SealEvery seals every interval until ctx ends; errors go to onErr and the
+// loop goes on (a database that is briefly away is tried again next tick).
+// The caller seals once more after its writers have stopped.
+func (s *AuditService) SealEvery(ctx context.Context, interval time.Duration, onErr func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Seal(ctx); err != nil && ctx.Err() == nil && onErr != nil {
+				onErr(err)
+			}
+		}
+	}
+}
+
+// Reasons for a broken link.
+const (
+	BrokenHash     = "hash_mismatch"      // the event's content, seq or prev_hash no longer gives its hash
+	BrokenPrevHash = "prev_hash_mismatch" // prev_hash is not the hash of the event before
+	BrokenSeqGap   = "seq_gap"            // an event of the chain is missing (deleted, or unsealed by hand)
+	BrokenTail     = "tail_mismatch"      // the chain's end differs from the seal state
+)
+
+// BrokenLink is the first place where the chain does not hold.
+type BrokenLink struct {
+	Seq     int64  // the seq at which the break was found
+	EventID string // the event found there ("" for a tail mismatch with no such event)
+	Reason  string // one of the Broken… constants
+	Detail  string // a sentence for people
+}
+
+// VerifyResult is the outcome of walking the chain.
+type VerifyResult struct {
+	OK       bool
+	Sealed   int64 // events walked (the sealed chain up to the tail)
+	Unsealed int64 // committed events not sealed yet
+	TailSeq  int64
+	TailHash string
+	Broken   *BrokenLink // nil when OK
+}
+
+// Verify walks the sealed chain in seq order, SealBatch events at a time,
+// recomputes every hash and reports the first broken link: a hash or
+// prev_hash that does not match, a gap in seq (a deleted event), or an end of
+// the chain that differs from the seal state. It does not seal; events not
+// yet sealed are counted in Unsealed. It returns only database errors.
+func (s *AuditService) Verify(ctx context.Context) (VerifyResult, error) {
+	db := s.db.WithContext(ctx)
+	var (
+		res    VerifyResult
+		last   int64 // seq of the last event checked
+		prev   string
+		lastID string
+	)
+	st, err := s.sealState(db)
+	if err != nil {
+		return res, err
+	}
+	for {
+		// Walk up to the tail read before: the events up to it committed
+		// with it. Sealers may extend the chain meanwhile; then walk on.
+		for last < st.LastSeq {
+			var evs []models.AuditEvent
+			if err := db.Where("seq > ? AND seq <= ?", last, st.LastSeq).Order("seq").Limit(SealBatch).Find(&evs).Error; err != nil {
+				return res, err
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for _, ev := range evs {
+				if b := checkLink(ev, last, prev); b != nil {
+					res.Broken = b
+					return s.finish(db, res)
+				}
+				last, prev, lastID = *ev.Seq, ev.Hash, ev.ID
+				res.Sealed++
+			}
+		}
+		// An event with a seq beyond the tail was not chained by a sealer
+		// (which moves the tail in the same transaction), unless a sealer
+		// committed just now: then the tail has moved, and the walk goes on.
+		var beyond models.AuditEvent
+		if err := db.Where("seq > ?", st.LastSeq).Order("seq").Limit(1).Find(&beyond).Error; err != nil {
+			return res, err
+		}
+		next, err := s.sealState(db)
+		if err != nil {
+			return res, err
+		}
+		if next.LastSeq != st.LastSeq {
+			st = next
+			continue
+		}
+		res.TailSeq, res.TailHash = last, prev
+		switch {
+		case last != st.LastSeq:
+			res.Broken = &BrokenLink{Seq: last + 1, Reason: BrokenTail,
+				Detail: fmt.Sprintf("the chain ends at seq %d but the seal state's tail is seq %d: the newest events are missing", last, st.LastSeq)}
+		case prev != st.LastHash:
+			res.Broken = &BrokenLink{Seq: last, EventID: lastID, Reason: BrokenTail,
+				Detail: fmt.Sprintf("the hash of seq %d is not the seal state's last hash", last)}
+		case beyond.ID != "":
+			res.Broken = &BrokenLink{Seq: *beyond.Seq, EventID: beyond.ID, Reason: BrokenTail,
+				Detail: fmt.Sprintf("seq %d lies beyond the seal state's tail, seq %d", *beyond.Seq, st.LastSeq)}
+		}
+		return s.finish(db, res)
+	}
+}
+
+// checkLink checks the event that follows seq last (hash prev).
+func checkLink(ev models.AuditEvent, last int64, prev string) *BrokenLink {
+	seq := *ev.Seq
+	switch {
+	case seq != last+1:
+		return &BrokenLink{Seq: seq, EventID: ev.ID, Reason: BrokenSeqGap,
+			Detail: fmt.Sprintf("seq %d follows seq %d: %d event(s) missing", seq, last, seq-last-1)}
+	case ev.PrevHash != prev:
+		return &BrokenLink{Seq: seq, EventID: ev.ID, Reason: BrokenPrevHash,
+			Detail: fmt.Sprintf("prev_hash of seq %d is not the hash of seq %d", seq, last)}
+	case hashAudit(ev, seq, ev.PrevHash) != ev.Hash:
+		return &BrokenLink{Seq: seq, EventID: ev.ID, Reason: BrokenHash,
+			Detail: fmt.Sprintf("the content of seq %d does not give its hash: the event was changed", seq)}
+	}
+	return nil
+}
+
+func (s *AuditService) finish(db *gorm.DB, res VerifyResult) (VerifyResult, error) {
+	res.OK = res.Broken == nil
+	if err := db.Model(&models.AuditEvent{}).Where("seq IS NULL").Count(&res.Unsealed).Error; err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func (s *AuditService) sealState(db *gorm.DB) (models.AuditSealState, error) {
+	var st models.AuditSealState
+	err := db.Where("id = ?", 1).Take(&st).Error
+	return st, err
+}
+
+// AuditFilter selects events in List. From and To are RFC 3339 times: From
+// inclusive, To exclusive.
+type AuditFilter struct {
+	ActorID    string
+	Action     string
+	EntityType string
+	EntityID   string
+	From       string
+	To         string
+	Limit      int
+	Cursor     string
+}
+
+// List returns audit events newest first (by at, then id), filtered. Admin
+// only. Errors: ErrForbidden, bad_request for a bad time, limit or cursor.
+func (s *AuditService) List(ctx context.Context, actor Actor, f AuditFilter) (Page[models.AuditEvent], error) {
+	var none Page[models.AuditEvent]
+	if !actor.Is(models.RoleAdmin) {
+		return none, Forbidden("only an admin reads the audit trail")
+	}
+	limit, err := ClampLimit(f.Limit)
+	if err != nil {
+		return none, err
+	}
+	cur, err := DecodeCursor(f.Cursor)
+	if err != nil {
+		return none, err
+	}
+	q := s.db.WithContext(ctx).Model(&models.AuditEvent{})
+	for col, v := range map[string]string{"actor_id": f.ActorID, "action": f.Action, "entity_type": f.EntityType, "entity_id": f.EntityID} {
+		if v != "" {
+			q = q.Where(clause.Eq{Column: clause.Column{Name: col}, Value: v})
+		}
+	}
+	for _, b := range []struct {
+		name, v, op string
+	}{{"from", f.From, ">="}, {"to", f.To, "<"}} {
+		if b.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, b.v)
+		if err != nil {
+			return none, BadRequest("%s must be an RFC 3339 time such as 2026-03-01T09:00:00+08:00", b.name)
+		}
+		// UTC always: SQLite compares the stored text.
+		q = q.Where("at "+b.op+" ?", t.UTC())
+	}
+	if cur != nil {
+		t, err := time.Parse(time.RFC3339Nano, cur.Key)
+		if err != nil {
+			return none, BadRequest("cursor is not valid")
+		}
+		t = t.UTC()
+		q = q.Where("at < ? OR (at = ? AND id < ?)", t, t, cur.ID)
+	}
+	var evs []models.AuditEvent
+	if err := q.Order("at DESC, id DESC").Limit(limit + 1).Find(&evs).Error; err != nil {
+		return none, err
+	}
+	return pageOf(evs, limit, func(ev models.AuditEvent) Cursor {
+		return Cursor{Key: ev.At.UTC().Format(time.RFC3339Nano), ID: ev.ID}
+	}), nil
+}
