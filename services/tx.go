@@ -1,0 +1,43 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+)
+
+// maxTxAttempts bounds how often a transaction is retried after MySQL chose
+// it as a deadlock victim.
+const maxTxAttempts = 4
+
+// inTx runs fn in a transaction and retries it when MySQL/MariaDB aborts it
+// as a deadlock victim (1213) or after a lock wait timeout (1205): with
+// concurrent writers on shared rows (rollup counts, sign-up capacity) InnoDB
+// may pick either transaction, and the right answer is to run it again. fn
+// must be safe to re-run: it may only have effects through tx.
+func inTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = db.WithContext(ctx).Transaction(fn)
+		if err == nil || !retryable(err) || attempt == maxTxAttempts {
+			return err
+		}
+		// Back off a little, with jitter, so the contenders do not collide again.
+		d := time.Duration(attempt*attempt)*5*time.Millisecond + time.Duration(rand.IntN(5000))*time.Microsecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return err
+}
+
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+}
