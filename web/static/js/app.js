@@ -112,7 +112,10 @@ async function ensureMeta() {
 }
 async function ensureUnits() {
   if (units.length) return units;
-  try { units = await api.units(); await queue.cachePut('units', units); } catch { units = (await queue.cacheGet('units')) || []; }
+  try { units = await api.units(); await queue.cachePut('units', units); } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    units = (await queue.cacheGet('units')) || [];
+  }
   return units;
 }
 
@@ -125,6 +128,7 @@ async function render() {
     if (!user) screen = r.name === 'register' ? registerView() : loginView();
     else if (user.status === 'pending') screen = await pendingView();
     else {
+      if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline
       const tabs = tabsFor(user).map(([n]) => n);
       const name = r.name === 'a' ? 'a' : (tabs.includes(r.name) ? r.name : tabs[0]);
       screen = await ({ today: todayView, new: newView, a: () => activityView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
