@@ -127,3 +127,37 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
   await shot(page, 'officer-synced');
   await context.close();
 });
+
+test('an expired session sends the officer to sign in and keeps the queue', async () => {
+  const { context, page } = await phone(browser, server.base);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  await context.setOffline(true);
+  const title = '逾時前排隊 ' + Date.now();
+  await fillProcurement(page, title);
+  assert.equal((await queueState(page)).waiting, 1);
+  // The access token has run out and the refresh token is no longer valid.
+  await page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('ethicsops.session'));
+    s.expires_at = Date.now() - 1000;
+    s.refresh_token = 'revoked';
+    localStorage.setItem('ethicsops.session', JSON.stringify(s));
+  });
+  await context.setOffline(false);
+  await page.reload();
+  await page.locator('#login-form').waitFor();
+  assert.match(await page.locator('#login-form').innerText(), /登入已逾時/);
+  assert.equal((await queueState(page)).waiting, 1, 'the queued record is still there');
+  await shot(page, 'officer-session-expired');
+  await page.locator('#login-form input[name=password]').fill('demo-officer-2026');
+  await page.locator('#login-form button[type=submit]').click();
+  await page.locator('#login-form').waitFor({ state: 'detached' });
+  // Signed in again, the queue is sent: synced, or (while the activities
+  // endpoints are not merged) failed with its reason shown.
+  await page.waitForFunction(() => document.getElementById('queue').dataset.waiting === '0', null, { timeout: 20_000 });
+  const tok = await token(server.base, 'officer');
+  const probe = await api(server.base, 'POST', '/activities', { token: tok, body: {} });
+  if (missingRoute(probe)) assert.equal((await queueState(page)).failed, 1);
+  else assert.equal((await titled(server.base, tok, title)).length, 1);
+  await context.close();
+});
