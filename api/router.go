@@ -4,7 +4,6 @@ package api
 
 import (
 	"log/slog"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
@@ -14,6 +13,7 @@ import (
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"
+	"ethicsops/web"
 )
 
 // Deps is what the router needs from main.
@@ -93,6 +93,6 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/audit-events", auth, admin, h.ListAuditEvents)
 	v1.GET("/audit-events/verify", auth, admin, h.VerifyAuditTrail)
 
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }

@@ -242,7 +242,7 @@ func (s *KPIService) SetTargets(ctx context.Context, actor Actor, year int, targ
 	if err := f.Err(); err != nil {
 		return YearTargets{}, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		var old []models.KPITarget
 		if err := tx.Where("year = ?", year).Find(&old).Error; err != nil {
 			return err

@@ -64,7 +64,7 @@ func lockRollups(ctx context.Context, tx *gorm.DB) error {
 // time zone they were computed in. It returns the number of rollup rows.
 func (s *KPIService) Rebuild(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockRollups(ctx, tx); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *KPIService) Rebuild(ctx context.Context) (int, error) {
 // when the counts are right).
 func (s *KPIService) Verify(ctx context.Context) ([]RollupDiff, error) {
 	var diffs []RollupDiff
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockRollups(ctx, tx); err != nil {
 			return err
 		}

@@ -1,0 +1,112 @@
+// i18n.js — Traditional Chinese by default, English on request. Labels of
+// enumerations come from GET /api/v1/meta; the rest from this dictionary.
+
+const LANG_KEY = 'ethicsops.lang';
+let lang = localStorage.getItem(LANG_KEY) || 'zh';
+let metaLabels = {};
+
+const dict = {
+  app_title: ['政風處外勤', 'Ethics field work'],
+  sign_in: ['登入', 'Sign in'], sign_out: ['登出', 'Sign out'],
+  username: ['帳號', 'Username'], password: ['密碼', 'Password'],
+  display_name: ['姓名', 'Name'], phone: ['電話', 'Phone'], email: ['電子郵件', 'Email'],
+  register: ['廉政志工註冊', 'Volunteer registration'], register_submit: ['送出註冊', 'Register'],
+  registered: ['註冊完成，請等候政風處審核後登入。', 'Registered. Sign in; your account waits for approval.'],
+  back_to_sign_in: ['返回登入', 'Back to sign in'],
+  session_expired: ['登入已逾時，請重新登入。尚未送出的資料仍保留在手機中。', 'Your session expired. Sign in again; queued items are kept on this phone.'],
+  online: ['已連線', 'Online'], offline: ['離線中：資料會先存在手機，上線後自動送出', 'Offline: work is kept on this phone and sent when online'],
+  queue_waiting: ['待送出 {n} 筆', '{n} waiting to send'], queue_failed: ['失敗 {n} 筆', '{n} failed'],
+  queue_other_user: ['（屬於 {u}，待其登入）', '(belongs to {u}; waits for them to sign in)'],
+  queue_all_sent: ['全部已送出', 'All sent'],
+  retry: ['重試', 'Retry'], discard: ['放棄', 'Discard'], send_now: ['立即送出', 'Send now'],
+  st_waiting: ['等待中', 'waiting'], st_sending: ['傳送中', 'sending'], st_failed: ['失敗', 'failed'], st_blocked: ['等待前一筆', 'waits for an earlier item'],
+  tab_today: ['今日與近期', 'Today & upcoming'], tab_new: ['新增紀錄', 'New record'],
+  tab_events: ['宣導活動', 'Events'], tab_hours: ['我的時數', 'My hours'],
+  tab_kpi: ['績效指標', 'KPIs'], tab_approve: ['志工審核', 'Approvals'], tab_records: ['紀錄', 'Records'],
+  today: ['今日', 'Today'], upcoming: ['近期', 'Upcoming'], earlier: ['進行中／先前', 'Open / earlier'],
+  no_activities: ['沒有活動。', 'No activities.'],
+  not_available: ['此功能的伺服器端點尚未上線（{code}）。', 'The server does not offer this yet ({code}).'],
+  cached_copy: ['顯示手機中最後一次的資料。', 'Showing the last copy kept on this phone.'],
+  queued_local: ['待送出', 'queued'],
+  kind: ['類別', 'Kind'], title: ['標題', 'Title'], unit: ['受稽機關／學校', 'Agency or school'],
+  scheduled_at: ['預定時間', 'Scheduled'], notes: ['備註', 'Notes'], status: ['狀態', 'Status'],
+  site: ['地點', 'Site'], site_name: ['地點名稱', 'Site name'], address: ['地址', 'Address'],
+  lat: ['緯度', 'Latitude'], lng: ['經度', 'Longitude'], radius_m: ['範圍半徑（公尺）', 'Radius (m)'],
+  use_here: ['以目前位置為地點', 'Use my position'],
+  save: ['儲存', 'Save'], saved_queued: ['已存入待送出佇列', 'Saved to the queue'],
+  case_no: ['案號', 'Case no.'], case_title: ['案名', 'Case title'], category: ['採購類別', 'Category'],
+  budget_amount: ['預算金額（新臺幣）', 'Budget (NT$)'], stage: ['階段', 'Stage'],
+  deficiencies: ['缺失（每行一項）', 'Deficiencies (one per line)'], corrected: ['已改善', 'Corrected'],
+  event_name: ['專案名稱', 'Event'], risk_level: ['風險等級', 'Risk level'], measures: ['維護措施', 'Measures'],
+  petitioners: ['陳情人數', 'Petitioners'], subject: ['陳情事由', 'Subject'], outcome: ['處理結果', 'Outcome'],
+  checklist: ['檢查項目', 'Checklist'], item: ['項目', 'Item'], result: ['結果', 'Result'], note: ['說明', 'Note'],
+  add_item: ['新增項目', 'Add item'], remove: ['移除', 'Remove'],
+  scale: ['規模', 'Scale'], audience: ['對象', 'Audience'], participants: ['參與人數', 'Participants'],
+  volunteer_capacity: ['志工名額', 'Volunteer places'], published: ['公開給志工報名', 'Published to volunteers'],
+  arrive: ['到達打卡', 'Check in (arrive)'], depart: ['離開打卡', 'Check out (depart)'],
+  locating: ['定位中…', 'Locating…'], accuracy: ['精確度 ±{m} 公尺', 'accuracy ±{m} m'],
+  geo_denied: ['無法取得位置：{msg}', 'No position: {msg}'],
+  distance: ['距離 {m} 公尺', '{m} m away'], skew: ['時間差 {s} 秒', 'clock skew {s} s'],
+  geofence_later: ['已排隊，上線後由伺服器判定範圍', 'Queued; the server answers the geofence when online'],
+  photo_take: ['拍照', 'Take photo'], photo_choose: ['選擇照片', 'Choose photo'],
+  photo_queued: ['照片已排隊上傳', 'Photo queued for upload'],
+  complete: ['結案', 'Complete record'], completed_queued: ['結案已排隊', 'Completion queued'],
+  checkins: ['打卡紀錄', 'Check-ins'], attachments: ['附件', 'Attachments'],
+  back: ['返回', 'Back'], refresh: ['重新整理', 'Refresh'],
+  pending_title: ['帳號審核中', 'Account waiting for approval'],
+  pending_body: ['您的志工帳號尚待政風處核准，核准後即可報名活動。', 'A manager must approve your volunteer account before you can sign up for events.'],
+  check_again: ['再次確認', 'Check again'],
+  free_places: ['尚餘名額 {n}', '{n} places free'], capacity: ['名額 {n}', '{n} places'],
+  sign_up: ['報名', 'Sign up'], cancel_signup: ['取消報名', 'Cancel sign-up'],
+  signup_queued: ['報名已排隊', 'Sign-up queued'], cancel_queued: ['取消已排隊', 'Cancellation queued'],
+  no_events: ['目前沒有開放報名的活動。', 'No published events.'],
+  year: ['年度', 'Year'], hours: ['時數', 'Hours'], total_hours: ['總時數 {h} 小時', '{h} hours in total'],
+  show: ['查詢', 'Show'], download_csv: ['下載 CSV', 'Download CSV'], download_xlsx: ['下載 Excel', 'Download XLSX'],
+  kpi: ['指標', 'KPI'], target: ['目標', 'Target'], actual: ['實績', 'Actual'], achieved: ['達成', 'Met'],
+  yes: ['是', 'yes'], no: ['否', 'no'], on_track: ['進度符合', 'on track'], behind: ['進度落後', 'behind'],
+  chart_title: ['實績占目標百分比', 'Actual as % of target'], no_target: ['未設目標', 'no target'],
+  approve: ['核准', 'Approve'], approve_queued: ['核准已排隊', 'Approval queued'],
+  no_pending: ['沒有待審核的志工。', 'No volunteers waiting.'],
+  manager_cannot_list: ['伺服器目前只允許系統管理者列出待審核帳號（{code}）；主管可依帳號 ID 核准。', 'Only admins may list pending accounts on this server ({code}); a manager can approve by account id.'],
+  user_id: ['帳號 ID', 'Account id'],
+  roc: ['民國 {y} 年', 'ROC year {y}'],
+  required: ['必填', 'required'],
+  error: ['錯誤', 'Error'],
+};
+
+export const getLang = () => lang;
+export function setLang(l) {
+  lang = l;
+  localStorage.setItem(LANG_KEY, l);
+  document.documentElement.lang = l === 'en' ? 'en' : 'zh-Hant-TW';
+}
+document.documentElement.lang = lang === 'en' ? 'en' : 'zh-Hant-TW';
+
+/** t translates a key, filling {name} placeholders. */
+export function t(key, vars = {}) {
+  const e = dict[key];
+  let s = e ? e[lang === 'en' ? 1 : 0] : key;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll('{' + k + '}', String(v));
+  return s;
+}
+
+/** setMeta keeps the enumerations of GET /api/v1/meta. */
+export function setMeta(m) { metaLabels = m || {}; }
+export const metaGroup = (group) => metaLabels[group] || [];
+
+/** label is the label of one value of a /meta group, in the current language. */
+export function label(group, value) {
+  const l = (metaLabels[group] || []).find((x) => x.value === value);
+  if (!l) return value ?? '';
+  return lang === 'en' ? l.en : l.zh_tw;
+}
+
+/** fmtDate formats a timestamp in the phone's time zone. */
+export function fmtDate(iso, withTime = true) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d)) return iso;
+  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-TW', withTime
+    ? { month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' }
+    : { year: 'numeric', month: 'numeric', day: 'numeric' });
+}

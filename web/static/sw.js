@@ -1,0 +1,24 @@
+// sw.js — keeps the client's own files so that the page opens without a
+// network. Network first (so a new version shows at once), the kept copy
+// when offline. API calls are never cached here: the page keeps its data in
+// IndexedDB itself.
+const CACHE = 'ethicsops-shell-v1';
+const SHELL = ['/', '/static/css/app.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
+  '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/icon.svg', '/static/manifest.webmanifest'];
+
+self.addEventListener('install', (ev) => {
+  ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+self.addEventListener('activate', (ev) => {
+  ev.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+self.addEventListener('fetch', (ev) => {
+  const url = new URL(ev.request.url);
+  if (ev.request.method !== 'GET' || url.origin !== location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/swagger/')) return;
+  ev.respondWith(fetch(ev.request).then((res) => {
+    if (res.ok) { const copy = res.clone(); caches.open(CACHE).then((c) => c.put(ev.request, copy)); }
+    return res;
+  }).catch(() => caches.match(ev.request, { ignoreSearch: true }).then((r) => r || caches.match('/'))));
+});
