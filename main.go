@@ -47,7 +47,7 @@ func main() {
 // run is main without the process: it returns the exit code (2 for a usage or
 // configuration error, 1 for a failure at run time).
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cmd := "serve"
+	cmd, sub := "serve", ""
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -64,8 +64,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 2
 		}
 		args = args[1:]
+	case "kpi":
+		if len(args) == 0 || (args[0] != "rebuild" && args[0] != "verify") {
+			fmt.Fprintln(stderr, "ethicsops: usage: ethicsops kpi rebuild|verify [flags]")
+			return 2
+		}
+		sub, args = args[0], args[1:]
 	default:
-		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify)\n", cmd)
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify, kpi rebuild, kpi verify)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(args, getenv)
@@ -78,8 +84,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	logOut := stdout
-	if cmd == "audit" {
-		logOut = stderr // stdout carries the one-line result
+	if cmd == "audit" || cmd == "kpi" {
+		logOut = stderr // stdout carries the result
 	}
 	log := newLogger(cfg.LogLevel, logOut)
 	slog.SetDefault(log)
@@ -108,6 +114,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
 	if cmd == "audit" {
 		return auditVerify(ctx, svc.Audit, stdout, stderr)
+	}
+	if cmd == "kpi" {
+		return kpiCommand(ctx, sub, svc.KPIs, stdout, stderr)
 	}
 	if stale, was, err := svc.KPIs.EnsureTimezone(ctx); err != nil {
 		log.Error("kpi time zone", "error", err.Error())
@@ -234,6 +243,35 @@ func auditVerify(ctx context.Context, audit *services.AuditService, stdout, stde
 		return 1
 	}
 	fmt.Fprintf(stdout, "audit chain intact: %d sealed events, tail seq %d hash %s, %d unsealed\n", res.Sealed, res.TailSeq, res.TailHash, res.Unsealed)
+	return 0
+}
+
+// kpiCommand rebuilds the KPI rollups from the records, or verifies them
+// against a recount (exit 1 and one line per difference when they differ).
+func kpiCommand(ctx context.Context, sub string, kpis *services.KPIService, stdout, stderr io.Writer) int {
+	start := time.Now()
+	if sub == "rebuild" {
+		n, err := kpis.Rebuild(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "ethicsops: kpi rebuild:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "kpi rollups rebuilt: %d rows in %v\n", n, time.Since(start).Round(time.Millisecond))
+		return 0
+	}
+	diffs, err := kpis.Verify(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops: kpi verify:", err)
+		return 1
+	}
+	if len(diffs) > 0 {
+		fmt.Fprintf(stdout, "kpi rollups DIFFER from the records in %d cells (run `ethicsops kpi rebuild`):\n", len(diffs))
+		for _, d := range diffs {
+			fmt.Fprintln(stdout, "  "+d.String())
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "kpi rollups match the records (checked in %v)\n", time.Since(start).Round(time.Millisecond))
 	return 0
 }
 
