@@ -1,0 +1,75 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// benchCheckins compares (a) raw single-row INSERTs into a copy of the
+// check-ins table through the bare driver with (b) check-in POSTs through the
+// server, at the same concurrency and count.
+func benchCheckins(o options, dsn string, srv *server) error {
+	fmt.Printf("\n== check-ins: %d each, concurrency %d\n", o.n, o.c)
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(o.c)
+	db.SetMaxIdleConns(o.c)
+	// Same columns and indexes as the real table: a fair floor.
+	if _, err := db.Exec("CREATE TABLE bench_raw_checkins LIKE checkins"); err != nil {
+		return err
+	}
+	raw := load("raw INSERT (bare driver)", o.n, o.c, func(w, i int) error {
+		now := time.Now().UTC()
+		_, err := db.Exec("INSERT INTO bench_raw_checkins (id, activity_id, user_id, type, lat, lng, accuracy_m, captured_at, received_at, geofence, distance_m, clock_skew_s, content_hash, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			newUUID(), fmt.Sprintf("activity-%02d", w), "bench-user", "arrive", 23.48, 120.45, 10.0, now, now, "inside", 12.5, 0.4, "0000000000000000000000000000000000000000000000000000000000000000", now)
+		return err
+	})
+
+	// One officer, one activity per worker (check-ins of one phone go to its
+	// own visit), with a site so that the geofence is computed.
+	token, unitID, err := srv.staff("officer")
+	if err != nil {
+		return err
+	}
+	acts := make([]string, o.c)
+	for w := range acts {
+		var a struct {
+			ID string `json:"id"`
+		}
+		body := map[string]any{
+			"kind": "safety_inspection", "title": fmt.Sprintf("壓測安全維護檢查 %d", w), "unit_id": unitID,
+			"site":         map[string]any{"name": "嘉義市政府", "address": "嘉義市東區中山路199號", "lat": 23.4800, "lng": 120.4491, "radius_m": 150},
+			"scheduled_at": time.Now().UTC().Format(time.RFC3339), "checklist": []map[string]string{{"item": "消防設備"}},
+		}
+		if _, err := srv.do("POST", "/api/v1/activities", token, body, &a); err != nil {
+			return err
+		}
+		acts[w] = a.ID
+	}
+	srv.peakRSS.Store(0)
+	api := load("check-in POST (through the server)", o.n, o.c, func(w, i int) error {
+		body := map[string]any{
+			"id": newUUID(), "type": "arrive", "lat": 23.4800 + rand.Float64()*0.002, "lng": 120.4491 + rand.Float64()*0.002,
+			"accuracy_m": 8 + rand.Float64()*20, "captured_at": time.Now().UTC().Add(-2 * time.Second).Format(time.RFC3339Nano),
+		}
+		_, err := srv.do("POST", "/api/v1/activities/"+acts[w]+"/checkins", token, body, nil)
+		return err
+	})
+	raw.print()
+	api.print()
+	ratio := api.perSec() / raw.perSec()
+	peak := float64(srv.peakRSS.Load()) / 1024
+	hwm := float64(procStatusKB(srv.cmd.Process.Pid, "VmHWM:")) / 1024
+	fmt.Printf("  throughput ratio server/raw = %.2f (target ≥ 0.60) %s\n", ratio, verdict(ratio >= 0.6))
+	fmt.Printf("  server p99 = %s (target ≤ 50ms) %s\n", ms(api.pct(0.99)), verdict(api.pct(0.99) <= 50*time.Millisecond))
+	fmt.Printf("  server peak RSS while serving = %.1f MiB (VmHWM since start %.1f MiB; target ≤ 60 MiB) %s\n", peak, hwm, verdict(peak <= 60))
+	if api.errs > 0 || raw.errs > 0 {
+		return fmt.Errorf("errors during the check-in suite")
+	}
+	return nil
+}

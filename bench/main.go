@@ -1,0 +1,398 @@
+// Command bench measures the performance targets of SPEC.md against
+// MariaDB/MySQL, side by side in one run, and prints the ratios:
+//
+//   - checkins: raw single-row INSERTs through the bare MySQL driver versus
+//     authenticated check-in POSTs through the running server, both at the
+//     same concurrency, with p50/p99 and the server's peak resident memory;
+//   - kpi: the KPI report over HTTP versus a GROUP BY over the activities
+//     table, for one year at N activities (default 1,000,000), with a check
+//     that both give the same numbers.
+//
+// Usage:
+//
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi]
+//	    [-n 20000] [-c 32] [-activities 1000000] [-keep]
+//
+// It creates a fresh database (ethicsops_bench_<pid>), builds and starts the
+// server on it, and drops the database at the end unless -keep is given.
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/google/uuid"
+)
+
+type options struct {
+	dsn        string
+	suite      string
+	n          int
+	c          int
+	activities int
+	keep       bool
+	year       int
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.dsn, "dsn", envOr("ETHICSOPS_BENCH_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL/MariaDB server (its user must create databases)")
+	flag.StringVar(&o.suite, "suite", "all", "all, checkins or kpi")
+	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
+	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
+	flag.IntVar(&o.activities, "activities", 1_000_000, "activities loaded for the KPI suite")
+	flag.IntVar(&o.year, "year", 2021, "year of the KPI report measured")
+	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
+	flag.Parse()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	base, err := mysql.ParseDSN(o.dsn)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("ethicsops_bench_%d", os.Getpid())
+	root := *base
+	root.DBName = ""
+	admin, err := sql.Open("mysql", root.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		return err
+	}
+	if !o.keep {
+		defer func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS `" + name + "`") }()
+	}
+	cfg := *base
+	cfg.DBName = name
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	dsn := cfg.FormatDSN()
+
+	bin, err := buildServer()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(bin))
+	fmt.Printf("ethicsops bench — database %s, GOMAXPROCS of this machine %d cores\n", name, numCPU())
+
+	srv, err := startServer(bin, dsn)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	if o.suite == "all" || o.suite == "checkins" {
+		if err := benchCheckins(o, dsn, srv); err != nil {
+			return err
+		}
+	}
+	if o.suite == "all" || o.suite == "kpi" {
+		if err := benchKPI(o, dsn, bin, srv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- the server under test ----
+
+type server struct {
+	cmd     *exec.Cmd
+	base    string
+	admin   string // admin access token
+	peakRSS atomic.Int64
+	stopRSS chan struct{}
+	log     *bytes.Buffer
+}
+
+const (
+	benchSecret   = "bench-secret-0123456789abcdef0123456789"
+	adminPassword = "bench-admin-password"
+)
+
+func buildServer() (string, error) {
+	dir, err := os.MkdirTemp("", "ethicsops-bench")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "ethicsops")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build the server: %w", err)
+	}
+	return bin, nil
+}
+
+func startServer(bin, dsn string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{base: "http://127.0.0.1:" + strconv.Itoa(port), stopRSS: make(chan struct{}), log: &bytes.Buffer{}}
+	s.cmd = exec.Command(bin, "serve")
+	s.cmd.Env = append(os.Environ(),
+		"ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn, "ETHICSOPS_JWT_SECRET="+benchSecret,
+		"ETHICSOPS_ADMIN_PASSWORD="+adminPassword, "ETHICSOPS_ADDR=127.0.0.1:"+strconv.Itoa(port),
+		"ETHICSOPS_LOG_LEVEL=warn", "ETHICSOPS_DATA_DIR="+filepath.Dir(bin))
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("server did not become ready:\n%s", s.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	go s.sampleRSS()
+	tok, err := s.login("admin", adminPassword)
+	if err != nil {
+		return nil, err
+	}
+	s.admin = tok
+	return s, nil
+}
+
+func (s *server) stop() {
+	select {
+	case <-s.stopRSS:
+	default:
+		close(s.stopRSS)
+	}
+	if s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = s.cmd.Process.Kill()
+		}
+	}
+}
+
+// sampleRSS keeps the server's peak resident memory (VmRSS) every 20 ms.
+func (s *server) sampleRSS() {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopRSS:
+			return
+		case <-t.C:
+			if kb := procStatusKB(s.cmd.Process.Pid, "VmRSS:"); kb > s.peakRSS.Load() {
+				s.peakRSS.Store(kb)
+			}
+		}
+	}
+}
+
+func procStatusKB(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field) {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				n, _ := strconv.ParseInt(f[1], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+var client = &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}, Timeout: 30 * time.Second}
+
+func (s *server) do(method, path, token string, body any, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if resp.StatusCode >= 300 {
+		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		return resp.StatusCode, json.Unmarshal(b, out)
+	}
+	return resp.StatusCode, nil
+}
+
+func (s *server) login(user, pw string) (string, error) {
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	_, err := s.do("POST", "/api/v1/auth/login", "", map[string]string{"username": user, "password": pw}, &out)
+	return out.AccessToken, err
+}
+
+// staff creates an account of role in a new unit and signs it in.
+func (s *server) staff(role string) (token, unitID string, err error) {
+	var unit struct {
+		ID string `json:"id"`
+	}
+	code := fmt.Sprintf("B-%d", rand.IntN(1_000_000))
+	if _, err = s.do("POST", "/api/v1/units", s.admin, map[string]string{"code": code, "name": "壓測單位 " + code, "kind": "agency"}, &unit); err != nil {
+		return "", "", err
+	}
+	user := fmt.Sprintf("bench.%s.%d", role, rand.IntN(1_000_000))
+	if _, err = s.do("POST", "/api/v1/users", s.admin, map[string]any{"username": user, "password": "bench-password-123", "display_name": "壓測", "role": role, "unit_id": unit.ID}, nil); err != nil {
+		return "", "", err
+	}
+	token, err = s.login(user, "bench-password-123")
+	return token, unit.ID, err
+}
+
+// ---- measuring ----
+
+type result struct {
+	name     string
+	n        int
+	errs     int64
+	elapsed  time.Duration
+	lat      []time.Duration
+	firstErr error
+}
+
+func (r *result) perSec() float64 { return float64(r.n) / r.elapsed.Seconds() }
+
+func (r *result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.lat)-1) * p)
+	return r.lat[i]
+}
+
+// load runs fn n times over c workers and records each call's latency.
+func load(name string, n, c int, fn func(worker, i int) error) *result {
+	r := &result{name: name, n: n}
+	lat := make([][]time.Duration, c)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var once sync.Once
+	start := time.Now()
+	for w := 0; w < c; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				err := fn(w, i)
+				lat[w] = append(lat[w], time.Since(t0))
+				if err != nil {
+					atomic.AddInt64(&r.errs, 1)
+					once.Do(func() { r.firstErr = err })
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	for _, l := range lat {
+		r.lat = append(r.lat, l...)
+	}
+	sort.Slice(r.lat, func(i, j int) bool { return r.lat[i] < r.lat[j] })
+	return r
+}
+
+func (r *result) print() {
+	fmt.Printf("  %-34s %8d ops %10.0f/s   p50 %8s   p99 %8s   errors %d\n", r.name, r.n, r.perSec(), ms(r.pct(0.50)), ms(r.pct(0.99)), r.errs)
+	if r.firstErr != nil {
+		fmt.Printf("    first error: %v\n", r.firstErr)
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func newUUID() string { return uuid.NewString() }
