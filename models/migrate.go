@@ -15,6 +15,9 @@ var schema = []any{
 	&LoginThrottle{},
 	&AuditEvent{},
 	&AuditSealState{},
+	&Activity{},
+	&Checkin{},
+	&Attachment{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

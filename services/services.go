@@ -24,6 +24,9 @@ type Services struct {
 	Auth  *AuthService
 	Users *UserService
 	Units *UnitService
+	// Activities and Attachments are the field records (issue 3).
+	Activities  *ActivityService
+	Attachments *AttachmentService
 }
 
 // New builds the services over db.
@@ -35,11 +38,14 @@ func New(db *gorm.DB, o Options) *Services {
 		o.Location = time.UTC
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
+	activities := NewActivityService(db, o.Clock)
 	return &Services{
-		DB:    db,
-		Auth:  auth,
-		Users: NewUserService(db, auth, o.Clock),
-		Units: NewUnitService(db, o.Clock),
+		Activities:  activities,
+		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
+		DB:          db,
+		Auth:        auth,
+		Users:       NewUserService(db, auth, o.Clock),
+		Units:       NewUnitService(db, o.Clock),
 	}
 }
 
