@@ -22,6 +22,10 @@ const requestIDKey = "ethicsops.request_id"
 // MaxJSONBody is the largest JSON body accepted (SPEC.md: 1 MiB).
 const MaxJSONBody = 1 << 20
 
+// MaxUploadBody is the largest multipart upload body: the 15 MiB file plus
+// room for the multipart headers and boundaries.
+const MaxUploadBody = services.MaxAttachmentSize + 64<<10
+
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // withRequestID takes a well-formed X-Request-ID from the client (so a phone

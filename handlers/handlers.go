@@ -24,13 +24,20 @@ type Handler struct {
 	Auth  *services.AuthService
 	Users *services.UserService
 	Units *services.UnitService
+	// Activities and Attachments serve the field records (issue 3).
+	Activities  *services.ActivityService
+	Attachments *services.AttachmentService
+	// Describe renders an error as the api package would (status and
+	// envelope); the router sets it. Sync uses it to answer each operation.
+	Describe func(c *gin.Context, err error) (int, ErrorResponse)
 	// Ping checks the database for /readyz.
 	Ping func(context.Context) error
 }
 
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
-	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, Ping: svc.Ping}
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, Ping: svc.Ping,
+		Activities: svc.Activities, Attachments: svc.Attachments}
 }
 
 // ActorKey is the gin context key under which the api package stores the
