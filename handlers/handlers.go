@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -141,7 +142,11 @@ func jsonType(goType string) string {
 // query checks that the query string has only allowed keys, each once, and
 // returns an accessor. Anything else is a bad_request, never SQL.
 func query(c *gin.Context, allowed ...string) (func(string) string, error) {
-	q := c.Request.URL.Query()
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		// URL.Query would silently drop the malformed pair instead.
+		return nil, services.BadRequest("malformed query string")
+	}
 	for k, vs := range q {
 		ok := false
 		for _, a := range allowed {
