@@ -217,7 +217,7 @@ func TestActivityRolesAndFlow(t *testing.T) {
 		if n := e.Count(&models.AuditEvent{}, "entity_type = ? AND entity_id = ?", "activity", a["id"]); n != 4 {
 			t.Fatalf("%d audit events, want 4", n)
 		}
-		if n := e.Count(&models.AuditEvent{}, "entity_id = ? AND action = ? AND before LIKE ? AND after LIKE ?", a["id"], "activity.update",
+		if n := e.Count(&models.AuditEvent{}, "entity_id = ? AND action = ? AND `before` LIKE ? AND `after` LIKE ?", a["id"], "activity.update",
 			`%"status":"completed"%`, `%"status":"in_progress"%`); n != 1 {
 			t.Fatalf("no audit event of the reopening with before/after (%d)", n)
 		}

@@ -169,3 +169,6 @@ func cleanFilename(n string) string {
 	}
 	return n
 }
+
+// Dir is where the files are kept (for operators and tests).
+func (s *AttachmentService) Dir() string { return s.dir }
