@@ -87,5 +87,8 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 		return nil, fmt.Errorf("demo pending volunteer: %w", err)
 	}
 	o.Users[pending.Username] = pending
+	if _, err := seedRecords(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	return o, nil
 }

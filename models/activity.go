@@ -51,6 +51,12 @@ type Activity struct {
 	DeletedAt   *time.Time `gorm:"precision:6;index"`
 }
 
+// SyncOperations are the operations POST /sync applies.
+var SyncOperations = []string{"create_activity", "update_activity", "create_checkin"}
+
+// AttachmentTypes are the content types attachments may have (by content).
+var AttachmentTypes = []string{"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}
+
 // Checkin is an arrival at or a departure from an activity's site, as a phone
 // captured it.
 type Checkin struct {
