@@ -18,7 +18,7 @@ import (
 //	@Tags			activities
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			kind			query		string	false	"kind"	Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
+//	@Param			kind			query		string	false	"kind"		Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
 //	@Param			status			query		string	false	"status"	Enums(planned,in_progress,completed,cancelled)
 //	@Param			unit_id			query		string	false	"unit"
 //	@Param			owner_id		query		string	false	"owner (officer)"

@@ -43,7 +43,7 @@ var labels = map[string][2]string{
 	// sync operations, attachment types (issue 3)
 	"create_activity": {"新增紀錄", "Create activity"}, "update_activity": {"修改紀錄", "Update activity"},
 	"create_checkin": {"打卡", "Check in"},
-	"image/jpeg": {"JPEG 圖片", "JPEG image"}, "image/png": {"PNG 圖片", "PNG image"}, "image/webp": {"WebP 圖片", "WebP image"},
+	"image/jpeg":     {"JPEG 圖片", "JPEG image"}, "image/png": {"PNG 圖片", "PNG image"}, "image/webp": {"WebP 圖片", "WebP image"},
 	"image/heic": {"HEIC 圖片", "HEIC image"}, "application/pdf": {"PDF 文件", "PDF document"},
 	// declarations (the "regular" label above reads 一般 for events; declarations get their own below)
 	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
