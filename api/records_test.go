@@ -78,6 +78,18 @@ func TestCheckins(t *testing.T) {
 		if r := e.Do("POST", path, e.Tokens["officer"], body); r.Code != 409 || r.ErrorCode() != "id_conflict" {
 			t.Fatalf("conflict: %d %s", r.Code, r.Body)
 		}
+		// After a cancellation new check-ins are refused, replays still answer.
+		ver := e.Do("GET", "/api/v1/activities/"+a["id"].(string), e.Tokens["officer"], nil).JSON()["version"]
+		if r := e.Do("PATCH", "/api/v1/activities/"+a["id"].(string), e.Tokens["officer"], map[string]any{"version": ver, "status": "cancelled"}); r.Code != 200 {
+			t.Fatalf("cancel: %d %s", r.Code, r.Body)
+		}
+		body["lat"] = 23.4801
+		if r := e.Do("POST", path, e.Tokens["officer"], body); r.Code != 200 {
+			t.Fatalf("replay after cancel: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("POST", path, e.Tokens["officer"], checkin("arrive", 23.48, 120.44, 5, base)); r.Code != 409 || r.ErrorCode() != "conflict" {
+			t.Fatalf("check-in on cancelled: %d %s", r.Code, r.Body)
+		}
 		r = e.Do("GET", path, e.Tokens["officer2"], nil)
 		if r.Code != 200 || len(r.JSON()["items"].([]any)) != 3 {
 			t.Fatalf("list: %d %s", r.Code, r.Body)

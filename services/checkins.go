@@ -73,7 +73,13 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	if err := f.Err(); err != nil {
 		return models.Checkin{}, false, err
 	}
+	hash := checkinHash(actor.UserID, a.ID, in)
 	if a.Status == models.ActivityCancelled {
+		// A replay of a check-in made before the cancellation still answers.
+		var old models.Checkin
+		if err := s.db.WithContext(ctx).Where("id = ? AND content_hash = ?", in.ID, hash).Take(&old).Error; err == nil {
+			return old, false, nil
+		}
 		return models.Checkin{}, false, Conflict(CodeConflict, "this activity is cancelled")
 	}
 	fence, dist := Geofence(a.SiteLat, a.SiteLng, a.SiteRadiusM, in.Lat, in.Lng, in.AccuracyM)
@@ -81,7 +87,7 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		ID: in.ID, ActivityID: a.ID, UserID: actor.UserID, Type: in.Type, Lat: in.Lat, Lng: in.Lng, AccuracyM: in.AccuracyM,
 		CapturedAt: in.CapturedAt, ReceivedAt: now, Geofence: fence, DistanceM: dist,
 		ClockSkewS:  math.Round(now.Sub(in.CapturedAt).Seconds()*1000) / 1000,
-		ContentHash: checkinHash(actor.UserID, a.ID, in), CreatedAt: now,
+		ContentHash: hash, CreatedAt: now,
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
