@@ -294,6 +294,17 @@ func TestClientIDReplay(t *testing.T) {
 		if r2.Code != 200 || r2.Body != r1.Body {
 			t.Fatalf("replay: %d %s\nfirst: %s", r2.Code, r2.Body, r1.Body)
 		}
+		// A record completed offline without completed_at replays too, later.
+		doneID := uuid.NewString()
+		done := procurement(e, map[string]any{"id": doneID, "status": "completed"})
+		if r := e.Do("POST", "/api/v1/activities", e.Tokens["officer"], done); r.Code != 201 {
+			t.Fatalf("completed create: %d %s", r.Code, r.Body)
+		}
+		e.Clock.Advance(2 * time.Minute)
+		if r := e.Do("POST", "/api/v1/activities", e.Tokens["officer"], done); r.Code != 200 {
+			t.Fatalf("completed replay: %d %s", r.Code, r.Body)
+		}
+		e.DB.Where("id = ?", doneID).Delete(&models.Activity{})
 		body["title"] = "不同內容"
 		if r := e.Do("POST", "/api/v1/activities", e.Tokens["officer"], body); r.Code != 409 || r.ErrorCode() != "id_conflict" {
 			t.Fatalf("different content: %d %s", r.Code, r.Body)
@@ -306,7 +317,7 @@ func TestClientIDReplay(t *testing.T) {
 		if n := e.Count(&models.Activity{}, ""); n != 1 {
 			t.Fatalf("%d rows", n)
 		}
-		if n := e.Count(&models.AuditEvent{}, "action = ?", "activity.create"); n != 1 {
+		if n := e.Count(&models.AuditEvent{}, "action = ? AND entity_id = ?", "activity.create", id); n != 1 {
 			t.Fatalf("%d create audit events", n)
 		}
 	})

@@ -94,7 +94,6 @@ func (h *Handler) GetAttachment(c *gin.Context) {
 	c.Header("Content-Length", strconv.FormatInt(att.Size, 10))
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	c.Header("Cache-Control", "private, max-age=3600")
 	c.Status(http.StatusOK)
 	_, _ = io.Copy(c.Writer, f)
 }

@@ -179,6 +179,9 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 		in.Status = models.ActivityPlanned
 	}
 	normalize(&in)
+	// The fingerprint is of what the client sent, before server defaults
+	// such as a completion time of now, so that a later replay matches.
+	hash := contentHash(actor.UserID, in)
 	now := s.now()
 	if in.Status == models.ActivityCompleted && in.CompletedAt == nil {
 		in.CompletedAt = &now
@@ -192,7 +195,7 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 	}
 	a := build(in)
 	a.OwnerID = actor.UserID
-	a.ContentHash = contentHash(actor.UserID, in)
+	a.ContentHash = hash
 	a.Version = 1
 	a.CreatedAt, a.UpdatedAt = now, now
 	if in.Status == models.ActivityInProgress {
