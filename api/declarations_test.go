@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,18 +13,10 @@ import (
 	"ethicsops/services"
 )
 
-// upload posts a CSV file as multipart form field "file".
-func upload(e *apitest.Env, token, path, csv string) *apitest.Response {
+// uploadCSV posts a CSV file as multipart form field "file".
+func uploadCSV(e *apitest.Env, token, path, csv string) *apitest.Response {
 	e.T.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile("file", "roster.csv")
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	_, _ = fw.Write([]byte(csv))
-	_ = w.Close()
-	return e.DoWith("POST", path, token, buf.Bytes(), map[string]string{"Content-Type": w.FormDataContentType()})
+	return upload(e.T, e, path, token, "file", "roster.csv", []byte(csv))
 }
 
 // setClock moves the server clock and signs everyone in again, since tokens
@@ -87,7 +77,7 @@ func TestDeclarationRoutesRoles(t *testing.T) {
 				var r *apitest.Response
 				switch rt.body {
 				case "import":
-					r = upload(e, e.Tokens[who], rt.path, csv)
+					r = uploadCSV(e, e.Tokens[who], rt.path, csv)
 				case "csv-less":
 					r = e.Do(rt.method, rt.path, e.Tokens[who], newDecl(e, "新人"+who, "regular", "2020-12-31", nil))
 				default:
@@ -224,7 +214,7 @@ func TestDeclarationImport(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		setClock(e, time.Date(2021, 1, 10, 0, 0, 0, 0, time.UTC))
 		tok := e.Tokens["officer"]
-		r := upload(e, tok, "/api/v1/declarations/import?year=2020", goodCSV)
+		r := uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", goodCSV)
 		if r.Code != 200 || r.JSON()["created"].(float64) != 3 || r.JSON()["unchanged"].(float64) != 0 {
 			t.Fatalf("import: %d %s", r.Code, r.Body)
 		}
@@ -232,7 +222,7 @@ func TestDeclarationImport(t *testing.T) {
 			t.Fatalf("import audit: %d", n)
 		}
 		// Again: nothing changes.
-		r = upload(e, tok, "/api/v1/declarations/import?year=2020", goodCSV)
+		r = uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", goodCSV)
 		if r.Code != 200 || r.JSON()["created"].(float64) != 0 || r.JSON()["unchanged"].(float64) != 3 {
 			t.Fatalf("re-import: %d %s", r.Code, r.Body)
 		}
@@ -257,7 +247,7 @@ func TestDeclarationImport(t *testing.T) {
 			"新人丁,科長,CYC-PW,annual,2020-12-31,\n" + // line 5: unknown type
 			"新人甲,科長,CYC-PW,定期申報,2020-12-31,\n" + // line 6: duplicate of line 2
 			"黃敏惠,市長,CYC-PW,regular,2020-12-15,\n" // line 7: on the roster with other data
-		r = upload(e, tok, "/api/v1/declarations/import?year=2020", mixed)
+		r = uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", mixed)
 		if r.Code != 422 {
 			t.Fatalf("mixed: %d %s", r.Code, r.Body)
 		}
@@ -275,17 +265,17 @@ func TestDeclarationImport(t *testing.T) {
 			t.Fatalf("rows after a bad file: %d", n)
 		}
 		// File-level problems, size, and the form itself.
-		if r := upload(e, tok, "/api/v1/declarations/import?year=2020", "name,position\nx,y\n"); r.Code != 422 {
+		if r := uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", "name,position\nx,y\n"); r.Code != 422 {
 			t.Fatalf("missing columns: %d %s", r.Code, r.Body)
 		}
-		if r := upload(e, tok, "/api/v1/declarations/import", goodCSV); r.Code != 400 {
+		if r := uploadCSV(e, tok, "/api/v1/declarations/import", goodCSV); r.Code != 400 {
 			t.Fatalf("no year: %d %s", r.Code, r.Body)
 		}
 		if r := e.Do("POST", "/api/v1/declarations/import?year=2020", tok, goodCSV); r.Code != 415 {
 			t.Fatalf("not multipart: %d %s", r.Code, r.Body)
 		}
 		big := "declarant_name,position,unit,type,due_date\n" + strings.Repeat("x", services.MaxImportBytes)
-		if r := upload(e, tok, "/api/v1/declarations/import?year=2020", big); r.Code != 413 {
+		if r := uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", big); r.Code != 413 {
 			t.Fatalf("too large: %d %s", r.Code, r.Body[:min(200, len(r.Body))])
 		}
 		// A larger-than-JSON (over 1 MiB) but valid file is accepted.
@@ -294,7 +284,7 @@ func TestDeclarationImport(t *testing.T) {
 		for i := 0; sb.Len() < 1<<20+1000; i++ {
 			fmt.Fprintf(&sb, "申報人%05d,%s,CYC-PW,regular,2021-12-31\n", i, strings.Repeat("職", 60))
 		}
-		if r := upload(e, tok, "/api/v1/declarations/import?year=2021", sb.String()); r.Code != 200 {
+		if r := uploadCSV(e, tok, "/api/v1/declarations/import?year=2021", sb.String()); r.Code != 200 {
 			t.Fatalf("1 MiB+ file: %d %s", r.Code, r.Body[:min(300, len(r.Body))])
 		}
 	})
@@ -472,7 +462,9 @@ func TestDeclarationImportConcurrent(t *testing.T) {
 		const n = 4
 		codes := make(chan int, n)
 		for i := 0; i < n; i++ {
-			go func() { codes <- upload(e, e.Tokens["officer"], "/api/v1/declarations/import?year=2020", goodCSV).Code }()
+			go func() {
+				codes <- uploadCSV(e, e.Tokens["officer"], "/api/v1/declarations/import?year=2020", goodCSV).Code
+			}()
 		}
 		for i := 0; i < n; i++ {
 			if c := <-codes; c != 200 {

@@ -85,6 +85,13 @@ func isUnavailable(err error) bool {
 // writeError renders err in the one envelope. 500s are logged with the
 // request id; the client never sees internals.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
+	status, body := describe(c, log, err)
+	c.AbortWithStatusJSON(status, body)
+}
+
+// describe is writeError without writing: the status, the envelope, and the
+// Retry-After header. Batch answers (sync) use it per operation.
+func describe(c *gin.Context, log *slog.Logger, err error) (int, handlers.ErrorResponse) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -104,9 +111,9 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	if de.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int((de.RetryAfter+time.Second-1)/time.Second)))
 	}
-	c.AbortWithStatusJSON(status, handlers.ErrorResponse{Error: handlers.ErrorBody{
+	return status, handlers.ErrorResponse{Error: handlers.ErrorBody{
 		Code: de.Code, Message: de.Message, Fields: de.Fields, RequestID: requestID(c),
-	}})
+	}}
 }
 
 // renderErrors writes the first error a handler reported, unless it already

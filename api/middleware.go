@@ -26,6 +26,10 @@ const MaxJSONBody = 1 << 20
 // room for the multipart headers around it.
 const MaxImportBody = services.MaxImportBytes + 64<<10
 
+// MaxUploadBody is the largest multipart upload body: the 15 MiB file plus
+// room for the multipart headers and boundaries.
+const MaxUploadBody = services.MaxAttachmentSize + 64<<10
+
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // withRequestID takes a well-formed X-Request-ID from the client (so a phone

@@ -59,7 +59,10 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	r.GET("/readyz", h.Readyz)
 	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
 
-	v1 := r.Group("/api/v1", limitBody(MaxJSONBody))
+	h.Describe = func(c *gin.Context, err error) (int, handlers.ErrorResponse) { return describe(c, d.Log, err) }
+	// Uploads get their own body limit; every other /api/v1 route the JSON one.
+	v1up := r.Group("/api/v1")
+	v1 := v1up.Group("", limitBody(MaxJSONBody))
 	v1.POST("/auth/login", h.Login)
 	v1.POST("/auth/refresh", h.Refresh)
 	v1.POST("/auth/logout", authPending, h.Logout)
@@ -92,6 +95,19 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1.GET("/audit-events", auth, admin, h.ListAuditEvents)
 	v1.GET("/audit-events/verify", auth, admin, h.VerifyAuditTrail)
+
+	// Field records (issue 3). Per-record rules (owner, published) are the
+	// services' CanRead/CanEdit/CanCheckIn/CanUpload.
+	v1.GET("/activities", auth, h.ListActivities)
+	v1.POST("/activities", auth, staff, h.CreateActivity)
+	v1.GET("/activities/:id", auth, h.GetActivity)
+	v1.PATCH("/activities/:id", auth, staff, h.UpdateActivity)
+	v1.DELETE("/activities/:id", auth, staff, h.DeleteActivity)
+	v1.POST("/activities/:id/checkins", auth, h.CreateCheckin)
+	v1.GET("/activities/:id/checkins", auth, staff, h.ListCheckins)
+	v1up.POST("/activities/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadAttachment)
+	v1.GET("/attachments/:id", auth, h.GetAttachment)
+	v1.POST("/sync", auth, h.Sync)
 
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil

@@ -90,5 +90,8 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	if err := seedDeclarations(ctx, s, o); err != nil {
 		return nil, err
 	}
+	if _, err := seedRecords(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	return o, nil
 }

@@ -15,6 +15,706 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/api/v1/activities": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "List activities",
+                "operationId": "listActivities",
+                "parameters": [
+                    {
+                        "enum": [
+                            "procurement_supervision",
+                            "security_maintenance",
+                            "petition",
+                            "safety_inspection",
+                            "infosec_audit",
+                            "outreach_event",
+                            "ethics_promotion"
+                        ],
+                        "type": "string",
+                        "description": "kind",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "planned",
+                            "in_progress",
+                            "completed",
+                            "cancelled"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "owner (officer)",
+                        "name": "owner_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "scheduled_at at or after (RFC 3339)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "scheduled_at before (RFC 3339)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "changed at or after (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "words in the title or the procurement case number",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "scheduled_at",
+                            "-scheduled_at",
+                            "updated_at",
+                            "-updated_at",
+                            "created_at",
+                            "-created_at"
+                        ],
+                        "type": "string",
+                        "description": "order (default -scheduled_at)",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Record an activity",
+                "operationId": "createActivity",
+                "parameters": [
+                    {
+                        "description": "the activity",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateActivityRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replay of an earlier create",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "fields such as procurement.stage, site.lat, checklist[2].result",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "One activity",
+                "operationId": "getActivity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Delete an activity (soft; owner, manager, admin)",
+                "operationId": "deleteActivity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Change an activity (owner, manager, admin)",
+                "operationId": "updateActivity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PatchActivityRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/attachments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with one part named file. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "Attach a photo or document (owner)",
+                "operationId": "uploadAttachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/checkins": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "The check-ins of an activity (staff)",
+                "operationId": "listCheckins",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CheckinList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins. Client ids as for activities (201, 200 on replay, 409 id_conflict).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Check in at an activity's site",
+                "operationId": "createCheckin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the check-in",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CheckinRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replay of an earlier check-in",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CheckinDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CheckinDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict, or conflict (cancelled activity)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/attachments/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "image/jpeg",
+                    "image/png",
+                    "image/webp",
+                    "image/heic",
+                    "application/pdf",
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "Download an attachment (whoever may read its activity)",
+                "operationId": "getAttachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "attachment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/audit-events": {
             "get": {
                 "security": [
@@ -1199,6 +1899,76 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/sync": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sync"
+                ],
+                "summary": "Apply operations queued offline",
+                "operationId": "sync",
+                "parameters": [
+                    {
+                        "description": "the queued operations",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SyncRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SyncResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "no operations, or more than 100",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/units": {
             "get": {
                 "security": [
@@ -1759,6 +2529,144 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "handlers.ActivityDTO": {
+            "type": "object",
+            "properties": {
+                "checklist": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ChecklistItemDTO"
+                    }
+                },
+                "completed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "deleted_at": {
+                    "description": "DeletedAt is set only in updated_since lists, for records deleted since.",
+                    "type": "string"
+                },
+                "event": {
+                    "$ref": "#/definitions/handlers.EventDTO"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "procurement_supervision",
+                        "security_maintenance",
+                        "petition",
+                        "safety_inspection",
+                        "infosec_audit",
+                        "outreach_event",
+                        "ethics_promotion"
+                    ]
+                },
+                "maintenance": {
+                    "$ref": "#/definitions/handlers.MaintenanceDTO"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "owner_id": {
+                    "type": "string"
+                },
+                "petition": {
+                    "$ref": "#/definitions/handlers.PetitionDTO"
+                },
+                "procurement": {
+                    "$ref": "#/definitions/handlers.ProcurementDTO"
+                },
+                "scheduled_at": {
+                    "type": "string"
+                },
+                "site": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.SiteDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "started_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "cancelled"
+                    ]
+                },
+                "title": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "handlers.ActivityList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ActivityDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.AttachmentDTO": {
+            "type": "object",
+            "properties": {
+                "activity_id": {
+                    "type": "string"
+                },
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp",
+                        "image/heic",
+                        "application/pdf"
+                    ]
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "filename": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "sha256": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
+                }
+            }
+        },
         "handlers.AuditBrokenLink": {
             "type": "object",
             "properties": {
@@ -1884,6 +2792,189 @@ const docTemplate = `{
                 "unsealed": {
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "handlers.CheckinDTO": {
+            "type": "object",
+            "properties": {
+                "accuracy_m": {
+                    "type": "number"
+                },
+                "activity_id": {
+                    "type": "string"
+                },
+                "captured_at": {
+                    "type": "string"
+                },
+                "clock_skew_s": {
+                    "type": "number",
+                    "example": 3.2
+                },
+                "distance_m": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 42.5
+                },
+                "geofence": {
+                    "type": "string",
+                    "enum": [
+                        "inside",
+                        "outside",
+                        "unknown"
+                    ]
+                },
+                "id": {
+                    "type": "string"
+                },
+                "lat": {
+                    "type": "number"
+                },
+                "lng": {
+                    "type": "number"
+                },
+                "received_at": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "arrive",
+                        "depart"
+                    ]
+                },
+                "user_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.CheckinList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.CheckinDTO"
+                    }
+                }
+            }
+        },
+        "handlers.CheckinRequest": {
+            "type": "object",
+            "properties": {
+                "accuracy_m": {
+                    "type": "number",
+                    "example": 12
+                },
+                "captured_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "lat": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 23.4801
+                },
+                "lng": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 120.4491
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "arrive",
+                        "depart"
+                    ]
+                }
+            }
+        },
+        "handlers.ChecklistItemDTO": {
+            "type": "object",
+            "properties": {
+                "item": {
+                    "type": "string",
+                    "example": "消防設備定期檢修"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "result": {
+                    "type": "string",
+                    "enum": [
+                        "pass",
+                        "fail",
+                        "na"
+                    ]
+                }
+            }
+        },
+        "handlers.CreateActivityRequest": {
+            "type": "object",
+            "properties": {
+                "checklist": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ChecklistItemDTO"
+                    }
+                },
+                "completed_at": {
+                    "type": "string"
+                },
+                "event": {
+                    "$ref": "#/definitions/handlers.EventDTO"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "procurement_supervision",
+                        "security_maintenance",
+                        "petition",
+                        "safety_inspection",
+                        "infosec_audit",
+                        "outreach_event",
+                        "ethics_promotion"
+                    ]
+                },
+                "maintenance": {
+                    "$ref": "#/definitions/handlers.MaintenanceDTO"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "petition": {
+                    "$ref": "#/definitions/handlers.PetitionDTO"
+                },
+                "procurement": {
+                    "$ref": "#/definitions/handlers.ProcurementDTO"
+                },
+                "scheduled_at": {
+                    "type": "string"
+                },
+                "site": {
+                    "$ref": "#/definitions/handlers.SiteDTO"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "cancelled"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "「嘉義市東區道路改善工程」驗收"
+                },
+                "unit_id": {
+                    "type": "string"
                 }
             }
         },
@@ -2326,6 +3417,34 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.EventDTO": {
+            "type": "object",
+            "properties": {
+                "audience": {
+                    "type": "string",
+                    "example": "市民及志工"
+                },
+                "participants": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 320
+                },
+                "published": {
+                    "type": "boolean"
+                },
+                "scale": {
+                    "type": "string",
+                    "enum": [
+                        "large",
+                        "regular"
+                    ]
+                },
+                "volunteer_capacity": {
+                    "type": "integer",
+                    "example": 20
+                }
+            }
+        },
         "handlers.HealthResponse": {
             "type": "object",
             "properties": {
@@ -2500,12 +3619,102 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.MaintenanceDTO": {
+            "type": "object",
+            "properties": {
+                "event_name": {
+                    "type": "string",
+                    "example": "市長選舉投開票所安全維護"
+                },
+                "measures": {
+                    "type": "string",
+                    "example": "會同警察局加強巡邏"
+                },
+                "risk_level": {
+                    "type": "string",
+                    "enum": [
+                        "low",
+                        "medium",
+                        "high"
+                    ]
+                }
+            }
+        },
         "handlers.MetaResponse": {
             "type": "object",
             "additionalProperties": {
                 "type": "array",
                 "items": {
                     "$ref": "#/definitions/handlers.LabelDTO"
+                }
+            }
+        },
+        "handlers.PatchActivityRequest": {
+            "type": "object",
+            "properties": {
+                "checklist": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ChecklistItemDTO"
+                    }
+                },
+                "clear_site": {
+                    "type": "boolean"
+                },
+                "completed_at": {
+                    "type": "string"
+                },
+                "event": {
+                    "$ref": "#/definitions/handlers.EventDTO"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "procurement_supervision",
+                        "security_maintenance",
+                        "petition",
+                        "safety_inspection",
+                        "infosec_audit",
+                        "outreach_event",
+                        "ethics_promotion"
+                    ]
+                },
+                "maintenance": {
+                    "$ref": "#/definitions/handlers.MaintenanceDTO"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "petition": {
+                    "$ref": "#/definitions/handlers.PetitionDTO"
+                },
+                "procurement": {
+                    "$ref": "#/definitions/handlers.ProcurementDTO"
+                },
+                "scheduled_at": {
+                    "type": "string"
+                },
+                "site": {
+                    "$ref": "#/definitions/handlers.SiteDTO"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "cancelled"
+                    ]
+                },
+                "title": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -2567,6 +3776,67 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.PetitionDTO": {
+            "type": "object",
+            "properties": {
+                "outcome": {
+                    "type": "string",
+                    "example": "協調環保局說明，陳情人和平離去"
+                },
+                "petitioners": {
+                    "type": "integer",
+                    "example": 30
+                },
+                "subject": {
+                    "type": "string",
+                    "example": "反對垃圾轉運站設置"
+                }
+            }
+        },
+        "handlers.ProcurementDTO": {
+            "type": "object",
+            "properties": {
+                "budget_amount": {
+                    "type": "integer",
+                    "example": 12500000
+                },
+                "case_no": {
+                    "type": "string",
+                    "example": "1090315-PW-012"
+                },
+                "case_title": {
+                    "type": "string",
+                    "example": "嘉義市東區道路改善工程"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "works",
+                        "goods",
+                        "services"
+                    ]
+                },
+                "corrected": {
+                    "type": "boolean"
+                },
+                "deficiencies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "stage": {
+                    "type": "string",
+                    "enum": [
+                        "bid_opening",
+                        "price_comparison",
+                        "negotiation",
+                        "award",
+                        "acceptance"
+                    ]
+                }
+            }
+        },
         "handlers.RefreshRequest": {
             "type": "object",
             "properties": {
@@ -2609,6 +3879,95 @@ const docTemplate = `{
                         "type": "number",
                         "format": "float64"
                     }
+                }
+            }
+        },
+        "handlers.SiteDTO": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "example": "嘉義市東區民生路123號"
+                },
+                "lat": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 23.4801
+                },
+                "lng": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 120.4491
+                },
+                "name": {
+                    "type": "string",
+                    "example": "嘉義市東區民生國民小學"
+                },
+                "radius_m": {
+                    "type": "integer",
+                    "example": 100
+                }
+            }
+        },
+        "handlers.SyncOperation": {
+            "type": "object",
+            "properties": {
+                "activity_id": {
+                    "type": "string"
+                },
+                "body": {
+                    "type": "object"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "op": {
+                    "type": "string",
+                    "enum": [
+                        "create_activity",
+                        "update_activity",
+                        "create_checkin"
+                    ]
+                }
+            }
+        },
+        "handlers.SyncRequest": {
+            "type": "object",
+            "properties": {
+                "operations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.SyncOperation"
+                    }
+                }
+            }
+        },
+        "handlers.SyncResponse": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.SyncResult"
+                    }
+                }
+            }
+        },
+        "handlers.SyncResult": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "object"
+                },
+                "index": {
+                    "type": "integer"
+                },
+                "op": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "integer",
+                    "example": 201
                 }
             }
         },

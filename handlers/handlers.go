@@ -30,13 +30,21 @@ type Handler struct {
 	Declarations *services.DeclarationService
 
 	Audit *services.AuditService
+
+	// Activities and Attachments serve the field records (issue 3).
+	Activities  *services.ActivityService
+	Attachments *services.AttachmentService
+	// Describe renders an error as the api package would (status and
+	// envelope); the router sets it. Sync uses it to answer each operation.
+	Describe func(c *gin.Context, err error) (int, ErrorResponse)
 	// Ping checks the database for /readyz.
 	Ping func(context.Context) error
 }
 
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
-	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Audit: svc.Audit, Ping: svc.Ping}
+	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Audit: svc.Audit, Ping: svc.Ping,
+		Activities: svc.Activities, Attachments: svc.Attachments}
 }
 
 // ActorKey is the gin context key under which the api package stores the
@@ -142,7 +150,8 @@ func jsonType(goType string) string {
 func query(c *gin.Context, allowed ...string) (func(string) string, error) {
 	q, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {
-		return nil, services.BadRequest("the query string is malformed")
+		// URL.Query would silently drop the malformed pair instead.
+		return nil, services.BadRequest("malformed query string")
 	}
 	for k, vs := range q {
 		ok := false

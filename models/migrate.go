@@ -20,6 +20,9 @@ var schema = []any{
 	&KPIRollupState{},
 	&Declaration{},
 	&DeclarationDraw{},
+	&Activity{},
+	&Checkin{},
+	&Attachment{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -40,6 +40,11 @@ var labels = map[string][2]string{
 	"large": {"大型", "Large"}, "regular": {"一般", "Regular"},
 	"arrive": {"到達", "Arrive"}, "depart": {"離開", "Depart"},
 	"inside": {"範圍內", "Inside"}, "outside": {"範圍外", "Outside"}, "unknown": {"未知", "Unknown"},
+	// sync operations, attachment types (issue 3)
+	"create_activity": {"新增紀錄", "Create activity"}, "update_activity": {"修改紀錄", "Update activity"},
+	"create_checkin": {"打卡", "Check in"},
+	"image/jpeg":     {"JPEG 圖片", "JPEG image"}, "image/png": {"PNG 圖片", "PNG image"}, "image/webp": {"WebP 圖片", "WebP image"},
+	"image/heic": {"HEIC 圖片", "HEIC image"}, "application/pdf": {"PDF 文件", "PDF document"},
 	// declarations (the "regular" label above reads 一般 for events; declarations get their own below)
 	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
 	models.DeclarationFiledOnTime: {"依限申報", "Filed on time"}, models.DeclarationFiledLate: {"逾期申報", "Filed late"},
@@ -77,6 +82,8 @@ func GetMeta() Meta {
 		"declaration_types":      models.DeclarationTypes,
 		"declaration_statuses":   models.DeclarationStatuses,
 		"kpis":                   models.KPICodes,
+		"sync_operations":        models.SyncOperations,
+		"attachment_types":       models.AttachmentTypes,
 	}
 	m := Meta{}
 	for name, values := range enums {

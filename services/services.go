@@ -31,6 +31,10 @@ type Services struct {
 	Declarations *DeclarationService
 
 	Audit *AuditService
+
+	// Activities and Attachments are the field records (issue 3).
+	Activities  *ActivityService
+	Attachments *AttachmentService
 }
 
 // New builds the services over db.
@@ -43,16 +47,21 @@ func New(db *gorm.DB, o Options) *Services {
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	decl := NewDeclarationService(db, o.Clock, o.Location)
+	kpis := NewKPIService(db, o.Clock, o.Location, decl)
+	activities := NewActivityService(db, o.Clock, kpis)
 	return &Services{
 		DB:    db,
 		Auth:  auth,
 		Users: NewUserService(db, auth, o.Clock),
 		Units: NewUnitService(db, o.Clock),
-		KPIs:  NewKPIService(db, o.Clock, o.Location, decl),
+		KPIs:  kpis,
 
 		Declarations: decl,
 		Location:     o.Location,
 		Audit:        NewAuditService(db),
+
+		Activities:  activities,
+		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
 	}
 }
 

@@ -1,0 +1,54 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"ethicsops/demo"
+	"ethicsops/models"
+	"ethicsops/models/dbtest"
+	"ethicsops/services"
+)
+
+// TestSeed checks that the demo office is made through the services at about
+// the plan's yearly targets, and only once.
+func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds some 1,300 records")
+	}
+	db := dbtest.Open(t, "sqlite")
+	loc, _ := time.LoadLocation("Asia/Taipei")
+	svc := services.New(db, services.Options{JWTSecret: []byte("demo-secret-0123456789abcdef0123456789"), Location: loc, BcryptCost: bcrypt.MinCost, DataDir: t.TempDir()})
+	ctx := context.Background()
+	start := time.Now()
+	o, err := demo.Seed(ctx, svc)
+	if err != nil || o == nil {
+		t.Fatalf("seed: %v", err)
+	}
+	t.Logf("seeded in %s", time.Since(start))
+	for _, y := range []int{2019, 2020, 2021, 2022} {
+		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, loc), time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
+		var n int64
+		db.Model(&models.Activity{}).Where("kind = ? AND status = ? AND completed_at >= ? AND completed_at < ?",
+			models.KindProcurementSupervision, models.ActivityCompleted, from, to).Count(&n)
+		if n < 240 || n > 265 {
+			t.Errorf("%d: %d procurement supervisions", y, n)
+		}
+		db.Model(&models.Activity{}).Where("kind = ? AND scale = ? AND completed_at >= ? AND completed_at < ?",
+			models.KindOutreachEvent, "large", from, to).Count(&n)
+		if n < 1 {
+			t.Errorf("%d: no large outreach event", y)
+		}
+	}
+	var planned int64
+	db.Model(&models.Activity{}).Where("status = ? AND scheduled_at > ?", models.ActivityPlanned, time.Now()).Count(&planned)
+	if planned < 10 {
+		t.Errorf("%d upcoming planned records", planned)
+	}
+	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
+		t.Fatalf("second seed: %v %v", again, err)
+	}
+}

@@ -1,0 +1,142 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/services"
+)
+
+// MaxSyncOperations caps one sync batch; a phone with more sends several.
+const MaxSyncOperations = 100
+
+// Sync operation names.
+const (
+	OpCreateActivity = "create_activity"
+	OpUpdateActivity = "update_activity"
+	OpCreateCheckin  = "create_checkin"
+)
+
+// SyncRequest is what a phone queued offline, in the order it happened.
+type SyncRequest struct {
+	Operations []SyncOperation `json:"operations"`
+}
+
+// SyncOperation is one queued call. body is the request of the single
+// endpoint: CreateActivityRequest, PatchActivityRequest or CheckinRequest.
+// id names the activity of update_activity; activity_id that of create_checkin.
+type SyncOperation struct {
+	Op         string          `json:"op" enums:"create_activity,update_activity,create_checkin"`
+	ID         string          `json:"id,omitempty"`
+	ActivityID string          `json:"activity_id,omitempty"`
+	Body       json.RawMessage `json:"body" swaggertype:"object"`
+}
+
+// SyncResult answers one operation with the status and body the single
+// endpoint would have given (an ActivityDTO, a CheckinDTO or an ErrorResponse).
+type SyncResult struct {
+	Index  int    `json:"index"`
+	Op     string `json:"op"`
+	Status int    `json:"status" example:"201"`
+	Body   any    `json:"body" swaggertype:"object"`
+}
+
+// SyncResponse answers every operation, in order.
+type SyncResponse struct {
+	Results []SyncResult `json:"results"`
+}
+
+// Sync godoc
+//
+//	@Summary		Apply operations queued offline
+//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch.
+//	@ID				sync
+//	@Tags			sync
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		SyncRequest	true	"the queued operations"
+//	@Success		200		{object}	SyncResponse
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"no operations, or more than 100"
+//	@Router			/api/v1/sync [post]
+func (h *Handler) Sync(c *gin.Context) {
+	var req SyncRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if len(req.Operations) == 0 || len(req.Operations) > MaxSyncOperations {
+		fail(c, services.Invalid("operations", "send 1 to 100 operations"))
+		return
+	}
+	ctx, act := c.Request.Context(), actor(c)
+	out := SyncResponse{Results: make([]SyncResult, len(req.Operations))}
+	for i, op := range req.Operations {
+		var (
+			status int
+			body   any
+			err    error
+		)
+		switch op.Op {
+		case OpCreateActivity:
+			var r CreateActivityRequest
+			if err = decodeStrict(op.Body, &r); err == nil {
+				status, body, err = h.createActivity(ctx, act, r)
+			}
+		case OpUpdateActivity:
+			var r PatchActivityRequest
+			if op.ID == "" {
+				err = services.Invalid("id", "required: the activity to change")
+			} else if err = decodeStrict(op.Body, &r); err == nil {
+				status, body, err = h.updateActivity(ctx, act, op.ID, r)
+			}
+		case OpCreateCheckin:
+			var r CheckinRequest
+			if op.ActivityID == "" {
+				err = services.Invalid("activity_id", "required: the activity to check in at")
+			} else if err = decodeStrict(op.Body, &r); err == nil {
+				status, body, err = h.createCheckin(ctx, act, op.ActivityID, r)
+			}
+		default:
+			err = services.Invalid("op", "must be create_activity, update_activity or create_checkin")
+		}
+		if err != nil {
+			status, body = h.describe(c, err)
+		}
+		out.Results[i] = SyncResult{Index: i, Op: op.Op, Status: status, Body: body}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handler) describe(c *gin.Context, err error) (int, ErrorResponse) {
+	if h.Describe != nil {
+		return h.Describe(c, err)
+	}
+	return http.StatusInternalServerError, ErrorResponse{Error: ErrorBody{Code: services.CodeInternal, Message: "internal error"}}
+}
+
+// decodeStrict decodes one operation's body as bindJSON does a request's.
+func decodeStrict(raw json.RawMessage, dst any) error {
+	if len(raw) == 0 {
+		return services.Invalid("body", "required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return services.BadRequest("the body must hold one JSON value")
+	}
+	return nil
+}

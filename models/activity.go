@@ -1,0 +1,90 @@
+package models
+
+import (
+	"time"
+)
+
+// Activity is one piece of recorded field work of any kind. Every kind shares
+// this table (the KPI report aggregates over it); the kind-specific part is
+// kept in Details as JSON.
+//
+// Why JSON and not a detail table per part: the parts are small, always read
+// and written together with their activity, and never joined or filtered on,
+// except for the few values that later issues query. Those are promoted to
+// real, indexed columns here (CaseNo for search; Scale, Published and
+// VolunteerCapacity for KPIs and volunteer sign-ups) and kept in step by the
+// one write path in services. The JSON is never trusted as free-form: it is
+// produced only from the typed Go structs of services after validation, so
+// it stays typed in practice while a read costs one row and no joins.
+type Activity struct {
+	ID          string     `gorm:"primaryKey;size:36"`
+	Kind        string     `gorm:"size:32;not null;index:idx_activities_kpi,priority:1"`
+	Title       string     `gorm:"size:200;not null"`
+	UnitID      string     `gorm:"size:36;not null;index"`
+	OwnerID     string     `gorm:"size:36;not null;index"`
+	SiteName    string     `gorm:"size:100;not null;default:''"`
+	SiteAddress string     `gorm:"size:200;not null;default:''"`
+	SiteLat     *float64   `gorm:""`
+	SiteLng     *float64   `gorm:""`
+	SiteRadiusM int        `gorm:"not null;default:0"`
+	ScheduledAt time.Time  `gorm:"precision:6;not null;index:idx_activities_scheduled,priority:1"`
+	Status      string     `gorm:"size:16;not null;index;index:idx_activities_kpi,priority:2"`
+	StartedAt   *time.Time `gorm:"precision:6"`
+	CompletedAt *time.Time `gorm:"precision:6;index:idx_activities_kpi,priority:3"`
+	Notes       string     `gorm:"type:text"`
+	// Details is the kind-specific part as JSON (see the type comment).
+	Details string `gorm:"type:text;not null"`
+	// CaseNo is procurement.case_no, promoted for search ("" for other kinds).
+	CaseNo string `gorm:"size:64;not null;default:'';index"`
+	// Scale, Published and VolunteerCapacity are the event part's values,
+	// promoted for the KPI report and volunteer sign-ups ("", false, 0 for
+	// other kinds).
+	Scale             string `gorm:"size:16;not null;default:''"`
+	Published         bool   `gorm:"not null;default:false;index"`
+	VolunteerCapacity int    `gorm:"not null;default:0"`
+	// ContentHash is the SHA-256 of the normalized create request, so that a
+	// replayed create with a client id can be told from a conflicting one.
+	ContentHash string     `gorm:"size:64;not null"`
+	Version     int        `gorm:"not null"`
+	CreatedAt   time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
+	UpdatedAt   time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
+	DeletedAt   *time.Time `gorm:"precision:6;index"`
+}
+
+// SyncOperations are the operations POST /sync applies.
+var SyncOperations = []string{"create_activity", "update_activity", "create_checkin"}
+
+// AttachmentTypes are the content types attachments may have (by content).
+var AttachmentTypes = []string{"image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"}
+
+// Checkin is an arrival at or a departure from an activity's site, as a phone
+// captured it.
+type Checkin struct {
+	ID          string    `gorm:"primaryKey;size:36"`
+	ActivityID  string    `gorm:"size:36;not null;index:idx_checkins_activity,priority:1"`
+	UserID      string    `gorm:"size:36;not null;index"`
+	Type        string    `gorm:"size:16;not null"`
+	Lat         float64   `gorm:"not null"`
+	Lng         float64   `gorm:"not null"`
+	AccuracyM   float64   `gorm:"not null"`
+	CapturedAt  time.Time `gorm:"precision:6;not null;index:idx_checkins_activity,priority:2"`
+	ReceivedAt  time.Time `gorm:"precision:6;not null"`
+	Geofence    string    `gorm:"size:16;not null"`
+	DistanceM   *float64  `gorm:""`
+	ClockSkewS  float64   `gorm:"not null"`
+	ContentHash string    `gorm:"size:64;not null"`
+	CreatedAt   time.Time `gorm:"precision:6;not null"`
+}
+
+// Attachment is a photo or document of an activity. The bytes live under the
+// data directory by SHA-256; this row says whose they are.
+type Attachment struct {
+	ID          string    `gorm:"primaryKey;size:36"`
+	ActivityID  string    `gorm:"size:36;not null;index"`
+	UploaderID  string    `gorm:"size:36;not null"`
+	SHA256      string    `gorm:"size:64;not null;index"`
+	Size        int64     `gorm:"not null"`
+	ContentType string    `gorm:"size:64;not null"`
+	Filename    string    `gorm:"size:255;not null;default:''"`
+	CreatedAt   time.Time `gorm:"precision:6;not null"`
+}
