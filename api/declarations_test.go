@@ -19,16 +19,6 @@ func uploadCSV(e *apitest.Env, token, path, csv string) *apitest.Response {
 	return upload(e.T, e, path, token, "file", "roster.csv", []byte(csv))
 }
 
-// setClock moves the server clock and signs everyone in again, since tokens
-// issued at the real time are not yet valid in the past.
-func setClock(e *apitest.Env, t time.Time) {
-	e.T.Helper()
-	e.Clock.Set(t)
-	for name := range e.Tokens {
-		e.Tokens[name] = e.Login(name, apitest.Password)
-	}
-}
-
 func newDecl(e *apitest.Env, name, typ, due string, filed *time.Time) map[string]any {
 	body := map[string]any{"year": 2020, "declarant_name": name, "position": "科長", "unit_id": e.Unit.ID, "type": typ, "due_date": due}
 	if filed != nil {
@@ -143,7 +133,7 @@ func TestDeclarationCreateUpdateList(t *testing.T) {
 		}
 
 		// Record the filing; a stale version is refused; the audit keeps before/after.
-		setClock(e, time.Date(2021, 1, 5, 12, 0, 0, 0, time.UTC))
+		at(e, time.Date(2021, 1, 5, 12, 0, 0, 0, time.UTC))
 		tok = e.Tokens["officer"]
 		filed := "2020-12-31T15:59:59Z" // 23:59:59 on the due date in Taipei
 		r := e.Do("PATCH", "/api/v1/declarations/"+id, tok, map[string]any{"version": 1, "filed_at": filed})
@@ -212,7 +202,7 @@ const goodCSV = "\ufeff姓名,職稱,機關,申報類別,申報期限,申報日�
 
 func TestDeclarationImport(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		setClock(e, time.Date(2021, 1, 10, 0, 0, 0, 0, time.UTC))
+		at(e, time.Date(2021, 1, 10, 0, 0, 0, 0, time.UTC))
 		tok := e.Tokens["officer"]
 		r := uploadCSV(e, tok, "/api/v1/declarations/import?year=2020", goodCSV)
 		if r.Code != 200 || r.JSON()["created"].(float64) != 3 || r.JSON()["unchanged"].(float64) != 0 {

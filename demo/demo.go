@@ -93,5 +93,30 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	if _, err := seedRecords(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedTargets(ctx, s, o); err != nil {
+		return nil, err
+	}
 	return o, nil
+}
+
+// seedTargets has the admin carry the plan's targets on into the next plan
+// period (2023–2026), as an office would, so that the year in progress shows
+// its pace against a target.
+func seedTargets(ctx context.Context, s *services.Services, o *Office) error {
+	admin := o.Users["admin"]
+	actor := services.Actor{UserID: admin.ID, Role: admin.Role, Status: admin.Status}
+	for year := 2023; year <= 2026; year++ {
+		targets := map[string]*float64{}
+		for code, v := range models.PlanTargets {
+			v := v
+			if code == models.KPIProcurementSupervisions && year >= 2025 {
+				v = 260 // the office raised the bar
+			}
+			targets[code] = &v
+		}
+		if _, err := s.KPIs.SetTargets(ctx, actor, year, targets); err != nil {
+			return fmt.Errorf("demo targets %d: %w", year, err)
+		}
+	}
+	return nil
 }
