@@ -140,6 +140,7 @@ test('an expired session sends the officer to sign in and keeps the queue', asyn
   await page.evaluate(() => {
     const s = JSON.parse(localStorage.getItem('ethicsops.session'));
     s.expires_at = Date.now() - 1000;
+    s.access_token = 'expired';
     s.refresh_token = 'revoked';
     localStorage.setItem('ethicsops.session', JSON.stringify(s));
   });

@@ -236,14 +236,25 @@ const writes = {
   /** payload: {activityId, patch, version}; version comes from the last
    * copy the phone saw (see queue.js). */
   async updateActivity(p) {
+    const path = '/activities/' + encodeURIComponent(p.activityId);
+    // A status change (complete, start, cancel) is what the officer meant
+    // whatever else changed meanwhile — a check-in that started the record,
+    // say — so it may go on the current version; the server still checks the
+    // transition. Other edits must not overwrite a colleague's change.
+    const statusOnly = Object.keys(p.patch).every((k) => k === 'status' || k === 'completed_at');
+    let version = p.version;
+    if (version == null) version = (await activity(p.activityId)).version; // queued before the record was seen
     try {
-      return await request('PATCH', '/activities/' + encodeURIComponent(p.activityId), { body: { ...p.patch, version: p.version } });
+      return await request('PATCH', path, { body: { ...p.patch, version } });
     } catch (e) {
-      // A replay of a PATCH that already went through meets its own new
-      // version: when the record already says what we sent, it is done.
       if (e.status === 409 && e.code === 'version_conflict') {
         const cur = await activity(p.activityId).catch(() => null);
-        if (cur && Object.entries(p.patch).every(([k, v]) => cur[k] === v)) return { status: 200, data: cur };
+        // A replay of a PATCH that already went through meets its own new
+        // version: when the record already says what we sent, it is done.
+        if (cur && (statusOnly ? cur.status === p.patch.status : Object.entries(p.patch).every(([k, v]) => cur[k] === v))) {
+          return { status: 200, data: cur };
+        }
+        if (cur && statusOnly) return request('PATCH', path, { body: { ...p.patch, version: cur.version } });
       }
       throw e;
     }

@@ -451,7 +451,7 @@ async function activityView(id) {
       h('p', { class: 'muted' }, sent.map((x) => `${x.content_type || ''} ${x.size ? Math.round(x.size / 1024) + ' KB' : ''}`).join(' · ')),
       preview,
       a.status !== 'completed' && a.status !== 'cancelled' ? h('button', { type: 'button', class: 'wide', id: 'complete', onclick: async () => {
-        await queue.enqueue({ op: 'updateActivity', payload: { activityId: id, patch: { status: 'completed' }, version: a._queued ? null : a.version }, activityId: id, label: `${t('complete')}：${a.title}` });
+        await queue.enqueue({ op: 'updateActivity', payload: { activityId: id, patch: { status: 'completed', completed_at: new Date().toISOString() }, version: a._queued ? null : a.version }, activityId: id, label: `${t('complete')}：${a.title}` });
         toast(t('completed_queued'));
       } }, t('complete')) : null,
     ] : null,
