@@ -73,12 +73,16 @@ func FuzzActivityPatch(f *testing.F) {
 	}, "officer")
 }
 
-func FuzzCheckinCreate(f *testing.F)     { fuzzBody(f, "POST", activityPath, "officer") }
-func FuzzDeclarationCreate(f *testing.F) { fuzzBody(f, "POST", fixed("/api/v1/declarations"), "officer") }
-func FuzzUnitCreate(f *testing.F)        { fuzzBody(f, "POST", fixed("/api/v1/units"), "admin") }
-func FuzzUserCreate(f *testing.F)        { fuzzBody(f, "POST", fixed("/api/v1/users"), "admin") }
-func FuzzRegister(f *testing.F)          { fuzzBody(f, "POST", fixed("/api/v1/volunteers/register"), "") }
-func FuzzSync(f *testing.F)              { fuzzBody(f, "POST", fixed("/api/v1/sync"), "officer") }
-func FuzzKPITargets(f *testing.F)        { fuzzBody(f, "PUT", fixed("/api/v1/kpis/targets/2027"), "admin") }
-func FuzzDrawCreate(f *testing.F)        { fuzzBody(f, "POST", fixed("/api/v1/declarations/draws"), "manager") }
-func FuzzLogin(f *testing.F)             { fuzzBody(f, "POST", fixed("/api/v1/auth/login"), "") }
+func FuzzCheckinCreate(f *testing.F) { fuzzBody(f, "POST", activityPath, "officer") }
+func FuzzDeclarationCreate(f *testing.F) {
+	fuzzBody(f, "POST", fixed("/api/v1/declarations"), "officer")
+}
+func FuzzUnitCreate(f *testing.F) { fuzzBody(f, "POST", fixed("/api/v1/units"), "admin") }
+func FuzzUserCreate(f *testing.F) { fuzzBody(f, "POST", fixed("/api/v1/users"), "admin") }
+func FuzzRegister(f *testing.F)   { fuzzBody(f, "POST", fixed("/api/v1/volunteers/register"), "") }
+func FuzzSync(f *testing.F)       { fuzzBody(f, "POST", fixed("/api/v1/sync"), "officer") }
+func FuzzKPITargets(f *testing.F) { fuzzBody(f, "PUT", fixed("/api/v1/kpis/targets/2027"), "admin") }
+func FuzzDrawCreate(f *testing.F) {
+	fuzzBody(f, "POST", fixed("/api/v1/declarations/draws"), "manager")
+}
+func FuzzLogin(f *testing.F) { fuzzBody(f, "POST", fixed("/api/v1/auth/login"), "") }
