@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -285,16 +284,6 @@ func stopMariaDB(t *testing.T, addr string) {
 		}
 	}
 	t.Fatal("MariaDB still answers 30 s after shutdown")
-}
-
-// has reports whether s contains any of subs.
-func has(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
 }
 
 // answer is a body with the Retry-After header.
