@@ -77,6 +77,7 @@ func (h *Handler) UploadAttachment(c *gin.Context) {
 //	@Param		id	path		string	true	"attachment id"
 //	@Success	200	{file}		binary
 //	@Failure	401	{object}	ErrorResponse
+//	@Failure	403	{object}	ErrorResponse	"account waiting for approval"
 //	@Failure	404	{object}	ErrorResponse
 //	@Router		/api/v1/attachments/{id} [get]
 func (h *Handler) GetAttachment(c *gin.Context) {

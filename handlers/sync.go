@@ -64,6 +64,7 @@ type SyncResponse struct {
 //	@Success		200		{object}	SyncResponse
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse	"account waiting for approval"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"no operations, or more than 100"

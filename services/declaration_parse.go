@@ -125,8 +125,11 @@ func ParseDeclarationCSV(data []byte) ([]DeclarationCSVRow, LineProblems, error)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos is only valid after a successful Read: after an error
+			// the record may have no fields and it panics (found by fuzzing:
+			// an unterminated quote in the last row).
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -134,6 +137,7 @@ func ParseDeclarationCSV(data []byte) ([]DeclarationCSVRow, LineProblems, error)
 			problems.Add(line, "%s", csvErr(err))
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}

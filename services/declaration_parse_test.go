@@ -176,3 +176,12 @@ func TestRate(t *testing.T) {
 		t.Fatalf("3/4: %v", r)
 	}
 }
+
+// TestParseDeclarationCSVUnterminatedQuote: an unterminated quote in the last
+// row is a problem of that line, not a panic (found by FuzzParseDeclarationCSV).
+func TestParseDeclarationCSVUnterminatedQuote(t *testing.T) {
+	_, probs, err := ParseDeclarationCSV([]byte("declarant_name,position,unit,type,due_date\n\"unterminated\n"))
+	if err != nil || len(probs[2]) == 0 {
+		t.Fatalf("err %v, problems %v", err, probs)
+	}
+}
