@@ -16,10 +16,13 @@ type KPITarget struct {
 // the office time zone, as YYYYMM). It is kept up to date in the transaction
 // of every activity write, so that a report reads a few thousand rows at most
 // instead of scanning the activities table.
+//
+// The primary key starts with the month, so that a report's range of months
+// is one contiguous scan of the clustered index (no lookups).
 type KPIRollup struct {
+	Month  int    `gorm:"primaryKey;autoIncrement:false"`
 	Code   string `gorm:"primaryKey;size:64"`
 	UnitID string `gorm:"primaryKey;size:36"`
-	Month  int    `gorm:"primaryKey;autoIncrement:false;index"`
 	Total  int64  `gorm:"not null;default:0"`
 }
 

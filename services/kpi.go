@@ -354,7 +354,7 @@ func (s *KPIService) ApplyChange(ctx context.Context, tx *gorm.DB, before, after
 	for _, d := range ds {
 		row := models.KPIRollup{Code: d.k.Code, UnitID: d.k.UnitID, Month: d.k.Month, Total: d.d}
 		err := tx.WithContext(ctx).Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "code"}, {Name: "unit_id"}, {Name: "month"}},
+			Columns:   []clause.Column{{Name: "month"}, {Name: "code"}, {Name: "unit_id"}},
 			DoUpdates: clause.Assignments(map[string]any{"total": gorm.Expr("total + ?", d.d)}),
 		}).Create(&row).Error
 		if err != nil {
