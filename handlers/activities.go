@@ -62,7 +62,12 @@ func (h *Handler) ListActivities(c *gin.Context) {
 		c.JSON(http.StatusOK, ActivityList{Items: mapSlice(page.Items, toActivityDTO), NextCursor: page.NextCursor})
 		return
 	}
-	c.JSON(http.StatusOK, PublicActivityList{Items: mapSlice(page.Items, toPublicActivityDTO), NextCursor: page.NextCursor})
+	items, err := h.publicActivities(c.Request.Context(), act, page.Items)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, PublicActivityList{Items: items, NextCursor: page.NextCursor})
 }
 
 // CreateActivity godoc
@@ -126,7 +131,10 @@ func (h *Handler) GetActivity(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, activityView(act, a))
+	respond(c)(func() (int, any, error) {
+		v, err := h.activityView(c.Request.Context(), act, a)
+		return http.StatusOK, v, err
+	}())
 }
 
 // UpdateActivity godoc
