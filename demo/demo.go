@@ -93,5 +93,8 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	if _, err := seedRecords(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedVolunteers(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
