@@ -61,7 +61,7 @@ func TestGracefulShutdown(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
-	const n = 16
+	const n = 6
 	var wg sync.WaitGroup
 	results := make(chan string, n)
 	started := make(chan struct{}, n)

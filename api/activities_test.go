@@ -257,7 +257,7 @@ func TestVolunteerSeesPublishedEventsOnly(t *testing.T) {
 		if len(items) != 2 {
 			t.Fatalf("volunteer sees %d items: %s", len(items), r.Body)
 		}
-		for _, leak := range []string{"owner_id", "notes", "内部", "unit_id", "version", "volunteer_capacity", "lat"} {
+		for _, leak := range []string{"owner_id", "notes", "内部", "unit_id", "version", "lat", "participants", "scale"} {
 			if strings.Contains(r.Body, leak) {
 				t.Fatalf("volunteer list leaks %s: %s", leak, r.Body)
 			}

@@ -58,7 +58,7 @@ func TestKPIExports(t *testing.T) {
 		t.Fatalf("csv: %d %v %q", r.Code, r.Header, r.Body[:40])
 	}
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF"))).ReadAll()
-	if err != nil || len(recs) != 1+14 {
+	if err != nil || len(recs) != 1+18 {
 		t.Fatalf("csv rows %d: %v", len(recs), err)
 	}
 	if !strings.Contains(recs[0][0], "年度") || !strings.Contains(recs[0][0], "Year") || recs[2][2] != models.KPIProcurementSupervisions || recs[2][7] != "250" {
@@ -73,7 +73,7 @@ func TestKPIExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, err := f.GetRows("KPI")
-	if err != nil || len(rows) != 8 || rows[2][2] != models.KPIProcurementSupervisions || rows[2][7] != "250" || rows[2][8] != "0" {
+	if err != nil || len(rows) != 10 || rows[2][2] != models.KPIProcurementSupervisions || rows[2][7] != "250" || rows[2][8] != "0" {
 		t.Fatalf("xlsx rows: %v %v", rows, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"ethicsops/apitest"
+	"ethicsops/models"
 )
 
 // route is one row of the authorization matrix: who may call it. Allowed
@@ -96,6 +97,20 @@ func recordRoutes() []route {
 	}
 }
 
+// volunteerRoutes are the routes of issue 6; {event} is an upcoming
+// published outreach event of "officer".
+func volunteerRoutes() []route {
+	staff := []string{"admin", "manager", "officer"}
+	return []route{
+		{method: "GET", path: "/api/v1/volunteers?status=pending", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/volunteers/me/participation", allowed: []string{"volunteer"}},
+		{method: "POST", path: "/api/v1/activities/{event}/signups", allowed: []string{"volunteer"}},
+		{method: "GET", path: "/api/v1/activities/{event}/signups", allowed: staff},
+		{method: "DELETE", path: "/api/v1/activities/{event}/signups/me", allowed: []string{"volunteer"}},
+		{method: "GET", path: "/api/v1/activities/{event}", allowed: everyone},
+	}
+}
+
 // declarationRoutes are checked role by role in TestDeclarationRoutesRoles
 // (they need a roster and a draw); listed here for the coverage check.
 var declarationRoutes = []string{
@@ -128,7 +143,7 @@ func pattern(method, path string) string {
 func TestEveryRouteInRoleTable(t *testing.T) {
 	e := apitest.New(t, "sqlite")
 	covered := map[string]bool{}
-	for _, rt := range append(foundationRoutes(), recordRoutes()...) {
+	for _, rt := range append(append(foundationRoutes(), recordRoutes()...), volunteerRoutes()...) {
 		if rt.pat != "" {
 			covered[rt.method+" "+rt.pat] = true
 		} else {
@@ -158,14 +173,16 @@ func TestRouteRoles(t *testing.T) {
 			t.Fatalf("upload: %d %s", att.Code, att.Body)
 		}
 		attID := att.JSON()["id"].(string)
+		ev := create(t, e, e.Tokens["officer"], outreach(e, models.Now().Add(30*24*time.Hour), 5, true))["id"].(string)
 		n := 0
-		// The record routes first: the foundation table approves "pending".
-		for _, rt := range append(recordRoutes(), foundationRoutes()...) {
+		// The record and volunteer routes first: the foundation table approves "pending".
+		for _, rt := range append(append(volunteerRoutes(), recordRoutes()...), foundationRoutes()...) {
 			for _, who := range []string{"", "pending", "volunteer", "officer", "manager", "admin"} {
 				n++
 				path := e.Expand(rt.path)
 				path = strings.ReplaceAll(path, "{activity}", act["id"].(string))
 				path = strings.ReplaceAll(path, "{attachment}", attID)
+				path = strings.ReplaceAll(path, "{event}", ev)
 				if strings.Contains(path, "{fresh}") {
 					fresh := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("新紀錄 %d", n)}))
 					path = strings.ReplaceAll(path, "{fresh}", fresh["id"].(string))

@@ -109,6 +109,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/attachments/:id", auth, h.GetAttachment)
 	v1.POST("/sync", auth, h.Sync)
 
+	// Integrity volunteers (issue 6). Per-event rules (published, capacity,
+	// started) are VolunteerService's.
+	v1.GET("/volunteers", auth, mgr, h.ListVolunteers)
+	v1.GET("/volunteers/me/participation", auth, roles(Volunteer), h.MyParticipation)
+	v1.POST("/activities/:id/signups", auth, roles(Volunteer), h.SignUp)
+	v1.DELETE("/activities/:id/signups/me", auth, roles(Volunteer), h.CancelSignup)
+	v1.GET("/activities/:id/signups", auth, staff, h.ListSignups)
+
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }

@@ -43,6 +43,11 @@ type Config struct {
 	DBConnLifetime  time.Duration
 	ShutdownTimeout time.Duration
 	Demo            bool
+	// PprofAddr, when set, serves net/http/pprof on its own listener (keep it
+	// on loopback): for profiling, never on the public address.
+	PprofAddr string
+	// MemoryLimit is the Go runtime's soft memory limit in MiB (0: none).
+	MemoryLimit int
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -75,6 +80,8 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.Timezone, "timezone", env("TIMEZONE", "Asia/Taipei"), "office time zone (ETHICSOPS_TIMEZONE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
+	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "48")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", atoi(env("DB_MAX_OPEN", "40")), "max open DB connections (ETHICSOPS_DB_MAX_OPEN)")
@@ -93,6 +100,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.TrustedProxies = splitList(*trusted)
 	c.CORSOrigins = splitList(*cors)
 	c.DBMaxOpen, c.DBMaxIdle, c.DBConnLifetime, c.ShutdownTimeout = *maxOpen, *maxIdle, *lifetime, *shutdown
+	c.MemoryLimit = *memLimit
 	return c, nil
 }
 
@@ -151,6 +159,14 @@ func (c *Config) Validate() error {
 	if c.DBMaxOpen < 1 || c.DBMaxIdle < 0 || c.DBMaxIdle > c.DBMaxOpen {
 		p = append(p, "ETHICSOPS_DB_MAX_OPEN must be ≥ 1 and ETHICSOPS_DB_MAX_IDLE between 0 and it")
 	}
+	if c.PprofAddr != "" {
+		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || (host != "127.0.0.1" && host != "localhost" && host != "::1") {
+			p = append(p, fmt.Sprintf("ETHICSOPS_PPROF_ADDR %q must be a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
+		}
+	}
+	if c.MemoryLimit < 0 {
+		p = append(p, "ETHICSOPS_MEMORY_LIMIT_MIB must be a number of MiB ≥ 0")
+	}
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
@@ -179,6 +195,8 @@ func (c *Config) Fields() map[string]any {
 		"db_conn_lifetime": c.DBConnLifetime.String(),
 		"shutdown_timeout": c.ShutdownTimeout.String(),
 		"demo":             c.Demo,
+		"pprof_addr":       c.PprofAddr,
+		"memory_limit_mib": c.MemoryLimit,
 	}
 }
 

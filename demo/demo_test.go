@@ -48,6 +48,12 @@ func TestSeed(t *testing.T) {
 	if planned < 10 {
 		t.Errorf("%d upcoming planned records", planned)
 	}
+	var signups, attended int64
+	db.Model(&models.Signup{}).Where("user_id = ? AND status = ?", o.Users["volunteer"].ID, models.SignupActive).Count(&signups)
+	db.Model(&models.Checkin{}).Where("user_id = ? AND type = ?", o.Users["volunteer"].ID, "depart").Count(&attended)
+	if signups < 4 || attended < 2 {
+		t.Errorf("demo volunteer: %d sign-ups, %d departures", signups, attended)
+	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}

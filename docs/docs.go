@@ -22,7 +22,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.",
+                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.",
                 "produces": [
                     "application/json"
                 ],
@@ -418,7 +418,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "also event.volunteer_capacity below the active volunteer sign-ups",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -570,7 +570,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins. Client ids as for activities (201, 200 on replay, 409 id_conflict).",
+                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). Client ids as for activities (201, 200 on replay, 409 id_conflict).",
                 "consumes": [
                     "application/json"
                 ],
@@ -657,6 +657,175 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/signups": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Active and cancelled sign-ups with names, attendance (first arrive, last depart) and hours.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "The volunteers' roster of an event (staff)",
+                "operationId": "listSignups",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RosterDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "Sign up for an outreach event (approved volunteer)",
+                "operationId": "signUp",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "already signed up",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SignupDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SignupDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "capacity_full, or conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/signups/me": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started.",
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "Cancel one's sign-up (approved volunteer)",
+                "operationId": "cancelSignup",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict: the event has started",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2422,6 +2591,133 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/volunteers": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Oldest registration first. hours and events_attended count attendance at events scheduled in year (office time zone).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "List volunteers with their yearly hours (manager, admin)",
+                "operationId": "listVolunteers",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "active",
+                            "disabled"
+                        ],
+                        "type": "string",
+                        "description": "account status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year of the hours (default this year)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.VolunteerList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/volunteers/me/participation": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). total_hours sums closed attendances at events not deleted.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "The caller's sign-ups, attendance and hours in a year (volunteer)",
+                "operationId": "myParticipation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "calendar year (default this year)",
+                        "name": "year",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ParticipationDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/volunteers/register": {
             "post": {
                 "description": "The account is pending until a manager approves it. Throttled per client address.",
@@ -3510,6 +3806,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Asia/Taipei"
                 },
+                "volunteer_participation": {
+                    "description": "VolunteerParticipation is informational, beside the plan's seven KPIs\nand without a target.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.VolunteerParticipationDTO"
+                        }
+                    ]
+                },
                 "year": {
                     "type": "integer",
                     "example": 2020
@@ -3658,6 +3962,100 @@ const docTemplate = `{
                 "type": "array",
                 "items": {
                     "$ref": "#/definitions/handlers.LabelDTO"
+                }
+            }
+        },
+        "handlers.ParticipationDTO": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ParticipationItemDTO"
+                    }
+                },
+                "timezone": {
+                    "type": "string",
+                    "example": "Asia/Taipei"
+                },
+                "total_hours": {
+                    "type": "number",
+                    "example": 12.5
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "handlers.ParticipationItemDTO": {
+            "type": "object",
+            "properties": {
+                "activity_id": {
+                    "type": "string"
+                },
+                "arrived_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "cancelled_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "departed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "event_status": {
+                    "type": "string",
+                    "enum": [
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "cancelled",
+                        "unpublished",
+                        "deleted"
+                    ]
+                },
+                "hours": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 2.5
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "outreach_event",
+                        "ethics_promotion"
+                    ]
+                },
+                "open": {
+                    "type": "boolean"
+                },
+                "scheduled_at": {
+                    "type": "string"
+                },
+                "signed_up_at": {
+                    "type": "string"
+                },
+                "signup_id": {
+                    "type": "string"
+                },
+                "signup_status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "cancelled"
+                    ]
+                },
+                "site_address": {
+                    "type": "string"
+                },
+                "site_name": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -3882,6 +4280,77 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.RosterDTO": {
+            "type": "object",
+            "properties": {
+                "activity_id": {
+                    "type": "string"
+                },
+                "free_places": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.RosterEntryDTO"
+                    }
+                },
+                "signups_count": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "volunteer_capacity": {
+                    "type": "integer",
+                    "example": 10
+                }
+            }
+        },
+        "handlers.RosterEntryDTO": {
+            "type": "object",
+            "properties": {
+                "arrived_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "cancelled_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "departed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "display_name": {
+                    "type": "string",
+                    "example": "王志工"
+                },
+                "hours": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 2.5
+                },
+                "open": {
+                    "type": "boolean"
+                },
+                "signed_up_at": {
+                    "type": "string"
+                },
+                "signup_id": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "cancelled"
+                    ]
+                },
+                "user_id": {
+                    "type": "string"
+                }
+            }
+        },
         "handlers.SetKPITargetsRequest": {
             "type": "object",
             "properties": {
@@ -3891,6 +4360,34 @@ const docTemplate = `{
                         "type": "number",
                         "format": "float64"
                     }
+                }
+            }
+        },
+        "handlers.SignupDTO": {
+            "type": "object",
+            "properties": {
+                "activity_id": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "cancelled"
+                    ]
+                },
+                "user_id": {
+                    "type": "string"
                 }
             }
         },
@@ -4111,6 +4608,83 @@ const docTemplate = `{
                 },
                 "next_cursor": {
                     "type": "string"
+                }
+            }
+        },
+        "handlers.VolunteerDTO": {
+            "type": "object",
+            "properties": {
+                "approved_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "display_name": {
+                    "type": "string",
+                    "example": "王志工"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "wang@example.org"
+                },
+                "events_attended": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "hours": {
+                    "type": "number",
+                    "example": 11.25
+                },
+                "id": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0912-345-678"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "pending",
+                        "disabled"
+                    ]
+                },
+                "username": {
+                    "type": "string"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "handlers.VolunteerList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.VolunteerDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "handlers.VolunteerParticipationDTO": {
+            "type": "object",
+            "properties": {
+                "hours": {
+                    "type": "number",
+                    "example": 86.5
+                },
+                "people": {
+                    "type": "integer",
+                    "example": 12
                 }
             }
         }

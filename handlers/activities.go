@@ -13,7 +13,7 @@ import (
 // ListActivities godoc
 //
 //	@Summary		List activities
-//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.
+//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.
 //	@ID				listActivities
 //	@Tags			activities
 //	@Produce		json
@@ -62,7 +62,12 @@ func (h *Handler) ListActivities(c *gin.Context) {
 		c.JSON(http.StatusOK, ActivityList{Items: mapSlice(page.Items, toActivityDTO), NextCursor: page.NextCursor})
 		return
 	}
-	c.JSON(http.StatusOK, PublicActivityList{Items: mapSlice(page.Items, toPublicActivityDTO), NextCursor: page.NextCursor})
+	items, err := h.publicActivities(c.Request.Context(), act, page.Items)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, PublicActivityList{Items: items, NextCursor: page.NextCursor})
 }
 
 // CreateActivity godoc
@@ -126,7 +131,10 @@ func (h *Handler) GetActivity(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, activityView(act, a))
+	respond(c)(func() (int, any, error) {
+		v, err := h.activityView(c.Request.Context(), act, a)
+		return http.StatusOK, v, err
+	}())
 }
 
 // UpdateActivity godoc
@@ -148,7 +156,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"version_conflict"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"also event.volunteer_capacity below the active volunteer sign-ups"
 //	@Router			/api/v1/activities/{id} [patch]
 func (h *Handler) UpdateActivity(c *gin.Context) {
 	var req PatchActivityRequest
@@ -190,7 +198,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 // CreateCheckin godoc
 //
 //	@Summary		Check in at an activity's site
-//	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins. Client ids as for activities (201, 200 on replay, 409 id_conflict).
+//	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). Client ids as for activities (201, 200 on replay, 409 id_conflict).
 //	@ID				createCheckin
 //	@Tags			activities
 //	@Accept			json

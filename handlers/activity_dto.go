@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"time"
 
 	"ethicsops/models"
@@ -133,6 +134,9 @@ type PublicActivityDTO struct {
 	SiteName    string    `json:"site_name"`
 	SiteAddress string    `json:"site_address"`
 	Audience    string    `json:"audience"`
+	// Event is the places of the event; SignedUp whether the caller holds one.
+	Event    PublicEventDTO `json:"event"`
+	SignedUp bool           `json:"signed_up"`
 }
 
 // ActivityList is a page of activities (staff).
@@ -280,21 +284,36 @@ func toActivityDTO(a models.Activity) ActivityDTO {
 	return dto
 }
 
-func toPublicActivityDTO(a models.Activity) PublicActivityDTO {
+func toPublicActivityDTO(a models.Activity, p services.Places) PublicActivityDTO {
 	dto := PublicActivityDTO{ID: a.ID, Kind: a.Kind, Title: a.Title, ScheduledAt: a.ScheduledAt, Status: a.Status,
-		SiteName: a.SiteName, SiteAddress: a.SiteAddress}
+		SiteName: a.SiteName, SiteAddress: a.SiteAddress, SignedUp: p.Mine,
+		Event: PublicEventDTO{VolunteerCapacity: a.VolunteerCapacity, SignupsCount: p.SignedUp, FreePlaces: p.Free(a)}}
 	if e := services.DecodeDetails(a).Event; e != nil {
-		dto.Audience = e.Audience
+		dto.Audience, dto.Event.Audience = e.Audience, e.Audience
 	}
 	return dto
 }
 
-// activityView is the DTO actor may see of a.
-func activityView(actor services.Actor, a models.Activity) any {
-	if actor.IsStaff() {
-		return toActivityDTO(a)
+// publicActivities is the volunteers' view of a list of events, with places.
+func (h *Handler) publicActivities(ctx context.Context, actor services.Actor, list []models.Activity) ([]PublicActivityDTO, error) {
+	ids := mapSlice(list, func(a models.Activity) string { return a.ID })
+	places, err := h.Volunteers.PlacesOf(ctx, actor, ids)
+	if err != nil {
+		return nil, err
 	}
-	return toPublicActivityDTO(a)
+	return mapSlice(list, func(a models.Activity) PublicActivityDTO { return toPublicActivityDTO(a, places[a.ID]) }), nil
+}
+
+// activityView is the DTO actor may see of a.
+func (h *Handler) activityView(ctx context.Context, actor services.Actor, a models.Activity) (any, error) {
+	if actor.IsStaff() {
+		return toActivityDTO(a), nil
+	}
+	list, err := h.publicActivities(ctx, actor, []models.Activity{a})
+	if err != nil {
+		return nil, err
+	}
+	return list[0], nil
 }
 
 func toCheckinDTO(c models.Checkin) CheckinDTO {

@@ -34,6 +34,17 @@ type KPIReportDTO struct {
 	Timezone string        `json:"timezone" example:"Asia/Taipei"`
 	AsOf     time.Time     `json:"as_of"`
 	KPIs     []KPIValueDTO `json:"kpis"`
+	// VolunteerParticipation is informational, beside the plan's seven KPIs
+	// and without a target.
+	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation"`
+}
+
+// VolunteerParticipationDTO is the year's integrity volunteers (廉政志工):
+// people who arrived at an event scheduled in the year (office time zone),
+// and their hours (closed attendances; see the hours rule in the README).
+type VolunteerParticipationDTO struct {
+	People int     `json:"people" example:"12"`
+	Hours  float64 `json:"hours" example:"86.5"`
 }
 
 // KPIRangeDTO is the report of a range of years.
@@ -46,7 +57,8 @@ type KPIRangeDTO struct {
 }
 
 func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
-	out := KPIReportDTO{Year: r.Year, ROCYear: r.ROCYear, Timezone: r.Timezone, AsOf: r.AsOf, KPIs: make([]KPIValueDTO, len(r.KPIs))}
+	out := KPIReportDTO{Year: r.Year, ROCYear: r.ROCYear, Timezone: r.Timezone, AsOf: r.AsOf, KPIs: make([]KPIValueDTO, len(r.KPIs)),
+		VolunteerParticipation: VolunteerParticipationDTO{People: r.Volunteers.People, Hours: r.Volunteers.Hours}}
 	for i, v := range r.KPIs {
 		out.KPIs[i] = KPIValueDTO{
 			Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,

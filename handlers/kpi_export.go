@@ -29,6 +29,13 @@ func kpiRows(reports []KPIReportDTO) [][]any {
 				yesNo(k.Achieved), optFloat(k.ExpectedToDate), optBool(k.OnTrack),
 			})
 		}
+		// Informational lines, without a target: integrity volunteers.
+		v := r.VolunteerParticipation
+		rows = append(rows,
+			[]any{r.Year, r.ROCYear, "volunteer_people", "廉政志工參與人數（參考，無目標）", "Integrity volunteers who took part (informational)",
+				"年度內曾出席活動之志工人數", "people", nil, v.People, nil, nil, nil, nil, nil},
+			[]any{r.Year, r.ROCYear, "volunteer_hours", "廉政志工服務時數（參考，無目標）", "Integrity volunteer hours (informational)",
+				"簽到至簽退時數合計", "hours", nil, v.Hours, nil, nil, nil, nil, nil})
 	}
 	return rows
 }

@@ -23,6 +23,7 @@ var schema = []any{
 	&Activity{},
 	&Checkin{},
 	&Attachment{},
+	&Signup{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

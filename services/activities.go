@@ -298,6 +298,9 @@ func (s *ActivityService) Update(ctx context.Context, actor Actor, id string, p 
 		case after.StartedAt == nil && in.Status == models.ActivityCompleted:
 			after.StartedAt = after.CompletedAt
 		}
+		if err := checkCapacity(tx, before, after); err != nil {
+			return err
+		}
 		if len(auditDiff(&before, &after)) == 0 {
 			out = before
 			return nil

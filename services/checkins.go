@@ -38,9 +38,14 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	if !CanRead(actor, a) {
 		return models.Checkin{}, false, NotFound("activity")
 	}
-	// Issue 6 passes whether a volunteer is signed up for a.
-	if !CanCheckIn(actor, a, false) {
-		return models.Checkin{}, false, Forbidden("only the owner, a manager or an admin checks in here")
+	signedUp := false
+	if actor.Is(models.RoleVolunteer) {
+		if signedUp, err = hasActiveSignup(s.db.WithContext(ctx), a.ID, actor.UserID); err != nil {
+			return models.Checkin{}, false, err
+		}
+	}
+	if !CanCheckIn(actor, a, signedUp) {
+		return models.Checkin{}, false, Forbidden("only the owner, a manager, an admin or a signed-up volunteer checks in here")
 	}
 	now := s.now()
 	f := Fields{}
@@ -101,7 +106,9 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 				"captured_at": c.CapturedAt, "geofence": c.Geofence, "distance_m": c.DistanceM}}); err != nil {
 			return err
 		}
-		if c.Type != "arrive" || a.Status != models.ActivityPlanned {
+		// A volunteer's arrival records their attendance only; the
+		// office's own arrival starts the event.
+		if c.Type != "arrive" || a.Status != models.ActivityPlanned || !actor.IsStaff() {
 			return nil
 		}
 		// The first arrival starts the activity: re-read it locked, since

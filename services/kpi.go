@@ -24,6 +24,8 @@ type KPIService struct {
 	now   Clock
 	loc   *time.Location
 	rates DeclarationRates
+	// volunteers gives the informational volunteer line (nil: none).
+	volunteers *VolunteerService
 }
 
 // DeclarationRates gives the on-time filings, the filings due and their rate
@@ -57,6 +59,9 @@ type KPIReport struct {
 	Timezone string
 	AsOf     time.Time
 	KPIs     []KPIValue
+	// Volunteers is informational, without a target: volunteers who attended
+	// outreach events of the year and their hours (see VolunteerService).
+	Volunteers YearTotal
 }
 
 // KPIFilter selects the years (From..To inclusive; both zero: this year in
@@ -135,6 +140,11 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 				v.OnTrack = &onTrack
 			}
 			rep.KPIs = append(rep.KPIs, v)
+		}
+		if s.volunteers != nil {
+			if rep.Volunteers, err = s.volunteers.YearTotal(ctx, year, f.UnitID); err != nil {
+				return nil, err
+			}
 		}
 		reports = append(reports, rep)
 	}

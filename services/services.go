@@ -35,6 +35,9 @@ type Services struct {
 	// Activities and Attachments are the field records (issue 3).
 	Activities  *ActivityService
 	Attachments *AttachmentService
+
+	// Volunteers are the integrity volunteers' sign-ups and hours (issue 6).
+	Volunteers *VolunteerService
 }
 
 // New builds the services over db.
@@ -49,6 +52,7 @@ func New(db *gorm.DB, o Options) *Services {
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
 	activities := NewActivityService(db, o.Clock, kpis)
+	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
 	return &Services{
 		DB:    db,
 		Auth:  auth,
@@ -62,6 +66,7 @@ func New(db *gorm.DB, o Options) *Services {
 
 		Activities:  activities,
 		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
+		Volunteers:  kpis.volunteers,
 	}
 }
 

@@ -180,10 +180,11 @@ export const registerVolunteer = async (r) => (await request('POST', '/volunteer
   auth: false, body: { username: r.username, password: r.password, display_name: r.display_name, phone: r.phone, email: r.email },
 })).data;
 
-/** pendingVolunteers lists volunteers waiting for approval. Today only admins
- * may list users; a manager gets 403 (ApiError.status) and the screen says so. */
+/** pendingVolunteers lists volunteers waiting for approval (managers and
+ * admins: GET /volunteers, each with id, username, display_name, phone, email,
+ * created_at, and the year's hours). */
 export const pendingVolunteers = async () =>
-  (await request('GET', '/users' + q({ role: 'volunteer', status: 'pending', limit: 200 }))).data.items;
+  (await request('GET', '/volunteers' + q({ status: 'pending', limit: 200 }))).data.items;
 
 // ---------------------------------------------------------------- activities
 

@@ -1,0 +1,280 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"ethicsops/models"
+	"ethicsops/services"
+)
+
+// PublicEventDTO is what a volunteer sees of an event's places. Sign-ups are
+// open on outreach_event only; free_places is 0 elsewhere.
+type PublicEventDTO struct {
+	Audience          string `json:"audience" example:"市民朋友"`
+	VolunteerCapacity int    `json:"volunteer_capacity" example:"10"`
+	SignupsCount      int    `json:"signups_count" example:"7"`
+	FreePlaces        int    `json:"free_places" example:"3"`
+}
+
+// SignupDTO is a volunteer's place at an event.
+type SignupDTO struct {
+	ID          string     `json:"id"`
+	ActivityID  string     `json:"activity_id"`
+	UserID      string     `json:"user_id"`
+	Status      string     `json:"status" enums:"active,cancelled"`
+	CreatedAt   time.Time  `json:"created_at"`
+	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+}
+
+// AttendanceDTO is what check-ins say of one volunteer at one event: hours
+// is depart − arrive (first arrive, last depart after it), capped at the
+// event length (3 h) plus a margin (1 h); open is true (hours null) while an
+// arrive has no depart.
+type AttendanceDTO struct {
+	ArrivedAt  *time.Time `json:"arrived_at" extensions:"x-nullable"`
+	DepartedAt *time.Time `json:"departed_at" extensions:"x-nullable"`
+	Open       bool       `json:"open"`
+	Hours      *float64   `json:"hours" example:"2.5" extensions:"x-nullable"`
+}
+
+// RosterEntryDTO is one volunteer on an event's roster.
+type RosterEntryDTO struct {
+	SignupID    string     `json:"signup_id"`
+	UserID      string     `json:"user_id"`
+	DisplayName string     `json:"display_name" example:"王志工"`
+	Status      string     `json:"status" enums:"active,cancelled"`
+	SignedUpAt  time.Time  `json:"signed_up_at"`
+	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	AttendanceDTO
+}
+
+// RosterDTO is the sign-ups of an event (staff).
+type RosterDTO struct {
+	ActivityID        string           `json:"activity_id"`
+	VolunteerCapacity int              `json:"volunteer_capacity" example:"10"`
+	SignupsCount      int              `json:"signups_count" example:"7"`
+	FreePlaces        int              `json:"free_places" example:"3"`
+	Items             []RosterEntryDTO `json:"items"`
+}
+
+// ParticipationItemDTO is one of the caller's sign-ups. event_status tells
+// whether the event is still on: planned, in_progress, completed,
+// cancelled, unpublished (taken off the public list) or deleted.
+type ParticipationItemDTO struct {
+	SignupID     string     `json:"signup_id"`
+	ActivityID   string     `json:"activity_id"`
+	Title        string     `json:"title"`
+	Kind         string     `json:"kind" enums:"outreach_event,ethics_promotion"`
+	ScheduledAt  time.Time  `json:"scheduled_at"`
+	SiteName     string     `json:"site_name"`
+	SiteAddress  string     `json:"site_address"`
+	EventStatus  string     `json:"event_status" enums:"planned,in_progress,completed,cancelled,unpublished,deleted"`
+	SignupStatus string     `json:"signup_status" enums:"active,cancelled"`
+	SignedUpAt   time.Time  `json:"signed_up_at"`
+	CancelledAt  *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	AttendanceDTO
+}
+
+// ParticipationDTO is the caller's year as a volunteer.
+type ParticipationDTO struct {
+	Year       int                    `json:"year" example:"2026"`
+	Timezone   string                 `json:"timezone" example:"Asia/Taipei"`
+	TotalHours float64                `json:"total_hours" example:"12.5"`
+	Items      []ParticipationItemDTO `json:"items"`
+}
+
+// VolunteerDTO is a volunteer with their year's attendance (managers).
+type VolunteerDTO struct {
+	ID             string     `json:"id"`
+	Username       string     `json:"username"`
+	DisplayName    string     `json:"display_name" example:"王志工"`
+	Status         string     `json:"status" enums:"active,pending,disabled"`
+	Phone          string     `json:"phone" example:"0912-345-678"`
+	Email          string     `json:"email" example:"wang@example.org"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ApprovedAt     *time.Time `json:"approved_at" extensions:"x-nullable"`
+	Year           int        `json:"year" example:"2026"`
+	EventsAttended int        `json:"events_attended" example:"4"`
+	Hours          float64    `json:"hours" example:"11.25"`
+}
+
+// VolunteerList is a page of volunteers.
+type VolunteerList struct {
+	Items      []VolunteerDTO `json:"items"`
+	NextCursor string         `json:"next_cursor"`
+}
+
+func toAttendanceDTO(a services.Attendance) AttendanceDTO {
+	return AttendanceDTO{ArrivedAt: a.ArrivedAt, DepartedAt: a.DepartedAt, Open: a.Open(), Hours: a.Hours}
+}
+
+func toSignupDTO(s models.Signup) SignupDTO {
+	return SignupDTO{ID: s.ID, ActivityID: s.ActivityID, UserID: s.UserID, Status: s.Status, CreatedAt: s.CreatedAt, CancelledAt: s.CancelledAt}
+}
+
+// SignUp godoc
+//
+//	@Summary		Sign up for an outreach event (approved volunteer)
+//	@Description	201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist.
+//	@ID				signUp
+//	@Tags			volunteers
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"activity id"
+//	@Success		201	{object}	SignupDTO
+//	@Success		200	{object}	SignupDTO	"already signed up"
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse	"capacity_full, or conflict"
+//	@Router			/api/v1/activities/{id}/signups [post]
+func (h *Handler) SignUp(c *gin.Context) {
+	s, created, err := h.Volunteers.SignUp(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, toSignupDTO(s))
+}
+
+// CancelSignup godoc
+//
+//	@Summary		Cancel one's sign-up (approved volunteer)
+//	@Description	Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started.
+//	@ID				cancelSignup
+//	@Tags			volunteers
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"activity id"
+//	@Success		204
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse	"conflict: the event has started"
+//	@Router			/api/v1/activities/{id}/signups/me [delete]
+func (h *Handler) CancelSignup(c *gin.Context) {
+	if err := h.Volunteers.Cancel(c.Request.Context(), actor(c), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// ListSignups godoc
+//
+//	@Summary		The volunteers' roster of an event (staff)
+//	@Description	Active and cancelled sign-ups with names, attendance (first arrive, last depart) and hours.
+//	@ID				listSignups
+//	@Tags			volunteers
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"activity id"
+//	@Success		200	{object}	RosterDTO
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Router			/api/v1/activities/{id}/signups [get]
+func (h *Handler) ListSignups(c *gin.Context) {
+	r, err := h.Volunteers.Roster(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := RosterDTO{ActivityID: r.Activity.ID, VolunteerCapacity: r.Activity.VolunteerCapacity, SignupsCount: r.Places.SignedUp,
+		FreePlaces: r.Places.Free(r.Activity), Items: make([]RosterEntryDTO, len(r.Entries))}
+	for i, e := range r.Entries {
+		out.Items[i] = RosterEntryDTO{SignupID: e.Signup.ID, UserID: e.Signup.UserID, DisplayName: e.DisplayName, Status: e.Signup.Status,
+			SignedUpAt: e.Signup.CreatedAt, CancelledAt: e.Signup.CancelledAt, AttendanceDTO: toAttendanceDTO(e.Attendance)}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// MyParticipation godoc
+//
+//	@Summary		The caller's sign-ups, attendance and hours in a year (volunteer)
+//	@Description	Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). total_hours sums closed attendances at events not deleted.
+//	@ID				myParticipation
+//	@Tags			volunteers
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	query		int	false	"calendar year (default this year)"
+//	@Success		200		{object}	ParticipationDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Router			/api/v1/volunteers/me/participation [get]
+func (h *Handler) MyParticipation(c *gin.Context) {
+	get, err := query(c, "year")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	year, err := intParam(get, "year")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.Volunteers.Participation(c.Request.Context(), actor(c), year)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := ParticipationDTO{Year: p.Year, Timezone: p.Timezone, TotalHours: p.TotalHours, Items: make([]ParticipationItemDTO, len(p.Entries))}
+	for i, e := range p.Entries {
+		out.Items[i] = ParticipationItemDTO{SignupID: e.Signup.ID, ActivityID: e.Activity.ID, Title: e.Activity.Title, Kind: e.Activity.Kind,
+			ScheduledAt: e.Activity.ScheduledAt, SiteName: e.Activity.SiteName, SiteAddress: e.Activity.SiteAddress,
+			EventStatus: services.EventState(e.Activity), SignupStatus: e.Signup.Status, SignedUpAt: e.Signup.CreatedAt,
+			CancelledAt: e.Signup.CancelledAt, AttendanceDTO: toAttendanceDTO(e.Attendance)}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// ListVolunteers godoc
+//
+//	@Summary		List volunteers with their yearly hours (manager, admin)
+//	@Description	Oldest registration first. hours and events_attended count attendance at events scheduled in year (office time zone).
+//	@ID				listVolunteers
+//	@Tags			volunteers
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			status	query		string	false	"account status"	Enums(pending,active,disabled)
+//	@Param			year	query		int		false	"year of the hours (default this year)"
+//	@Param			limit	query		int		false	"page size (1-200, default 50)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	VolunteerList
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Router			/api/v1/volunteers [get]
+func (h *Handler) ListVolunteers(c *gin.Context) {
+	get, err := query(c, "status", "year", "limit", "cursor")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f := services.VolunteerFilter{Status: get("status"), Cursor: get("cursor")}
+	if f.Year, err = intParam(get, "year"); err != nil {
+		fail(c, err)
+		return
+	}
+	if f.Limit, err = intParam(get, "limit"); err != nil {
+		fail(c, err)
+		return
+	}
+	page, err := h.Volunteers.List(c.Request.Context(), actor(c), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, VolunteerList{NextCursor: page.NextCursor, Items: mapSlice(page.Items, func(v services.VolunteerSummary) VolunteerDTO {
+		u := v.User
+		return VolunteerDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Status: u.Status, Phone: u.Phone, Email: u.Email,
+			CreatedAt: u.CreatedAt, ApprovedAt: u.ApprovedAt, Year: v.Year, EventsAttended: v.Total.Events, Hours: v.Total.Hours}
+	})})
+}
