@@ -105,7 +105,7 @@ func sqliteDSN(dsn string) (string, error) {
 }
 
 // MySQLDSN adds what the service relies on to a MySQL DSN: parseTime, UTC,
-// utf8mb4 and MySQL 8's sql_mode.
+// utf8mb4, client-side parameter interpolation and MySQL 8's sql_mode.
 func MySQLDSN(dsn string) (string, error) {
 	c, err := mysql.ParseDSN(dsn)
 	if err != nil {
@@ -113,6 +113,10 @@ func MySQLDSN(dsn string) (string, error) {
 	}
 	c.ParseTime = true
 	c.Loc = time.UTC
+	// One round trip per statement instead of prepare, execute and close:
+	// the driver escapes the arguments itself (safe with utf8mb4), which
+	// triples the throughput of short statements such as a check-in's.
+	c.InterpolateParams = true
 	if c.Params == nil {
 		c.Params = map[string]string{}
 	}
