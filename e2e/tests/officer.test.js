@@ -110,8 +110,14 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
 
   // Complete the record.
   await page.locator('#complete').click();
+  // The tap is queued, then sent: wait for the server to say so (an empty
+  // queue alone may be seen before the tap reached it).
+  let done = [];
+  for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+    done = await titled(server.base, tok, title);
+    if (done[0]?.status === 'completed') break;
+  }
   await waitQueueEmpty(page);
-  const done = await titled(server.base, tok, title);
   assert.equal(done[0].status, 'completed');
 
   // Offline: a second record waits on the phone, then is sent exactly once.
