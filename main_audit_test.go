@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -13,12 +12,7 @@ import (
 
 func TestAuditVerifyCommand(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"ETHICSOPS_DATA_DIR": dir, "ETHICSOPS_LOG_LEVEL": "error"}
-	cmd := func(args ...string) (int, string) {
-		var out, errOut bytes.Buffer
-		code := run(args, func(k string) string { return env[k] }, &out, &errOut)
-		return code, out.String() + errOut.String()
-	}
+	cmd := commandOn(dir)
 	if code, out := cmd("audit"); code != 2 || !strings.Contains(out, "usage: ethicsops audit verify") {
 		t.Fatalf("audit without verify: %d %q", code, out)
 	}

@@ -11,12 +11,7 @@ import (
 
 func TestKPICommands(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"ETHICSOPS_DATA_DIR": dir, "ETHICSOPS_LOG_LEVEL": "error"}
-	cmd := func(args ...string) (int, string) {
-		var out, errOut bytes.Buffer
-		code := run(args, func(k string) string { return env[k] }, &out, &errOut)
-		return code, out.String() + errOut.String()
-	}
+	cmd := commandOn(dir)
 	if code, out := cmd("kpi"); code != 2 || !strings.Contains(out, "usage: ethicsops kpi rebuild|verify") {
 		t.Fatalf("kpi alone: %d %q", code, out)
 	}
@@ -39,5 +34,16 @@ func TestKPICommands(t *testing.T) {
 	}
 	if code, out := cmd("kpi", "verify"); code != 0 {
 		t.Fatalf("after rebuild: %d %q", code, out)
+	}
+}
+
+// commandOn returns a runner of ethicsops commands on the SQLite database of
+// dir, answering the exit code and everything printed.
+func commandOn(dir string) func(args ...string) (int, string) {
+	env := map[string]string{"ETHICSOPS_DATA_DIR": dir, "ETHICSOPS_LOG_LEVEL": "error"}
+	return func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(args, func(k string) string { return env[k] }, &out, &errOut)
+		return code, out.String() + errOut.String()
 	}
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"ethicsops/apitest"
 	"fmt"
 	"io"
 	"net"
@@ -11,24 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestGracefulShutdown sends SIGTERM while requests are in flight: every
 // request accepted before the signal gets its answer, and the server stops
@@ -44,7 +26,7 @@ func TestGracefulShutdown(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	env := map[string]string{"ETHICSOPS_ADMIN_PASSWORD": "shutdown-test-password", "ETHICSOPS_ADDR": addr, "ETHICSOPS_DATA_DIR": t.TempDir()}
-	var out syncBuffer
+	var out apitest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"serve"}, func(k string) string { return env[k] }, &out, io.Discard) }()
 	base := "http://" + addr

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"ethicsops/apitest"
 	"io"
 	"net"
 	"net/http"
@@ -24,7 +25,7 @@ func TestSlowHeadersCut(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	env := map[string]string{"ETHICSOPS_ADMIN_PASSWORD": "slow-headers-password", "ETHICSOPS_ADDR": addr, "ETHICSOPS_DATA_DIR": t.TempDir()}
-	var out syncBuffer
+	var out apitest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"serve"}, func(k string) string { return env[k] }, &out, io.Discard) }()
 	defer func() {

@@ -250,3 +250,24 @@ func (e *Env) Expand(path string) string {
 	}
 	return path
 }
+
+// SyncBuffer is a bytes.Buffer safe for a server goroutine (or process
+// output) writing and a test reading.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"ethicsops/apitest"
 	"fmt"
 	"io"
 	"net"
@@ -88,31 +89,14 @@ type server struct {
 	addr string
 	env  []string
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *apitest.SyncBuffer
 	done chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // startServer runs the binary on dsn and waits until /readyz answers 200.
 func startServer(t *testing.T, dsn, dataDir string) *server {
 	t.Helper()
-	s := &server{t: t, addr: freePort(t), out: &syncBuffer{}}
+	s := &server{t: t, addr: freePort(t), out: &apitest.SyncBuffer{}}
 	s.env = append(os.Environ(),
 		"ETHICSOPS_ADDR="+s.addr, "ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn,
 		"ETHICSOPS_JWT_SECRET="+secret, "ETHICSOPS_ADMIN_PASSWORD="+adminPwd,

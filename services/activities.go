@@ -160,6 +160,21 @@ var transitions = map[string][]string{
 // errDuplicateID makes a create transaction roll back when the id is taken.
 var errDuplicateID = errors.New("duplicate id")
 
+// resolveReplay runs after a create with a client id found the id taken: it
+// loads the stored row and tells a replay (the same content hash: the stored
+// row is the answer) from a conflict (id_conflict).
+func resolveReplay[T any](ctx context.Context, db *gorm.DB, id, hash, what string, hashOf func(*T) string) (T, error) {
+	var old T
+	if err := db.WithContext(ctx).Where("id = ?", id).Take(&old).Error; err != nil {
+		return old, err
+	}
+	if hashOf(&old) != hash {
+		var zero T
+		return zero, Conflict(CodeIDConflict, "id %s is already used by a different %s", id, what)
+	}
+	return old, nil
+}
+
 // Create records a new activity owned by actor (staff only). With a client id
 // it is idempotent: the same id and content again returns the stored record
 // and created false; the same id with other content is id_conflict.
@@ -214,14 +229,8 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 		return s.applyWrite(ctx, tx, actor, "activity.create", nil, &a)
 	})
 	if errors.Is(err, errDuplicateID) {
-		var old models.Activity
-		if err := s.db.WithContext(ctx).Where("id = ?", a.ID).Take(&old).Error; err != nil {
-			return models.Activity{}, false, err
-		}
-		if old.ContentHash != a.ContentHash {
-			return models.Activity{}, false, Conflict(CodeIDConflict, "id %s is already used by a different activity", a.ID)
-		}
-		return old, false, nil
+		old, err := resolveReplay(ctx, s.db, a.ID, a.ContentHash, "activity", func(o *models.Activity) string { return o.ContentHash })
+		return old, false, err
 	}
 	if err != nil {
 		return models.Activity{}, false, err

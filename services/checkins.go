@@ -126,14 +126,8 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		return s.applyWrite(ctx, tx, actor, "activity.start", &before, &after)
 	})
 	if errors.Is(err, errDuplicateID) {
-		var old models.Checkin
-		if err := s.db.WithContext(ctx).Where("id = ?", c.ID).Take(&old).Error; err != nil {
-			return models.Checkin{}, false, err
-		}
-		if old.ContentHash != c.ContentHash {
-			return models.Checkin{}, false, Conflict(CodeIDConflict, "id %s is already used by a different check-in", c.ID)
-		}
-		return old, false, nil
+		old, err := resolveReplay(ctx, s.db, c.ID, c.ContentHash, "check-in", func(o *models.Checkin) string { return o.ContentHash })
+		return old, false, err
 	}
 	if err != nil {
 		return models.Checkin{}, false, err
