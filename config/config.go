@@ -81,7 +81,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
-	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "48")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
+	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", atoi(env("DB_MAX_OPEN", "40")), "max open DB connections (ETHICSOPS_DB_MAX_OPEN)")
