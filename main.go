@@ -154,6 +154,7 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 		for _, a := range demo.Accounts {
 			fmt.Fprintf(out, "  %-10s %-10s / %s\n", a.Role, a.Username, a.Password)
 		}
+		fmt.Fprintf(out, "  %-10s %s / %s (registered, waiting for a manager's approval)\n", "volunteer", demo.PendingVolunteer.Username, demo.PendingVolunteer.Password)
 		return nil
 	}
 	created, generated, err := svc.Users.Bootstrap(ctx, cfg.AdminPassword)
@@ -191,7 +192,7 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log 
 		return 1
 	}
 	base := baseURL(ln.Addr())
-	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  API:     %s/api/v1\n  Swagger: %s/swagger/index.html\n\n", versionString(), base, base, base)
+	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  App:     %s/ (the mobile web client)\n  API:     %s/api/v1\n  Swagger: %s/swagger/index.html\n\n", versionString(), base, base, base, base)
 	log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

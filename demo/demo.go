@@ -25,6 +25,9 @@ var Accounts = []Account{
 	{"volunteer", "demo-volunteer-2026", models.RoleVolunteer, "王志工"},
 }
 
+// PendingVolunteer registered and waits for a manager's approval.
+var PendingVolunteer = Account{"volunteer.pending", "demo-pending-2026", models.RoleVolunteer, "張志工"}
+
 // Units are the demo agencies and schools.
 var Units = []services.NewUnit{
 	{Code: "CYC-ETH", Name: "嘉義市政府政風處", Kind: models.UnitAgency},
@@ -80,7 +83,7 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	}
 	// A volunteer who registered and waits for approval.
 	pending, err := s.Users.Create(ctx, sys, services.NewUser{
-		Username: "volunteer.pending", Password: "demo-pending-2026", DisplayName: "張志工", Role: models.RoleVolunteer,
+		Username: PendingVolunteer.Username, Password: PendingVolunteer.Password, DisplayName: PendingVolunteer.DisplayName, Role: models.RoleVolunteer,
 		Status: models.StatusPending, Phone: "0922-111-222", Email: "chang@example.org",
 	})
 	if err != nil {
