@@ -35,17 +35,13 @@ import (
 //	@Failure		403				{object}	ErrorResponse
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
-	get, err := query(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "limit", "cursor")
+	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort")
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
-		Q: get("q"), Sort: get("sort"), Cursor: get("cursor")}
-	if f.Limit, err = intParam(get, "limit"); err != nil {
-		fail(c, err)
-		return
-	}
+		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To, "updated_since": &f.UpdatedSince} {
 		if *dst, err = timeParam(get, name); err != nil {
 			fail(c, err)
@@ -104,10 +100,7 @@ func (h *Handler) createActivity(ctx context.Context, act services.Actor, req Cr
 	if err != nil {
 		return 0, nil, err
 	}
-	if created {
-		return http.StatusCreated, toActivityDTO(a), nil
-	}
-	return http.StatusOK, toActivityDTO(a), nil
+	return createdStatus(created), toActivityDTO(a), nil
 }
 
 // GetActivity godoc
@@ -235,10 +228,7 @@ func (h *Handler) createCheckin(ctx context.Context, act services.Actor, activit
 	if err != nil {
 		return 0, nil, err
 	}
-	if created {
-		return http.StatusCreated, toCheckinDTO(ci), nil
-	}
-	return http.StatusOK, toCheckinDTO(ci), nil
+	return createdStatus(created), toCheckinDTO(ci), nil
 }
 
 // ListCheckins godoc

@@ -93,12 +93,7 @@ type AuditBrokenLink struct {
 //	@Failure		403			{object}	ErrorResponse
 //	@Router			/api/v1/audit-events [get]
 func (h *Handler) ListAuditEvents(c *gin.Context) {
-	get, err := query(c, "actor_id", "action", "entity_type", "entity_id", "from", "to", "limit", "cursor")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := intParam(get, "limit")
+	get, limit, err := listQuery(c, "actor_id", "action", "entity_type", "entity_id", "from", "to")
 	if err != nil {
 		fail(c, err)
 		return

@@ -31,12 +31,7 @@ import (
 //	@Failure		403		{object}	ErrorResponse
 //	@Router			/api/v1/declarations [get]
 func (h *Handler) ListDeclarations(c *gin.Context) {
-	get, err := query(c, "year", "unit_id", "type", "status", "limit", "cursor")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := intParam(get, "limit")
+	get, limit, err := listQuery(c, "year", "unit_id", "type", "status")
 	if err != nil {
 		fail(c, err)
 		return
@@ -90,11 +85,7 @@ func (h *Handler) CreateDeclaration(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	c.JSON(status, toDeclarationDTO(d))
+	c.JSON(createdStatus(created), toDeclarationDTO(d))
 }
 
 // UpdateDeclaration godoc
@@ -273,12 +264,7 @@ func (h *Handler) CreateDraw(c *gin.Context) {
 //	@Failure	403		{object}	ErrorResponse
 //	@Router		/api/v1/declarations/draws [get]
 func (h *Handler) ListDraws(c *gin.Context) {
-	get, err := query(c, "year", "limit", "cursor")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := intParam(get, "limit")
+	get, limit, err := listQuery(c, "year")
 	if err != nil {
 		fail(c, err)
 		return

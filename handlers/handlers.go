@@ -173,6 +173,25 @@ func query(c *gin.Context, allowed ...string) (func(string) string, error) {
 	return q.Get, nil
 }
 
+// listQuery is query for a list: the filters given plus limit and cursor,
+// with limit parsed.
+func listQuery(c *gin.Context, filters ...string) (get func(string) string, limit int, err error) {
+	if get, err = query(c, append(filters, "limit", "cursor")...); err != nil {
+		return nil, 0, err
+	}
+	limit, err = intParam(get, "limit")
+	return get, limit, err
+}
+
+// createdStatus is 201 for a new record, 200 for a replay of a create with
+// the same client id and content.
+func createdStatus(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
 // intParam parses an optional integer query value.
 func intParam(get func(string) string, name string) (int, error) {
 	v := get(name)

@@ -25,12 +25,7 @@ import (
 //	@Failure	403		{object}	ErrorResponse	"account pending approval"
 //	@Router		/api/v1/units [get]
 func (h *Handler) ListUnits(c *gin.Context) {
-	get, err := query(c, "limit", "cursor")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := intParam(get, "limit")
+	get, limit, err := listQuery(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -25,12 +25,7 @@ import (
 //	@Failure	403		{object}	ErrorResponse
 //	@Router		/api/v1/users [get]
 func (h *Handler) ListUsers(c *gin.Context) {
-	get, err := query(c, "role", "status", "limit", "cursor")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	limit, err := intParam(get, "limit")
+	get, limit, err := listQuery(c, "role", "status")
 	if err != nil {
 		fail(c, err)
 		return

@@ -137,11 +137,7 @@ func (h *Handler) SignUp(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	c.JSON(status, toSignupDTO(s))
+	c.JSON(createdStatus(created), toSignupDTO(s))
 }
 
 // CancelSignup godoc
@@ -253,17 +249,13 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 //	@Failure		403		{object}	ErrorResponse
 //	@Router			/api/v1/volunteers [get]
 func (h *Handler) ListVolunteers(c *gin.Context) {
-	get, err := query(c, "status", "year", "limit", "cursor")
+	get, limit, err := listQuery(c, "status", "year")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	f := services.VolunteerFilter{Status: get("status"), Cursor: get("cursor")}
+	f := services.VolunteerFilter{Status: get("status"), Cursor: get("cursor"), Limit: limit}
 	if f.Year, err = intParam(get, "year"); err != nil {
-		fail(c, err)
-		return
-	}
-	if f.Limit, err = intParam(get, "limit"); err != nil {
 		fail(c, err)
 		return
 	}
