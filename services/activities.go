@@ -29,14 +29,15 @@ const DefaultRadiusM = 100
 // check-ins (checkins.go) and their status flow. Every write that can change
 // what the KPI report counts goes through applyWrite.
 type ActivityService struct {
-	db   *gorm.DB
-	now  Clock
-	kpis *KPIService
+	db       *gorm.DB
+	now      Clock
+	kpis     *KPIService
+	checkins *checkinBatcher
 }
 
 // NewActivityService builds the service.
 func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityService {
-	return &ActivityService{db: db, now: now, kpis: kpis}
+	return &ActivityService{db: db, now: now, kpis: kpis, checkins: newCheckinBatcher(db)}
 }
 
 // Site is where an activity takes place; lat/lng are optional (both or none).

@@ -24,7 +24,13 @@ type AuditEntry struct {
 // appendAudit writes e to the audit trail inside tx, the transaction of the
 // change itself, so that a change and its audit event commit or fail together.
 func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) error {
-	ev := models.AuditEvent{
+	ev := newAuditEvent(ctx, now, e)
+	return tx.WithContext(ctx).Create(&ev).Error
+}
+
+// newAuditEvent makes the row of e, for writers that insert several at once.
+func newAuditEvent(ctx context.Context, now Clock, e AuditEntry) models.AuditEvent {
+	return models.AuditEvent{
 		ID:         uuid.Must(uuid.NewV7()).String(),
 		At:         now(),
 		ActorID:    e.Actor.UserID,
@@ -36,7 +42,6 @@ func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) erro
 		Before:     jsonOrEmpty(e.Before),
 		After:      jsonOrEmpty(e.After),
 	}
-	return tx.WithContext(ctx).Create(&ev).Error
 }
 
 // clip shortens s to at most n bytes, on a UTF-8 boundary.

@@ -94,22 +94,41 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		ClockSkewS:  math.Round(now.Sub(in.CapturedAt).Seconds()*1000) / 1000,
 		ContentHash: hash, CreatedAt: now,
 	}
-	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
+	entry := AuditEntry{Actor: actor, Action: "checkin.create", EntityType: "checkin", EntityID: c.ID,
+		After: map[string]any{"activity_id": c.ActivityID, "type": c.Type, "lat": c.Lat, "lng": c.Lng, "accuracy_m": c.AccuracyM,
+			"captured_at": c.CapturedAt, "geofence": c.Geofence, "distance_m": c.DistanceM}}
+	// A volunteer's arrival records their attendance only; the office's own
+	// first arrival also starts the activity. Check-ins that start nothing
+	// (nearly all) are group-committed.
+	starts := c.Type == "arrive" && a.Status == models.ActivityPlanned && actor.IsStaff()
+	if !starts {
+		err = s.checkins.write(ctx, c, newAuditEvent(ctx, s.now, entry))
+	} else {
+		err = s.checkInAndStart(ctx, actor, a, c, entry)
+	}
+	if errors.Is(err, errDuplicateID) {
+		old, err := resolveReplay(ctx, s.db, c.ID, c.ContentHash, "check-in", func(o *models.Checkin) string { return o.ContentHash })
+		return old, false, err
+	}
+	if err != nil {
+		return models.Checkin{}, false, err
+	}
+	return c, true, nil
+}
+
+// checkInAndStart records the first arrival at a planned activity and starts
+// it, in one transaction.
+func (s *ActivityService) checkInAndStart(ctx context.Context, actor Actor, a models.Activity, c models.Checkin, entry AuditEntry) error {
+	now := c.ReceivedAt
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
 			if models.IsDuplicate(err) {
 				return errDuplicateID
 			}
 			return err
 		}
-		if err := appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "checkin.create", EntityType: "checkin", EntityID: c.ID,
-			After: map[string]any{"activity_id": c.ActivityID, "type": c.Type, "lat": c.Lat, "lng": c.Lng, "accuracy_m": c.AccuracyM,
-				"captured_at": c.CapturedAt, "geofence": c.Geofence, "distance_m": c.DistanceM}}); err != nil {
+		if err := appendAudit(ctx, tx, s.now, entry); err != nil {
 			return err
-		}
-		// A volunteer's arrival records their attendance only; the
-		// office's own arrival starts the event.
-		if c.Type != "arrive" || a.Status != models.ActivityPlanned || !actor.IsStaff() {
-			return nil
 		}
 		// The first arrival starts the activity: re-read it locked, since
 		// someone may have changed it since the read above.
@@ -125,14 +144,6 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		}
 		return s.applyWrite(ctx, tx, actor, "activity.start", &before, &after)
 	})
-	if errors.Is(err, errDuplicateID) {
-		old, err := resolveReplay(ctx, s.db, c.ID, c.ContentHash, "check-in", func(o *models.Checkin) string { return o.ContentHash })
-		return old, false, err
-	}
-	if err != nil {
-		return models.Checkin{}, false, err
-	}
-	return c, true, nil
 }
 
 // Checkins lists the check-ins of an activity in the order they were

@@ -1,0 +1,104 @@
+package services
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"ethicsops/models"
+)
+
+// Group commit of check-ins. At a busy moment many phones send check-ins at
+// once; each needs its row and its audit event written in one transaction.
+// Instead of one transaction (BEGIN, two INSERTs, COMMIT) per check-in, the
+// check-ins waiting at that moment are written together: two multi-row
+// INSERTs in one transaction. Every request is still answered only after
+// the COMMIT that holds its row, so an acknowledged check-in is durable as
+// before; at low load a batch is a single check-in and nothing waits.
+
+// checkinWriters write batches side by side; maxCheckinBatch bounds one.
+const (
+	checkinWriters  = 2
+	maxCheckinBatch = 64
+)
+
+type checkinJob struct {
+	c     models.Checkin
+	audit models.AuditEvent
+	done  chan error
+}
+
+type checkinBatcher struct {
+	db   *gorm.DB
+	jobs chan *checkinJob
+}
+
+func newCheckinBatcher(db *gorm.DB) *checkinBatcher {
+	b := &checkinBatcher{db: db, jobs: make(chan *checkinJob, 4*maxCheckinBatch)}
+	for i := 0; i < checkinWriters; i++ {
+		go b.loop()
+	}
+	return b
+}
+
+// write stores c and its audit event and returns when they are committed
+// (errDuplicateID when c's id is taken). The write goes on if ctx ends: the
+// client may be gone, but a replay of the same id will find it.
+func (b *checkinBatcher) write(ctx context.Context, c models.Checkin, audit models.AuditEvent) error {
+	j := &checkinJob{c: c, audit: audit, done: make(chan error, 1)}
+	select {
+	case b.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-j.done
+}
+
+// loop takes a job, adds every job already waiting, and writes them.
+func (b *checkinBatcher) loop() {
+	for first := range b.jobs {
+		batch := []*checkinJob{first}
+	more:
+		for len(batch) < maxCheckinBatch {
+			select {
+			case j := <-b.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		b.flush(batch)
+	}
+}
+
+func (b *checkinBatcher) flush(batch []*checkinJob) {
+	err := b.insert(batch)
+	if err != nil && len(batch) > 1 {
+		// One bad apple (a replayed id, most likely) must not fail the
+		// others: write each on its own and answer each its own error.
+		for _, j := range batch {
+			j.done <- b.insert([]*checkinJob{j})
+		}
+		return
+	}
+	for _, j := range batch {
+		j.done <- err
+	}
+}
+
+func (b *checkinBatcher) insert(batch []*checkinJob) error {
+	rows := make([]models.Checkin, len(batch))
+	events := make([]models.AuditEvent, len(batch))
+	for i, j := range batch {
+		rows[i], events[i] = j.c, j.audit
+	}
+	return inTx(context.Background(), b.db, func(tx *gorm.DB) error {
+		if err := tx.Create(&rows).Error; err != nil {
+			if models.IsDuplicate(err) {
+				return errDuplicateID
+			}
+			return err
+		}
+		return tx.Create(&events).Error
+	})
+}
