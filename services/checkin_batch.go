@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 
 	"gorm.io/gorm"
 
@@ -73,9 +74,10 @@ func (b *checkinBatcher) loop() {
 
 func (b *checkinBatcher) flush(batch []*checkinJob) {
 	err := b.insert(batch)
-	if err != nil && len(batch) > 1 {
-		// One bad apple (a replayed id, most likely) must not fail the
-		// others: write each on its own and answer each its own error.
+	if errors.Is(err, errDuplicateID) && len(batch) > 1 {
+		// One replayed id must not fail the others: write each on its own
+		// and answer each its own result. (Other errors — the database is
+		// away — are the same for all and answered as they are.)
 		for _, j := range batch {
 			j.done <- b.insert([]*checkinJob{j})
 		}
