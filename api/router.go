@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
 	_ "ethicsops/docs" // registers the Swagger document served at /swagger/doc.json
@@ -57,7 +56,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	r.GET("/healthz", h.Healthz)
 	r.GET("/readyz", h.Readyz)
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerUIHandler()))
 
 	h.Describe = func(c *gin.Context, err error) (int, handlers.ErrorResponse) { return describe(c, d.Log, err) }
 	// Uploads get their own body limit; every other /api/v1 route the JSON one.
