@@ -33,11 +33,26 @@ type ActivityService struct {
 	now      Clock
 	kpis     *KPIService
 	checkins *checkinBatcher
+	// current reads the activity a check-in is for, the reads of one moment
+	// in one query (coalesce.go).
+	current *loader[models.Activity]
 }
 
 // NewActivityService builds the service.
 func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityService {
-	return &ActivityService{db: db, now: now, kpis: kpis, checkins: newCheckinBatcher(db)}
+	s := &ActivityService{db: db, now: now, kpis: kpis, checkins: newCheckinBatcher(db)}
+	s.current = newLoader(s.fetchActivities)
+	return s
+}
+
+func (s *ActivityService) fetchActivities(ctx context.Context, ids []string) (map[string]models.Activity, error) {
+	var rows []models.Activity
+	err := s.db.WithContext(ctx).Where("id IN ? AND deleted_at IS NULL", ids).Find(&rows).Error
+	out := make(map[string]models.Activity, len(rows))
+	for _, a := range rows {
+		out[a.ID] = a
+	}
+	return out, err
 }
 
 // Site is where an activity takes place; lat/lng are optional (both or none).

@@ -39,6 +39,17 @@ type AuthService struct {
 	// dummyHash is compared against when the account does not exist, so that
 	// a wrong username costs as long as a wrong password.
 	dummyHash []byte
+	// accounts re-reads the account of every authenticated request, the
+	// reads of one moment in one query (coalesce.go).
+	accounts *loader[accountRow]
+}
+
+// accountRow is what each request re-reads of its account.
+type accountRow struct {
+	ID     string
+	Role   string
+	Status string
+	UnitID *string
 }
 
 // NewAuthService builds the service; bcryptCost 0 means bcrypt.DefaultCost+2.
@@ -47,7 +58,19 @@ func NewAuthService(db *gorm.DB, secret []byte, now Clock, bcryptCost int) *Auth
 		bcryptCost = bcrypt.DefaultCost + 2
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcryptCost)
-	return &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h}
+	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h}
+	s.accounts = newLoader(s.fetchAccounts)
+	return s
+}
+
+func (s *AuthService) fetchAccounts(ctx context.Context, ids []string) (map[string]accountRow, error) {
+	var rows []accountRow
+	err := s.db.WithContext(ctx).Model(&models.User{}).Select("id, role, status, unit_id").Where("id IN ?", ids).Find(&rows).Error
+	out := make(map[string]accountRow, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, err
 }
 
 // TokenPair is what a successful login or refresh returns.
@@ -224,17 +247,14 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (Actor, er
 	if err != nil || claims.Subject == "" {
 		return Actor{}, E(CodeUnauthenticated, "invalid or expired access token")
 	}
-	var u struct {
-		ID     string
-		Role   string
-		Status string
-		UnitID *string
-	}
-	err = s.db.WithContext(ctx).Model(&models.User{}).Select("id, role, status, unit_id").Where("id = ?", claims.Subject).Take(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Actor{}, E(CodeUnauthenticated, "account no longer exists")
-	} else if err != nil {
+	// The account is read again on every request (not trusted from the
+	// token), so that disabling it or changing its role takes effect at once.
+	u, found, err := s.accounts.load(ctx, claims.Subject)
+	if err != nil {
 		return Actor{}, err
+	}
+	if !found {
+		return Actor{}, E(CodeUnauthenticated, "account no longer exists")
 	}
 	if u.Status == models.StatusDisabled {
 		return Actor{}, E(CodeUnauthenticated, "this account is disabled")

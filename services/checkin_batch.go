@@ -12,10 +12,10 @@ import (
 // Group commit of check-ins. At a busy moment many phones send check-ins at
 // once; each needs its row and its audit event written in one transaction.
 // Instead of one transaction (BEGIN, two INSERTs, COMMIT) per check-in, the
-// check-ins waiting at that moment are written together: two multi-row
-// INSERTs in one transaction. Every request is still answered only after
-// the COMMIT that holds its row, so an acknowledged check-in is durable as
-// before; at low load a batch is a single check-in and nothing waits.
+// check-ins waiting at that moment (coalesce.go) are written together: two
+// multi-row INSERTs in one transaction. Every request is still answered only
+// after the COMMIT that holds its row, so an acknowledged check-in is
+// durable as before; at low load a batch is a single check-in.
 
 // checkinWriters write batches side by side; maxCheckinBatch bounds one.
 const (
@@ -29,47 +29,35 @@ type checkinJob struct {
 	done  chan error
 }
 
+// fail answers err unless the job was answered already (never blocks).
+func (j *checkinJob) fail(err error) {
+	select {
+	case j.done <- err:
+	default:
+	}
+}
+
 type checkinBatcher struct {
-	db   *gorm.DB
-	jobs chan *checkinJob
+	db *gorm.DB
+	c  *coalescer[*checkinJob]
 }
 
 func newCheckinBatcher(db *gorm.DB) *checkinBatcher {
-	b := &checkinBatcher{db: db, jobs: make(chan *checkinJob, 4*maxCheckinBatch)}
-	for i := 0; i < checkinWriters; i++ {
-		go b.loop()
-	}
+	b := &checkinBatcher{db: db}
+	b.c = newCoalescer(checkinWriters, maxCheckinBatch, b.flush)
 	return b
 }
 
 // write stores c and its audit event and returns when they are committed
-// (errDuplicateID when c's id is taken). The write goes on if ctx ends: the
-// client may be gone, but a replay of the same id will find it.
+// (errDuplicateID when c's id is taken). Once queued, the write goes on and
+// is waited for even if ctx ends: the client may be gone, but a replay of
+// the same id will find it.
 func (b *checkinBatcher) write(ctx context.Context, c models.Checkin, audit models.AuditEvent) error {
 	j := &checkinJob{c: c, audit: audit, done: make(chan error, 1)}
-	select {
-	case b.jobs <- j:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := b.c.submit(ctx, j); err != nil {
+		return err
 	}
 	return <-j.done
-}
-
-// loop takes a job, adds every job already waiting, and writes them.
-func (b *checkinBatcher) loop() {
-	for first := range b.jobs {
-		batch := []*checkinJob{first}
-	more:
-		for len(batch) < maxCheckinBatch {
-			select {
-			case j := <-b.jobs:
-				batch = append(batch, j)
-			default:
-				break more
-			}
-		}
-		b.flush(batch)
-	}
 }
 
 func (b *checkinBatcher) flush(batch []*checkinJob) {

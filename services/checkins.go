@@ -31,11 +31,11 @@ type CheckinInput struct {
 // Errors: ErrNotFound, ErrForbidden, validation_failed, id_conflict,
 // conflict (the activity is cancelled).
 func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID string, in CheckinInput) (models.Checkin, bool, error) {
-	a, err := s.load(s.db.WithContext(ctx), activityID, false)
+	a, found, err := s.current.load(ctx, activityID)
 	if err != nil {
 		return models.Checkin{}, false, err
 	}
-	if !CanRead(actor, a) {
+	if !found || !CanRead(actor, a) {
 		return models.Checkin{}, false, NotFound("activity")
 	}
 	signedUp := false
