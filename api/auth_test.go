@@ -191,3 +191,34 @@ func TestDisabledAndPendingAccounts(t *testing.T) {
 		}
 	})
 }
+
+// A token the server has verified before (and remembers) still stops working
+// the moment it expires, and still follows a role change at once.
+func TestVerifiedTokenExpiresAndFollowsTheAccount(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		e.Clock.Set(time.Now())
+		tok := e.Login("officer2", apitest.Password)
+		for range 3 {
+			if r := e.Do("GET", "/api/v1/units", tok, nil); r.Code != 200 {
+				t.Fatalf("fresh token: %d", r.Code)
+			}
+		}
+		if r := e.Do("GET", "/api/v1/users", tok, nil); r.Code != 403 {
+			t.Fatalf("officer lists users: %d", r.Code)
+		}
+		if r := e.Do("PATCH", "/api/v1/users/"+e.Users["officer2"].ID, e.Tokens["admin"], map[string]string{"role": "admin"}); r.Code != 200 {
+			t.Fatalf("promote: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("GET", "/api/v1/users", tok, nil); r.Code != 200 {
+			t.Fatalf("the remembered token did not follow the new role: %d", r.Code)
+		}
+		e.Clock.Advance(services.AccessTTL - time.Second)
+		if r := e.Do("GET", "/api/v1/units", tok, nil); r.Code != 200 {
+			t.Fatalf("a second before expiry: %d", r.Code)
+		}
+		e.Clock.Advance(time.Second)
+		if r := e.Do("GET", "/api/v1/units", tok, nil); r.Code != 401 {
+			t.Fatalf("expired but remembered token accepted: %d", r.Code)
+		}
+	})
+}

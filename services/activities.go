@@ -33,10 +33,15 @@ type ActivityService struct {
 	now      Clock
 	kpis     *KPIService
 	checkins *checkinBatcher
-	// current reads the activity a check-in is for, the reads of one moment
-	// in one query (coalesce.go).
+	// current reads the activity a check-in is for (checkinColumns only),
+	// the reads of one moment in one query (coalesce.go).
 	current *loader[models.Activity]
 }
+
+// checkinColumns are what a check-in needs of its activity (the rules of
+// CanRead and CanCheckIn, the status, the geofence): a narrow read, since
+// one is made for every check-in.
+var checkinColumns = []string{"id", "kind", "unit_id", "owner_id", "status", "published", "deleted_at", "site_lat", "site_lng", "site_radius_m"}
 
 // NewActivityService builds the service.
 func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityService {
@@ -47,7 +52,7 @@ func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityServi
 
 func (s *ActivityService) fetchActivities(ctx context.Context, ids []string) (map[string]models.Activity, error) {
 	var rows []models.Activity
-	err := s.db.WithContext(ctx).Where("id IN ? AND deleted_at IS NULL", ids).Find(&rows).Error
+	err := s.db.WithContext(ctx).Select(checkinColumns).Where("id IN ? AND deleted_at IS NULL", ids).Find(&rows).Error
 	out := make(map[string]models.Activity, len(rows))
 	for _, a := range rows {
 		out[a.ID] = a

@@ -42,6 +42,8 @@ type AuthService struct {
 	// accounts re-reads the account of every authenticated request, the
 	// reads of one moment in one query (coalesce.go).
 	accounts *loader[accountRow]
+	// verified skips parsing a token already verified (token_cache.go).
+	verified verifiedTokens
 }
 
 // accountRow is what each request re-reads of its account.
@@ -235,21 +237,13 @@ func (s *AuthService) revokeFamily(ctx context.Context, family string, audit Aud
 // disabled account or a changed role takes effect at once. It returns
 // ErrUnauthenticated for any bad token or a disabled/unknown account.
 func (s *AuthService) Authenticate(ctx context.Context, token string) (Actor, error) {
-	claims := &Claims{}
-	_, err := jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithIssuer(TokenIssuer),
-		jwt.WithAudience(TokenAudience),
-		jwt.WithTimeFunc(s.now),
-	).ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return s.secret, nil })
-	if err != nil || claims.Subject == "" {
-		return Actor{}, E(CodeUnauthenticated, "invalid or expired access token")
+	subject, err := s.verify(token)
+	if err != nil {
+		return Actor{}, err
 	}
 	// The account is read again on every request (not trusted from the
 	// token), so that disabling it or changing its role takes effect at once.
-	u, found, err := s.accounts.load(ctx, claims.Subject)
+	u, found, err := s.accounts.load(ctx, subject)
 	if err != nil {
 		return Actor{}, err
 	}
@@ -264,6 +258,28 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (Actor, er
 		a.UnitID = *u.UnitID
 	}
 	return a, nil
+}
+
+// verify checks an access token and returns its subject.
+func (s *AuthService) verify(token string) (string, error) {
+	now := s.now()
+	if sub, ok := s.verified.get(token, now); ok {
+		return sub, nil
+	}
+	claims := &Claims{}
+	_, err := jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(TokenIssuer),
+		jwt.WithAudience(TokenAudience),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	).ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return s.secret, nil })
+	if err != nil || claims.Subject == "" || claims.ExpiresAt == nil {
+		return "", E(CodeUnauthenticated, "invalid or expired access token")
+	}
+	s.verified.put(token, claims.Subject, claims.ExpiresAt.Time, now)
+	return claims.Subject, nil
 }
 
 // issue makes an access token and a refresh token of family inside tx.

@@ -102,13 +102,18 @@ func (j *loadJob[V]) fail(err error) {
 	}
 }
 
-// loaderBatch bounds the keys of one query (its IN list).
-const loaderBatch = 64
+// loaderBatch bounds the keys of one query (its IN list). One worker per
+// loader: a second one split the reads of a busy moment into two queries of
+// half the size, which cost the database more (benchmark, OPERATIONS.md).
+const (
+	loaderBatch   = 64
+	loaderWorkers = 1
+)
 
 // newLoader makes a loader over fetch, which returns the rows of keys that
 // exist, by key.
 func newLoader[V any](fetch func(ctx context.Context, keys []string) (map[string]V, error)) *loader[V] {
-	return &loader[V]{c: newCoalescer(2, loaderBatch, func(batch []*loadJob[V]) {
+	return &loader[V]{c: newCoalescer(loaderWorkers, loaderBatch, func(batch []*loadJob[V]) {
 		keys := make([]string, 0, len(batch))
 		seen := make(map[string]bool, len(batch))
 		for _, j := range batch {

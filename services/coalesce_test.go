@@ -67,8 +67,8 @@ func TestLoaderCoalescesWaitingReads(t *testing.T) {
 			wrong.Add(1)
 		}
 	}
-	// Two reads hold both workers at the database...
-	for i := range 2 {
+	// Reads hold every worker at the database...
+	for i := range loaderWorkers {
 		wg.Add(1)
 		go get(i)
 		<-g.started
@@ -76,7 +76,7 @@ func TestLoaderCoalescesWaitingReads(t *testing.T) {
 	// ...while 100 more (50 distinct keys) queue behind them.
 	for i := range 100 {
 		wg.Add(1)
-		go get(i)
+		go get(loaderWorkers + i)
 	}
 	for len(l.c.jobs) < min(100, cap(l.c.jobs)) {
 		time.Sleep(time.Millisecond)
@@ -86,10 +86,10 @@ func TestLoaderCoalescesWaitingReads(t *testing.T) {
 	if wrong.Load() != 0 {
 		t.Fatalf("%d loads got a wrong answer", wrong.Load())
 	}
-	// 2 + 100 loads: the two first, then the queue in batches of at most
-	// loaderBatch jobs: at least two, and a few more if the workers split it.
-	if n := g.callCount(); n > 6 {
-		t.Fatalf("%d fetches for 102 loads, 100 of them waiting together", n)
+	// The first loads, one per worker, then the queue in batches of at most
+	// loaderBatch jobs: two, and a few more if the workers split it.
+	if n := g.callCount(); n > 3*loaderWorkers+2 {
+		t.Fatalf("%d fetches for %d loads, 100 of them waiting together", n, loaderWorkers+100)
 	}
 	for _, keys := range g.calls {
 		seen := map[string]bool{}
@@ -111,9 +111,9 @@ func TestLoaderCoalescesWaitingReads(t *testing.T) {
 func TestLoaderNeverAnswersFromAnEarlierRead(t *testing.T) {
 	g := &gatedFetch{rows: map[string]int{"u": 1}, gate: make(chan struct{}), started: make(chan struct{}, 10)}
 	l := newLoader(g.fetch)
-	// Occupy both workers with reads that are at the database.
-	first := make(chan error, 2)
-	for range 2 {
+	// Occupy every worker with a read that is at the database.
+	first := make(chan error, loaderWorkers)
+	for range loaderWorkers {
 		go func() { _, _, err := l.load(context.Background(), "u"); first <- err }()
 		<-g.started
 	}
@@ -122,11 +122,12 @@ func TestLoaderNeverAnswersFromAnEarlierRead(t *testing.T) {
 	go func() { v, _, _ := l.load(context.Background(), "u"); late <- v }()
 	time.Sleep(20 * time.Millisecond)
 	g.rows = map[string]int{"u": 2} // what the database holds from now on
-	g.gate <- struct{}{}
-	g.gate <- struct{}{}
+	for range loaderWorkers {
+		g.gate <- struct{}{}
+	}
 	<-g.started
 	g.gate <- struct{}{}
-	for range 2 {
+	for range loaderWorkers {
 		if err := <-first; err != nil {
 			t.Fatal(err)
 		}
@@ -134,8 +135,8 @@ func TestLoaderNeverAnswersFromAnEarlierRead(t *testing.T) {
 	if v := <-late; v != 2 {
 		t.Fatalf("the late load got %d, from a read that started before it", v)
 	}
-	if n := g.callCount(); n != 3 {
-		t.Fatalf("%d fetches, want 3", n)
+	if n := g.callCount(); n != loaderWorkers+1 {
+		t.Fatalf("%d fetches, want %d", n, loaderWorkers+1)
 	}
 }
 
