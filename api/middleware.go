@@ -55,6 +55,13 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		level := slog.LevelInfo
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		}
+		if !log.Enabled(c.Request.Context(), level) {
+			return
+		}
 		route := c.FullPath()
 		if route == "" {
 			route = "(no route)"
@@ -66,10 +73,6 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 		}
 		if a, ok := c.Get(handlers.ActorKey); ok {
 			attrs = append(attrs, "user_id", a.(services.Actor).UserID)
-		}
-		level := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
-			level = slog.LevelError
 		}
 		log.Log(c.Request.Context(), level, "request", attrs...)
 	}

@@ -152,7 +152,8 @@ func (s *AuditService) sealBatch(ctx context.Context) (int, error) {
 		}
 		for start := 0; start < len(links); start += sealChunk {
 			chunk := links[start:min(start+sealChunk, len(links))]
-			res := tx.Exec(sealUpdate(len(chunk)), sealArgs(chunk)...)
+			stmt, args := sealStatement(models.IsMySQL(tx), chunk)
+			res := tx.Exec(stmt, args...)
 			if res.Error != nil {
 				return res.Error
 			}
@@ -187,18 +188,30 @@ type sealLink struct {
 // one per event, so that sealing keeps up with a busy office cheaply.
 const sealChunk = 100
 
-// sealUpdate is the statement sealing n events at once (CASE on the id), in
-// SQL that MySQL, MariaDB and SQLite all take. Only its shape depends on n;
-// every value is a bound parameter. "seq IS NULL" keeps a concurrent sealer
-// from sealing an event twice: the row count then falls short.
-func sealUpdate(n int) string {
+// sealStatement is the statement sealing the events of links at once, and
+// its arguments. Only its shape depends on len(links); every value is a
+// bound parameter. "seq IS NULL" keeps a concurrent sealer from sealing an
+// event twice: the row count then falls short.
+//
+// On MySQL and MariaDB it joins the events with the links as a derived
+// table: one primary-key lookup per event. The portable form, three CASEs of
+// len(links) branches each, compares every row against every id under the
+// table's collation, and took twice the database's CPU per sealed event
+// (86 against 40 µs on MariaDB, 100 events a statement); sealing was a third
+// of the database's work in the check-in benchmark. SQLite, whose
+// comparisons are cheap and which has no UPDATE … JOIN, keeps the CASEs.
+func sealStatement(mysql bool, links []sealLink) (string, []any) {
+	n := len(links)
+	args := make([]any, 0, n*7)
+	if mysql {
+		for _, l := range links {
+			args = append(args, l.id, l.seq, l.prev, l.hash)
+		}
+		return "UPDATE audit_events e JOIN (SELECT ? AS id, ? AS seq, ? AS prev_hash, ? AS hash" +
+			strings.Repeat(" UNION ALL SELECT ?, ?, ?, ?", n-1) +
+			") l ON e.id = l.id SET e.seq = l.seq, e.prev_hash = l.prev_hash, e.hash = l.hash WHERE e.seq IS NULL", args
+	}
 	when := strings.Repeat(" WHEN ? THEN ?", n)
-	return "UPDATE audit_events SET seq = CASE id" + when + " END, prev_hash = CASE id" + when +
-		" END, hash = CASE id" + when + " END WHERE seq IS NULL AND id IN (?" + strings.Repeat(", ?", n-1) + ")"
-}
-
-func sealArgs(links []sealLink) []any {
-	args := make([]any, 0, len(links)*7)
 	for _, l := range links {
 		args = append(args, l.id, l.seq)
 	}
@@ -211,7 +224,8 @@ func sealArgs(links []sealLink) []any {
 	for _, l := range links {
 		args = append(args, l.id)
 	}
-	return args
+	return "UPDATE audit_events SET seq = CASE id" + when + " END, prev_hash = CASE id" + when +
+		" END, hash = CASE id" + when + " END WHERE seq IS NULL AND id IN (?" + strings.Repeat(", ?", n-1) + ")", args
 }
 
 // SealEvery seals every interval until ctx ends; errors go to onErr and the
