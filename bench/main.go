@@ -11,7 +11,7 @@
 // Usage:
 //
 //	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi]
-//	    [-n 20000] [-c 32] [-activities 1000000] [-keep]
+//	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-keep]
 //
 // It creates a fresh database (ethicsops_bench_<pid>), builds and starts the
 // server on it, and drops the database at the end unless -keep is given.
@@ -49,6 +49,7 @@ type options struct {
 	activities int
 	keep       bool
 	year       int
+	rounds     int
 }
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 	flag.StringVar(&o.suite, "suite", "all", "all, checkins or kpi")
 	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
 	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
 	flag.IntVar(&o.activities, "activities", 1_000_000, "activities loaded for the KPI suite")
 	flag.IntVar(&o.year, "year", 2021, "year of the KPI report measured")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
@@ -68,6 +70,9 @@ func main() {
 }
 
 func run(o options) error {
+	if o.n < 1 || o.c < 1 || o.rounds < 1 {
+		return fmt.Errorf("-n, -c and -rounds must be at least 1")
+	}
 	base, err := mysql.ParseDSN(o.dsn)
 	if err != nil {
 		return err
