@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -10,10 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"ethicsops/apitest"
 	"ethicsops/models"
@@ -276,6 +279,47 @@ func TestAttachments(t *testing.T) {
 		})
 		if len(files) != 1 {
 			t.Fatalf("files left after a failed upload: %v", files)
+		}
+	})
+}
+
+// Two uploads of the same bytes at once (a phone retrying on a weak signal
+// while its first try is still being stored), the first failing after its
+// file is in place: the second's committed row must still find its file.
+func TestIdenticalUploadsOneFailing(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, base)
+		a := create(t, e, e.Tokens["officer"], procurement(e, nil))
+		path := "/api/v1/activities/" + a["id"].(string) + "/attachments"
+		var rows atomic.Int32
+		inFirst := make(chan struct{})
+		err := e.DB.Callback().Create().Before("gorm:create").Register("test:fail_first_upload", func(db *gorm.DB) {
+			if db.Statement.Table == "attachments" && rows.Add(1) == 1 {
+				close(inFirst)
+				time.Sleep(300 * time.Millisecond) // the second upload runs meanwhile
+				_ = db.AddError(errors.New("injected failure of the first upload's row"))
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jpg := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{3}, 4000)...)
+		first := make(chan int, 1)
+		go func() { first <- upload(t, e, path, e.Tokens["officer"], "file", "第一次.jpg", jpg).Code }()
+		<-inFirst
+		second := upload(t, e, path, e.Tokens["officer"], "file", "重送.jpg", jpg)
+		if code := <-first; code != 500 {
+			t.Fatalf("first upload: %d, want the injected 500", code)
+		}
+		if second.Code != 201 {
+			t.Fatalf("second upload: %d %s", second.Code, second.Body)
+		}
+		r := e.Do("GET", "/api/v1/attachments/"+second.JSON()["id"].(string), e.Tokens["officer"], nil)
+		if r.Code != 200 || r.Body != string(jpg) {
+			t.Fatalf("the second upload's file: %d (%d bytes)", r.Code, len(r.Body))
+		}
+		if n := e.Count(&models.Attachment{}, ""); n != 1 {
+			t.Fatalf("%d attachment rows", n)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -27,6 +28,9 @@ type AttachmentService struct {
 	now        Clock
 	dir        string
 	activities *ActivityService
+	// stored serializes, per content hash, the step from "is the file
+	// there?" to the commit of the row (see Upload).
+	stored keyedMutex
 }
 
 // NewAttachmentService builds the service; dataDir is the data directory.
@@ -99,6 +103,13 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID,
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return models.Attachment{}, err
 	}
+	// Uploads of the same bytes share one file. Without this lock, two of
+	// them at once (a phone retrying on a weak signal while its first try is
+	// still being stored) could both find the file missing or one find the
+	// other's, and the one whose row then failed would remove the file the
+	// other's committed row points to. Held to the end, the lock lets a
+	// failed upload remove only a file no other upload has counted on.
+	defer s.stored.lock(sum)()
 	_, statErr := os.Stat(final)
 	existed := statErr == nil
 	if !existed {
@@ -168,6 +179,42 @@ func cleanFilename(n string) string {
 		n = n[:len(n)-size]
 	}
 	return n
+}
+
+// keyedMutex is a mutex per key, kept only while someone holds or waits
+// for it.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu      sync.Mutex
+	holders int // holding or waiting
+}
+
+// lock locks key and returns its unlock.
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = make(map[string]*keyedEntry)
+	}
+	e := k.m[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.m[key] = e
+	}
+	e.holders++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		if e.holders--; e.holders == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
 }
 
 // Dir is where the files are kept (for operators and tests).
