@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,5 +63,72 @@ func TestGroupCommittedCheckins(t *testing.T) {
 		if got := e.Count(&models.AuditEvent{}, "action = ?", "checkin.create"); got != 37 {
 			t.Fatalf("%d audit events, want 37", got)
 		}
+		// Group-committed check-ins are stored sealed (no sealer runs in
+		// this test); all 37, since the visit was started already.
+		if got := e.Count(&models.AuditEvent{}, "action = ? AND seq IS NOT NULL", "checkin.create"); got != 37 {
+			t.Fatalf("%d of 37 check-in events sealed as written", got)
+		}
+		verifyChain(t, e)
+	})
+}
+
+// verifyChain seals what is left and checks the whole chain.
+func verifyChain(t *testing.T, e *apitest.Env) {
+	t.Helper()
+	if _, err := e.Svc.Audit.Seal(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Svc.Audit.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := e.Count(&models.AuditEvent{}, "")
+	if !res.OK || res.Unsealed != 0 || res.Sealed != total || res.TailSeq != total {
+		t.Fatalf("chain: %+v, %d events", res, total)
+	}
+}
+
+// Check-ins sealed as they are written, other writes sealed by the sealer,
+// the sealer running all the while: one chain, no gap, every hash right.
+func TestCheckinSealingBesideTheSealer(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		a := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"status": "in_progress"}))
+		path := "/api/v1/activities/" + a["id"].(string) + "/checkins"
+		ctx, stop := context.WithCancel(context.Background())
+		sealerDone := make(chan struct{})
+		go func() {
+			defer close(sealerDone)
+			e.Svc.Audit.SealEvery(ctx, 5*time.Millisecond, func(err error) { t.Errorf("sealer: %v", err) })
+		}()
+		var wg sync.WaitGroup
+		var failed atomic.Int32
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 15 {
+					var code int
+					if w%4 == 0 { // a record, sealed by the sealer
+						code = e.Do("POST", "/api/v1/activities", e.Tokens["officer"], procurement(e, nil)).Code
+					} else {
+						body := checkin("arrive", 23.4801, 120.4491+float64(i)*1e-5, 5, time.Now().Add(-time.Minute))
+						code = e.Do("POST", path, e.Tokens["officer"], body).Code
+					}
+					if code != 201 {
+						failed.Add(1)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		stop()
+		<-sealerDone
+		if failed.Load() != 0 {
+			t.Fatalf("%d writes failed", failed.Load())
+		}
+		if got := e.Count(&models.Checkin{}, "activity_id = ?", a["id"]); got != 90 {
+			t.Fatalf("%d check-ins, want 90", got)
+		}
+		verifyChain(t, e)
 	})
 }

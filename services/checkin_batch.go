@@ -13,7 +13,8 @@ import (
 // once; each needs its row and its audit event written in one transaction.
 // Instead of one transaction (BEGIN, two INSERTs, COMMIT) per check-in, the
 // check-ins waiting at that moment (coalesce.go) are written together: two
-// multi-row INSERTs in one transaction. Every request is still answered only
+// multi-row INSERTs in one transaction, the audit events already chained
+// (sealOnInsert). Every request is still answered only
 // after the COMMIT that holds its row, so an acknowledged check-in is
 // durable as before; at low load a batch is a single check-in.
 
@@ -90,6 +91,11 @@ func (b *checkinBatcher) insert(batch []*checkinJob) error {
 			if models.IsDuplicate(err) {
 				return errDuplicateID
 			}
+			return err
+		}
+		// The events go in sealed (audit_trail.go), after the check-ins, so
+		// that a replayed id fails the batch before the seal lock is taken.
+		if err := sealOnInsert(tx, events); err != nil {
 			return err
 		}
 		return tx.Create(&events).Error
