@@ -408,3 +408,42 @@ func TestSync(t *testing.T) {
 		_ = fmt.Sprint()
 	})
 }
+
+// A time that is not RFC 3339 is a field error (422 naming the field), like
+// any other wrong value, in a request and in a sync operation alike.
+func TestMalformedTimesNameTheirField(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, base)
+		a := create(t, e, e.Tokens["officer"], procurement(e, nil))
+		fields := func(r *apitest.Response) map[string]any {
+			t.Helper()
+			if r.Code != 422 || r.ErrorCode() != "validation_failed" {
+				t.Fatalf("%d %s", r.Code, r.Body)
+			}
+			return r.JSON()["error"].(map[string]any)["fields"].(map[string]any)
+		}
+		bad := map[string]any{"type": "arrive", "lat": 23.48, "lng": 120.45, "accuracy_m": 5, "captured_at": "昨天下午"}
+		if f := fields(e.Do("POST", "/api/v1/activities/"+a["id"].(string)+"/checkins", e.Tokens["officer"], bad)); f["captured_at"] == nil {
+			t.Fatalf("fields: %v", f)
+		}
+		if f := fields(e.Do("POST", "/api/v1/activities", e.Tokens["officer"], procurement(e, map[string]any{"scheduled_at": "2026-13-01T09:00:00+08:00"}))); f["scheduled_at"] == nil {
+			t.Fatalf("fields: %v", f)
+		}
+		r := e.Do("POST", "/api/v1/sync", e.Tokens["officer"], map[string]any{"operations": []map[string]any{
+			{"op": "create_checkin", "activity_id": a["id"], "body": bad},
+		}})
+		res := r.JSON()["results"].([]any)[0].(map[string]any)
+		if res["status"].(float64) != 422 || res["body"].(map[string]any)["error"].(map[string]any)["fields"].(map[string]any)["captured_at"] == nil {
+			t.Fatalf("sync result: %v", res)
+		}
+		// The same bad text in two fields cannot be told apart: a 400 that
+		// quotes it.
+		twice := procurement(e, map[string]any{"scheduled_at": "soon", "title": "soon"})
+		if r := e.Do("POST", "/api/v1/activities", e.Tokens["officer"], twice); r.Code != 400 || !strings.Contains(r.Body, `soon`) {
+			t.Fatalf("ambiguous: %d %s", r.Code, r.Body)
+		}
+		if n := e.Count(&models.Checkin{}, ""); n != 0 {
+			t.Fatalf("%d check-ins stored", n)
+		}
+	})
+}

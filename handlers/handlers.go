@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -87,30 +89,44 @@ func bindJSON(c *gin.Context, dst any) error {
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		return services.E(services.CodeUnsupportedType, "send the body as application/json")
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	// The whole body is read first (it is at most MaxJSONBody): an oversized
+	// one is refused even when a valid value comes first, and a bad time can
+	// be traced back to its field (decodeError).
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeError(err, nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, body)
 	}
-	// Read on to the end: trailing data is malformed, and an oversized body
-	// must be refused even when a valid value comes first.
+	// Trailing data after the value is malformed.
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		if err == nil {
 			return services.BadRequest("the body must hold one JSON value")
 		}
-		return decodeError(err)
+		return decodeError(err, body)
 	}
 	return nil
 }
 
-func decodeError(err error) error {
+func decodeError(err error, body []byte) error {
 	var (
 		maxErr    *http.MaxBytesError
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
+		timeErr   *time.ParseError
 	)
 	switch {
+	case errors.As(err, &timeErr):
+		// encoding/json does not say which field a time came from; find the
+		// one string in the body that holds the value.
+		if field := fieldHolding(body, timeErr.Value); field != "" {
+			return services.Invalid(field, "must be a time in RFC 3339, such as 2026-03-01T09:00:00+08:00")
+		}
+		return services.BadRequest("%q is not a time in RFC 3339, such as 2026-03-01T09:00:00+08:00", timeErr.Value)
 	case errors.As(err, &maxErr):
 		return services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxErr.Limit)
 	case errors.Is(err, io.EOF):
@@ -130,6 +146,43 @@ func decodeError(err error) error {
 	default:
 		return services.BadRequest("malformed JSON: %s", err.Error())
 	}
+}
+
+// fieldHolding returns the path (site.lat, checklist[2].result) of the one
+// string in the JSON document body equal to value, or "" when there is not
+// exactly one.
+func fieldHolding(body []byte, value string) string {
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	var found []string
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, child := range v {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(p, child)
+			}
+		case []any:
+			for i, child := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), child)
+			}
+		case string:
+			if v == value {
+				found = append(found, path)
+			}
+		}
+	}
+	walk("", doc)
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
 }
 
 func jsonType(goType string) string {
