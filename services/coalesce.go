@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Coalescing: at a busy moment many phones call at once, and each request
@@ -110,6 +111,9 @@ const (
 	loaderWorkers = 1
 )
 
+// loaderTimeout bounds one read of a loader (a variable for the tests).
+var loaderTimeout = 10 * time.Second
+
 // newLoader makes a loader over fetch, which returns the rows of keys that
 // exist, by key.
 func newLoader[V any](fetch func(ctx context.Context, keys []string) (map[string]V, error)) *loader[V] {
@@ -122,7 +126,12 @@ func newLoader[V any](fetch func(ctx context.Context, keys []string) (map[string
 				keys = append(keys, j.key)
 			}
 		}
-		rows, err := fetch(context.Background(), keys)
+		// Not a caller's context: the read serves them all. Bounded, so that
+		// a database that stopped answering frees the worker and its callers
+		// get an error (503) instead of waiting as long as TCP does.
+		ctx, cancel := context.WithTimeout(context.Background(), loaderTimeout)
+		rows, err := fetch(ctx, keys)
+		cancel()
 		for _, j := range batch {
 			v, ok := rows[j.key]
 			j.done <- loadResult[V]{v: v, found: ok, err: err}

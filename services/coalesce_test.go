@@ -176,3 +176,33 @@ func TestLoaderCallerGivesUp(t *testing.T) {
 		t.Fatalf("after a caller gave up: %d %v", v, err)
 	}
 }
+
+// A read that does not come back in loaderTimeout is abandoned: its callers
+// get the deadline's error and the worker serves the next reads.
+func TestLoaderReadIsBounded(t *testing.T) {
+	hang := true
+	var mu sync.Mutex
+	l := newLoader(func(ctx context.Context, keys []string) (map[string]int, error) {
+		mu.Lock()
+		h := hang
+		hang = false
+		mu.Unlock()
+		if h {
+			<-ctx.Done() // a database that stopped answering, until the deadline
+			return nil, ctx.Err()
+		}
+		return map[string]int{"a": 1}, nil
+	})
+	if loaderTimeout > 30*time.Second {
+		t.Fatalf("loaderTimeout %s: a hung database would hold every request that long", loaderTimeout)
+	}
+	defer func(d time.Duration) { loaderTimeout = d }(loaderTimeout)
+	loaderTimeout = 50 * time.Millisecond
+	start := time.Now()
+	if _, _, err := l.load(context.Background(), "a"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v after %s", err, time.Since(start))
+	}
+	if v, ok, err := l.load(context.Background(), "a"); err != nil || !ok || v != 1 {
+		t.Fatalf("after the timeout: %d %v %v", v, ok, err)
+	}
+}
