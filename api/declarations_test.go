@@ -395,6 +395,18 @@ func TestDeclarationDraws(t *testing.T) {
 		if r := e.Do("GET", "/api/v1/declarations/draws?year=2020", mgr, nil); r.Code != 200 || len(r.JSON()["items"].([]any)) != 3 {
 			t.Fatalf("list: %d %s", r.Code, r.Body)
 		}
+		// Pages in the order of making, each draw once.
+		p1 := e.Do("GET", "/api/v1/declarations/draws?year=2020&limit=2", mgr, nil).JSON()
+		p2 := e.Do("GET", "/api/v1/declarations/draws?year=2020&limit=2&cursor="+p1["next_cursor"].(string), mgr, nil).JSON()
+		var order []any
+		for _, p := range []map[string]any{p1, p2} {
+			for _, it := range p["items"].([]any) {
+				order = append(order, it.(map[string]any)["id"])
+			}
+		}
+		if fmt.Sprint(order) != fmt.Sprint([]any{a["id"], b["id"], c["id"]}) || p2["next_cursor"] != "" {
+			t.Fatalf("pages: %v then %v", order, p2["next_cursor"])
+		}
 		if r := e.Do("GET", "/api/v1/declarations/draws/0192f1c4-0000-7000-8000-000000000000", mgr, nil); r.Code != 404 {
 			t.Fatalf("missing: %d", r.Code)
 		}

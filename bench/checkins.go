@@ -85,12 +85,12 @@ func benchCheckins(o options, dsn string, srv *server) error {
 		}
 	}
 	ratio := median(ratios)
-	p99 := median(durations(apis, func(r *result) float64 { return float64(r.pct(0.99)) }))
+	p99 := median(values(apis, func(r *result) float64 { return float64(r.pct(0.99)) }))
 	peak := float64(srv.peakRSS.Load()) / 1024
 	hwm := float64(procStatusKB(srv.cmd.Process.Pid, "VmHWM:")) / 1024
 	if o.rounds > 1 {
 		fmt.Printf("  medians of %d rounds: raw %.0f/s, server %.0f/s\n", o.rounds,
-			median(durations(raws, (*result).perSec)), median(durations(apis, (*result).perSec)))
+			median(values(raws, (*result).perSec)), median(values(apis, (*result).perSec)))
 	}
 	fmt.Printf("  throughput ratio server/raw = %.2f (target ≥ 0.60) %s\n", ratio, verdict(ratio >= 0.6))
 	fmt.Printf("  server p99 = %s (target ≤ 50ms) %s\n", ms(time.Duration(p99)), verdict(p99 <= float64(50*time.Millisecond)))
@@ -98,7 +98,8 @@ func benchCheckins(o options, dsn string, srv *server) error {
 	return nil
 }
 
-func durations(rs []*result, f func(*result) float64) []float64 {
+// values is f of each result.
+func values(rs []*result, f func(*result) float64) []float64 {
 	out := make([]float64, len(rs))
 	for i, r := range rs {
 		out[i] = f(r)

@@ -467,19 +467,12 @@ func (s *AuditService) List(ctx context.Context, actor Actor, f AuditFilter) (Pa
 		// UTC always: SQLite compares the stored text.
 		q = q.Where("at "+b.op+" ?", t.UTC())
 	}
-	if cur != nil {
-		t, err := time.Parse(time.RFC3339Nano, cur.Key)
-		if err != nil {
-			return none, BadRequest("cursor is not valid")
-		}
-		t = t.UTC()
-		q = q.Where("at < ? OR (at = ? AND id < ?)", t, t, cur.ID)
+	if q, err = afterTimeCursor(q, cur, "at", true); err != nil {
+		return none, err
 	}
 	var evs []models.AuditEvent
 	if err := q.Order("at DESC, id DESC").Limit(limit + 1).Find(&evs).Error; err != nil {
 		return none, err
 	}
-	return pageOf(evs, limit, func(ev models.AuditEvent) Cursor {
-		return Cursor{Key: ev.At.UTC().Format(time.RFC3339Nano), ID: ev.ID}
-	}), nil
+	return pageOf(evs, limit, func(ev models.AuditEvent) Cursor { return timeCursor(ev.At, ev.ID) }), nil
 }

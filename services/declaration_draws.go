@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -250,20 +249,14 @@ func (s *DeclarationService) ListDraws(ctx context.Context, actor Actor, f DrawF
 	if f.Year != 0 {
 		q = q.Where("year = ?", f.Year)
 	}
-	if cur != nil {
-		t, err := time.Parse(time.RFC3339Nano, cur.Key)
-		if err != nil {
-			return Page[models.DeclarationDraw]{}, BadRequest("cursor is not valid")
-		}
-		q = q.Where("created_at > ? OR (created_at = ? AND id > ?)", t, t, cur.ID)
+	if q, err = afterTimeCursor(q, cur, "created_at", false); err != nil {
+		return Page[models.DeclarationDraw]{}, err
 	}
 	var draws []models.DeclarationDraw
 	if err := q.Order("created_at, id").Limit(limit + 1).Find(&draws).Error; err != nil {
 		return Page[models.DeclarationDraw]{}, err
 	}
-	page := pageOf(draws, limit, func(d models.DeclarationDraw) Cursor {
-		return Cursor{Key: d.CreatedAt.UTC().Format(time.RFC3339Nano), ID: d.ID}
-	})
+	page := pageOf(draws, limit, func(d models.DeclarationDraw) Cursor { return timeCursor(d.CreatedAt, d.ID) })
 	ids := make([]string, len(page.Items))
 	for i, d := range page.Items {
 		ids[i] = d.ID

@@ -3,6 +3,9 @@ package services
 import (
 	"encoding/base64"
 	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
 )
 
 // Page limits of every list.
@@ -58,4 +61,30 @@ func ClampLimit(limit int) (int, error) {
 		return 0, BadRequest("limit must be between 1 and %d", MaxLimit)
 	}
 	return limit, nil
+}
+
+// timeCursor is the cursor of a row in a list ordered by (a time, id).
+func timeCursor(t time.Time, id string) Cursor {
+	return Cursor{Key: t.UTC().Format(time.RFC3339Nano), ID: id}
+}
+
+// afterTimeCursor narrows q to the rows after cur (nil: the first page) in
+// the order (col, id), ascending, or descending when desc: the order of a
+// list whose cursors are timeCursor. col is a column name from the code,
+// never from a request.
+func afterTimeCursor(q *gorm.DB, cur *Cursor, col string, desc bool) (*gorm.DB, error) {
+	if cur == nil {
+		return q, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, cur.Key)
+	if err != nil {
+		return nil, BadRequest("cursor is not valid")
+	}
+	op := ">"
+	if desc {
+		op = "<"
+	}
+	// UTC always: SQLite compares the stored text.
+	t = t.UTC()
+	return q.Where("("+col+" "+op+" ? OR ("+col+" = ? AND id "+op+" ?))", t, t, cur.ID), nil
 }

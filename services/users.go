@@ -105,20 +105,14 @@ func (s *UserService) List(ctx context.Context, actor Actor, f UserFilter) (Page
 		}
 		q = q.Where("status = ?", f.Status)
 	}
-	if cur != nil {
-		t, err := time.Parse(time.RFC3339Nano, cur.Key)
-		if err != nil {
-			return Page[models.User]{}, BadRequest("cursor is not valid")
-		}
-		q = q.Where("created_at > ? OR (created_at = ? AND id > ?)", t, t, cur.ID)
+	if q, err = afterTimeCursor(q, cur, "created_at", false); err != nil {
+		return Page[models.User]{}, err
 	}
 	var users []models.User
 	if err := q.Order("created_at, id").Limit(limit + 1).Find(&users).Error; err != nil {
 		return Page[models.User]{}, err
 	}
-	return pageOf(users, limit, func(u models.User) Cursor {
-		return Cursor{Key: u.CreatedAt.UTC().Format(time.RFC3339Nano), ID: u.ID}
-	}), nil
+	return pageOf(users, limit, func(u models.User) Cursor { return timeCursor(u.CreatedAt, u.ID) }), nil
 }
 
 // Create makes an account. Admin only.

@@ -602,20 +602,14 @@ func (s *VolunteerService) List(ctx context.Context, actor Actor, f VolunteerFil
 		}
 		q = q.Where("status = ?", f.Status)
 	}
-	if cur != nil {
-		t, err := time.Parse(time.RFC3339Nano, cur.Key)
-		if err != nil {
-			return zero, BadRequest("cursor is not valid")
-		}
-		q = q.Where("(created_at > ? OR (created_at = ? AND id > ?))", t, t, cur.ID)
+	if q, err = afterTimeCursor(q, cur, "created_at", false); err != nil {
+		return zero, err
 	}
 	var users []models.User
 	if err := q.Order("created_at, id").Limit(limit + 1).Find(&users).Error; err != nil {
 		return zero, err
 	}
-	page := pageOf(users, limit, func(u models.User) Cursor {
-		return Cursor{Key: u.CreatedAt.UTC().Format(time.RFC3339Nano), ID: u.ID}
-	})
+	page := pageOf(users, limit, func(u models.User) Cursor { return timeCursor(u.CreatedAt, u.ID) })
 	ids := make([]string, len(page.Items))
 	for i, u := range page.Items {
 		ids[i] = u.ID
