@@ -483,6 +483,8 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 	}
 	if in.ScheduledAt.IsZero() {
 		f.Add("scheduled_at", "required")
+	} else {
+		checkTime(f, "scheduled_at", in.ScheduledAt, now, false)
 	}
 	if !oneOf(in.Status, models.ActivityStatuses...) {
 		f.Add("status", "must be one of "+strings.Join(models.ActivityStatuses, ", "))
@@ -492,10 +494,8 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 		switch {
 		case !done:
 			f.Add("completed_at", "only a completed activity has a completion time")
-		case in.CompletedAt.After(now.Add(MaxClockSkew)):
-			f.Add("completed_at", "must not be in the future")
-		case in.CompletedAt.Year() < 2000:
-			f.Add("completed_at", "must be after 2000")
+		default:
+			checkTime(f, "completed_at", *in.CompletedAt, now, true)
 		}
 	}
 	if st := in.Site; st != nil {
