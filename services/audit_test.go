@@ -3,8 +3,8 @@ package services
 import (
 	"context"
 	"math"
-	"time"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 

@@ -298,7 +298,7 @@ func (s *DeclarationService) VerifyDraw(ctx context.Context, actor Actor, id str
 	switch {
 	case err == nil:
 		record, err := auditJSON(drawAuditRecord(d))
-	v.AuditRecordMatches = err == nil && ev.After == record
+		v.AuditRecordMatches = err == nil && ev.After == record
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return DrawVerification{}, err
 	}

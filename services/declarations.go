@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -208,12 +207,8 @@ func (s *DeclarationService) Create(ctx context.Context, actor Actor, in NewDecl
 		in.ID = newID()
 	}
 	s.validYear(f, "year", in.Year)
-	if msg := checkText(in.DeclarantName, 100); msg != "" {
-		f.Add("declarant_name", msg)
-	}
-	if msg := checkText(in.Position, 100); msg != "" {
-		f.Add("position", msg)
-	}
+	checkText(f, "declarant_name", in.DeclarantName, 100, true, Line)
+	checkText(f, "position", in.Position, 100, true, Line)
 	if !oneOf(in.Type, models.DeclarationTypes...) {
 		f.Add("type", "must be one of regular, on_assumption, on_leaving")
 	}
@@ -277,9 +272,7 @@ func (s *DeclarationService) Update(ctx context.Context, actor Actor, id string,
 	}
 	if p.Position != nil {
 		*p.Position = strings.TrimSpace(*p.Position)
-		if msg := checkText(*p.Position, 100); msg != "" {
-			f.Add("position", msg)
-		}
+		checkText(f, "position", *p.Position, 100, true, Line)
 	}
 	if p.DueDate != nil {
 		if d, err := time.Parse(time.DateOnly, *p.DueDate); err != nil || d.Format(time.DateOnly) != *p.DueDate {
@@ -535,8 +528,5 @@ func validSeed(seed string) string {
 	if strings.TrimSpace(seed) != seed {
 		return "must not start or end with spaces"
 	}
-	if strings.ContainsFunc(seed, unicode.IsControl) {
-		return "must not contain control characters"
-	}
-	return ""
+	return textProblem(seed, 200, true, Line)
 }
