@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	
+
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
