@@ -698,14 +698,16 @@ func auditFields(a *models.Activity) map[string]any {
 	return m
 }
 
-// auditDiff lists the fields whose values differ.
+// auditDiff lists the fields whose values differ. A value that cannot be
+// written as JSON counts as changed, so that the audit event fails the write
+// (appendAudit) rather than the change going unrecorded.
 func auditDiff(before, after *models.Activity) []string {
 	b, a := auditFields(before), auditFields(after)
 	var names []string
 	for k := range a {
-		bj, _ := json.Marshal(b[k])
-		aj, _ := json.Marshal(a[k])
-		if string(bj) != string(aj) {
+		bj, berr := json.Marshal(b[k])
+		aj, aerr := json.Marshal(a[k])
+		if berr != nil || aerr != nil || string(bj) != string(aj) {
 			names = append(names, k)
 		}
 	}

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -55,4 +56,21 @@ func TestAuditMarshalErrorFailsTheWrite(t *testing.T) {
 			t.Fatal("newAuditEvent accepted +Inf")
 		}
 	})
+}
+
+// A field whose value cannot be written as JSON is never left out of an
+// activity's diff as "unchanged": it goes into the event, whose write fails.
+func TestAuditDiffKeepsUnmarshalableFields(t *testing.T) {
+	far := time.Date(10000, 1, 1, 9, 0, 0, 0, time.UTC)
+	before := models.Activity{ID: "a", Title: "x", ScheduledAt: far}
+	after := before
+	after.Title = "y"
+	names := auditDiff(&before, &after)
+	if !slices.Contains(names, "scheduled_at") || !slices.Contains(names, "title") {
+		t.Fatalf("diff %v, want scheduled_at and title", names)
+	}
+	b, a := auditDiffPair(&before, &after)
+	if _, err := newAuditEvent(context.Background(), models.Now, AuditEntry{Action: "activity.update", Before: b, After: a}); err == nil {
+		t.Fatal("an event with year 10000 in it was made")
+	}
 }
