@@ -2081,7 +2081,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch.",
+                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3175,6 +3175,7 @@ const docTemplate = `{
                     "example": 12
                 },
                 "captured_at": {
+                    "description": "CapturedAt is when the phone took the position: from 1912-01-01 to at\nmost 5 minutes ahead of the server.",
                     "type": "string"
                 },
                 "id": {
@@ -3229,6 +3230,7 @@ const docTemplate = `{
                     }
                 },
                 "completed_at": {
+                    "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead; only with status completed.",
                     "type": "string"
                 },
                 "event": {
@@ -3254,6 +3256,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
                 },
                 "notes": {
+                    "description": "Notes may hold line breaks and tabs; at most 4000 characters.",
                     "type": "string"
                 },
                 "petition": {
@@ -3263,6 +3266,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.ProcurementDTO"
                 },
                 "scheduled_at": {
+                    "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
                     "type": "string"
                 },
                 "site": {
@@ -3278,10 +3282,12 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
+                    "description": "one line, 1–200 characters",
                     "type": "string",
                     "example": "「嘉義市東區道路改善工程」驗收"
                 },
                 "unit_id": {
+                    "description": "UnitID is the agency or school concerned.",
                     "type": "string"
                 }
             }
@@ -3290,21 +3296,25 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "declarant_name": {
+                    "description": "one line, 1–100 characters",
                     "type": "string",
                     "example": "王大明"
                 },
                 "due_date": {
+                    "description": "DueDate is a date from 1912-01-01 to 2 years ahead.",
                     "type": "string",
                     "format": "date",
                     "example": "2020-12-31"
                 },
                 "filed_at": {
+                    "description": "FiledAt is from 1912-01-01 to at most 5 minutes ahead.",
                     "type": "string"
                 },
                 "id": {
                     "type": "string"
                 },
                 "position": {
+                    "description": "one line, 1–100 characters",
                     "type": "string",
                     "example": "工務處處長"
                 },
@@ -3320,6 +3330,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "year": {
+                    "description": "Year is from 1912 to this year + 2.",
                     "type": "integer",
                     "example": 2020
                 }
@@ -4072,6 +4083,7 @@ const docTemplate = `{
                     "type": "boolean"
                 },
                 "completed_at": {
+                    "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead.",
                     "type": "string"
                 },
                 "event": {
@@ -4102,6 +4114,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.ProcurementDTO"
                 },
                 "scheduled_at": {
+                    "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
                     "type": "string"
                 },
                 "site": {

@@ -72,31 +72,39 @@ type PartsDTO struct {
 
 // CreateActivityRequest records an activity. id is optional (a client-made
 // UUID makes the create safe to resend). status defaults to planned; a record
-// made offline may arrive completed with its completed_at.
+// made offline may arrive completed with its completed_at. Text fields refuse
+// control and bidirectional characters and text with nothing visible; titles
+// and other single-line fields also refuse line breaks and tabs.
 type CreateActivityRequest struct {
-	ID          string     `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
-	Title       string     `json:"title" example:"「嘉義市東區道路改善工程」驗收"`
-	UnitID      string     `json:"unit_id"`
-	Site        *SiteDTO   `json:"site,omitempty"`
-	ScheduledAt time.Time  `json:"scheduled_at"`
-	Status      string     `json:"status,omitempty" enums:"planned,in_progress,completed,cancelled"`
+	ID    string `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Kind  string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
+	Title string `json:"title" example:"「嘉義市東區道路改善工程」驗收"` // one line, 1–200 characters
+	// UnitID is the agency or school concerned.
+	UnitID string   `json:"unit_id"`
+	Site   *SiteDTO `json:"site,omitempty"`
+	// ScheduledAt is from 1912-01-01 to 2 years ahead.
+	ScheduledAt time.Time `json:"scheduled_at"`
+	Status      string    `json:"status,omitempty" enums:"planned,in_progress,completed,cancelled"`
+	// CompletedAt is from 1912-01-01 to at most 5 minutes ahead; only with status completed.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	Notes       string     `json:"notes,omitempty"`
+	// Notes may hold line breaks and tabs; at most 4000 characters.
+	Notes string `json:"notes,omitempty"`
 	PartsDTO
 }
 
 // PatchActivityRequest changes some fields; absent fields stay. version is
 // required. A part given replaces the stored part. clear_site removes the site.
 type PatchActivityRequest struct {
-	Version     int        `json:"version" example:"3"`
-	Kind        *string    `json:"kind,omitempty" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
-	Title       *string    `json:"title,omitempty"`
-	UnitID      *string    `json:"unit_id,omitempty"`
-	Site        *SiteDTO   `json:"site,omitempty"`
-	ClearSite   bool       `json:"clear_site,omitempty"`
+	Version   int      `json:"version" example:"3"`
+	Kind      *string  `json:"kind,omitempty" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
+	Title     *string  `json:"title,omitempty"`
+	UnitID    *string  `json:"unit_id,omitempty"`
+	Site      *SiteDTO `json:"site,omitempty"`
+	ClearSite bool     `json:"clear_site,omitempty"`
+	// ScheduledAt is from 1912-01-01 to 2 years ahead.
 	ScheduledAt *time.Time `json:"scheduled_at,omitempty"`
 	Status      *string    `json:"status,omitempty" enums:"planned,in_progress,completed,cancelled"`
+	// CompletedAt is from 1912-01-01 to at most 5 minutes ahead.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
 	Notes       *string    `json:"notes,omitempty"`
 	PartsDTO
@@ -153,11 +161,13 @@ type PublicActivityList struct {
 
 // CheckinRequest is an arrival or departure captured by a phone.
 type CheckinRequest struct {
-	ID         string    `json:"id,omitempty"`
-	Type       string    `json:"type" enums:"arrive,depart"`
-	Lat        *float64  `json:"lat" example:"23.4801" extensions:"x-nullable"`
-	Lng        *float64  `json:"lng" example:"120.4491" extensions:"x-nullable"`
-	AccuracyM  float64   `json:"accuracy_m" example:"12"`
+	ID        string   `json:"id,omitempty"`
+	Type      string   `json:"type" enums:"arrive,depart"`
+	Lat       *float64 `json:"lat" example:"23.4801" extensions:"x-nullable"`
+	Lng       *float64 `json:"lng" example:"120.4491" extensions:"x-nullable"`
+	AccuracyM float64  `json:"accuracy_m" example:"12"`
+	// CapturedAt is when the phone took the position: from 1912-01-01 to at
+	// most 5 minutes ahead of the server.
 	CapturedAt time.Time `json:"captured_at"`
 }
 

@@ -41,14 +41,17 @@ type DeclarationList struct {
 // CreateDeclarationRequest adds a roster row; id is optional (client-made
 // UUID, safe to resend).
 type CreateDeclarationRequest struct {
-	ID            string     `json:"id,omitempty"`
-	Year          int        `json:"year" example:"2020"`
-	DeclarantName string     `json:"declarant_name" example:"王大明"`
-	Position      string     `json:"position" example:"工務處處長"`
-	UnitID        string     `json:"unit_id"`
-	Type          string     `json:"type" enums:"regular,on_assumption,on_leaving"`
-	DueDate       string     `json:"due_date" example:"2020-12-31" format:"date"`
-	FiledAt       *time.Time `json:"filed_at,omitempty"`
+	ID string `json:"id,omitempty"`
+	// Year is from 1912 to this year + 2.
+	Year          int    `json:"year" example:"2020"`
+	DeclarantName string `json:"declarant_name" example:"王大明"` // one line, 1–100 characters
+	Position      string `json:"position" example:"工務處處長"`     // one line, 1–100 characters
+	UnitID        string `json:"unit_id"`
+	Type          string `json:"type" enums:"regular,on_assumption,on_leaving"`
+	// DueDate is a date from 1912-01-01 to 2 years ahead.
+	DueDate string `json:"due_date" example:"2020-12-31" format:"date"`
+	// FiledAt is from 1912-01-01 to at most 5 minutes ahead.
+	FiledAt *time.Time `json:"filed_at,omitempty"`
 }
 
 // NullableTime tells an absent field from an explicit null.

@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -94,12 +93,12 @@ func bindJSON(c *gin.Context, dst any) error {
 	// be traced back to its field (decodeError).
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		return decodeError(err, nil)
+		return decodeError(err, nil, nil)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, body)
+		return decodeError(err, body, dst)
 	}
 	// Trailing data after the value is malformed.
 	var extra json.RawMessage
@@ -107,26 +106,21 @@ func bindJSON(c *gin.Context, dst any) error {
 		if err == nil {
 			return services.BadRequest("the body must hold one JSON value")
 		}
-		return decodeError(err, body)
+		return decodeError(err, nil, nil)
 	}
 	return nil
 }
 
-func decodeError(err error, body []byte) error {
+// decodeError turns an error of decoding body into dst into a domain error:
+// a value of the wrong type (or a time that is not RFC 3339) is a 422 naming
+// its path in the request; a body that is not JSON at all is a 400.
+func decodeError(err error, body []byte, dst any) error {
 	var (
 		maxErr    *http.MaxBytesError
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
-		timeErr   *time.ParseError
 	)
 	switch {
-	case errors.As(err, &timeErr):
-		// encoding/json does not say which field a time came from; find the
-		// one string in the body that holds the value.
-		if field := fieldHolding(body, timeErr.Value); field != "" {
-			return services.Invalid(field, "must be a time in RFC 3339, such as 2026-03-01T09:00:00+08:00")
-		}
-		return services.BadRequest("%q is not a time in RFC 3339, such as 2026-03-01T09:00:00+08:00", timeErr.Value)
 	case errors.As(err, &maxErr):
 		return services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxErr.Limit)
 	case errors.Is(err, io.EOF):
@@ -135,54 +129,26 @@ func decodeError(err error, body []byte) error {
 		return services.BadRequest("the JSON body ends too early")
 	case errors.As(err, &syntaxErr):
 		return services.BadRequest("malformed JSON at byte %d", syntaxErr.Offset)
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			return services.BadRequest("the body must be a JSON object")
-		}
-		return services.Invalid(field, fmt.Sprintf("must be %s, not %s", jsonType(typeErr.Type.String()), typeErr.Value))
+	}
+	var offset int64 = -1
+	if errors.As(err, &typeErr) {
+		offset = typeErr.Offset
+	}
+	bad := findBadValue(body, dst, offset)
+	switch {
+	case bad.ok:
+		// An UnmarshalJSON method refused the value: the request's times
+		// are the only values that decode themselves.
+		return services.Invalid(bad.unmarshaler, "must be a time in RFC 3339, such as 2026-03-01T09:00:00+08:00")
+	case typeErr != nil && bad.atOffset != "":
+		return services.Invalid(bad.atOffset, fmt.Sprintf("must be %s, not %s", jsonType(typeErr.Type.String()), typeErr.Value))
+	case typeErr != nil:
+		return services.BadRequest("the body must be a JSON object")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return services.BadRequest("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	default:
 		return services.BadRequest("malformed JSON: %s", err.Error())
 	}
-}
-
-// fieldHolding returns the path (site.lat, checklist[2].result) of the one
-// string in the JSON document body equal to value, or "" when there is not
-// exactly one.
-func fieldHolding(body []byte, value string) string {
-	var doc any
-	if json.Unmarshal(body, &doc) != nil {
-		return ""
-	}
-	var found []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, child := range v {
-				p := k
-				if path != "" {
-					p = path + "." + k
-				}
-				walk(p, child)
-			}
-		case []any:
-			for i, child := range v {
-				walk(fmt.Sprintf("%s[%d]", path, i), child)
-			}
-		case string:
-			if v == value {
-				found = append(found, path)
-			}
-		}
-	}
-	walk("", doc)
-	if len(found) != 1 {
-		return ""
-	}
-	return found[0]
 }
 
 func jsonType(goType string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -54,7 +55,7 @@ type SyncResponse struct {
 // Sync godoc
 //
 //	@Summary		Apply operations queued offline
-//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch.
+//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.
 //	@ID				sync
 //	@Tags			sync
 //	@Accept			json
@@ -87,28 +88,37 @@ func (h *Handler) Sync(c *gin.Context) {
 			body   any
 			err    error
 		)
+		// Fields are named by their path in the sync request: the
+		// operation's own (operations[3].activity_id) or its body's
+		// (operations[3].body.site.lat), whether decoding or a service
+		// found the problem.
+		opPath := fmt.Sprintf("operations[%d].", i)
+		bodyPath := opPath + "body."
 		switch op.Op {
 		case OpCreateActivity:
 			var r CreateActivityRequest
-			if err = decodeStrict(op.Body, &r); err == nil {
+			if err = decodeStrict(op.Body, &r, opPath); err == nil {
 				status, body, err = h.createActivity(ctx, act, r)
+				err = within(bodyPath, err)
 			}
 		case OpUpdateActivity:
 			var r PatchActivityRequest
 			if op.ID == "" {
-				err = services.Invalid("id", "required: the activity to change")
-			} else if err = decodeStrict(op.Body, &r); err == nil {
+				err = services.Invalid(opPath+"id", "required: the activity to change")
+			} else if err = decodeStrict(op.Body, &r, opPath); err == nil {
 				status, body, err = h.updateActivity(ctx, act, op.ID, r)
+				err = within(bodyPath, err)
 			}
 		case OpCreateCheckin:
 			var r CheckinRequest
 			if op.ActivityID == "" {
-				err = services.Invalid("activity_id", "required: the activity to check in at")
-			} else if err = decodeStrict(op.Body, &r); err == nil {
+				err = services.Invalid(opPath+"activity_id", "required: the activity to check in at")
+			} else if err = decodeStrict(op.Body, &r, opPath); err == nil {
 				status, body, err = h.createCheckin(ctx, act, op.ActivityID, r)
+				err = within(bodyPath, err)
 			}
 		default:
-			err = services.Invalid("op", "must be create_activity, update_activity or create_checkin")
+			err = services.Invalid(opPath+"op", "must be create_activity, update_activity or create_checkin")
 		}
 		if err != nil {
 			status, body = h.describe(c, err)
@@ -125,19 +135,35 @@ func (h *Handler) describe(c *gin.Context, err error) (int, ErrorResponse) {
 	return http.StatusInternalServerError, ErrorResponse{Error: ErrorBody{Code: services.CodeInternal, Message: "internal error"}}
 }
 
-// decodeStrict decodes one operation's body as bindJSON does a request's.
-func decodeStrict(raw json.RawMessage, dst any) error {
+// decodeStrict decodes one operation's body as bindJSON does a request's;
+// fields are named under opPath (operations[3].).
+func decodeStrict(raw json.RawMessage, dst any, opPath string) error {
 	if len(raw) == 0 {
-		return services.Invalid("body", "required")
+		return services.Invalid(opPath+"body", "required")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, raw)
+		return within(opPath+"body.", decodeError(err, raw, dst))
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return services.BadRequest("the body must hold one JSON value")
 	}
 	return nil
+}
+
+// within names the fields of a validation error as paths under prefix; any
+// other error is returned as it is.
+func within(prefix string, err error) error {
+	e, ok := services.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make(map[string]string, len(e.Fields))
+	for k, v := range e.Fields {
+		out.Fields[prefix+k] = v
+	}
+	return &out
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -441,10 +440,11 @@ func (s *ActivityService) checkUnitTx(db *gorm.DB, id string) error {
 	return nil
 }
 
-// normalize trims text and puts times in the database's precision.
+// normalize trims text, stores the line breaks of prose as "\n" and puts
+// times in the database's precision.
 func normalize(in *ActivityInput) {
 	in.Title = strings.TrimSpace(in.Title)
-	in.Notes = strings.TrimSpace(in.Notes)
+	in.Notes = normalizeLines(strings.TrimSpace(in.Notes))
 	in.ScheduledAt = in.ScheduledAt.UTC().Truncate(time.Microsecond)
 	if in.CompletedAt != nil {
 		t := in.CompletedAt.UTC().Truncate(time.Microsecond)
@@ -458,16 +458,18 @@ func normalize(in *ActivityInput) {
 		if p.Deficiencies == nil {
 			p.Deficiencies = []string{}
 		}
+		for i, d := range p.Deficiencies {
+			p.Deficiencies[i] = normalizeLines(d)
+		}
 	}
-}
-
-func maxLen(f Fields, field, v string, max int, required bool) {
-	n := utf8.RuneCountInString(v)
-	switch {
-	case required && n == 0:
-		f.Add(field, "required")
-	case n > max:
-		f.Add(field, fmt.Sprintf("must be at most %d characters", max))
+	if m := in.Maintenance; m != nil {
+		m.Measures = normalizeLines(m.Measures)
+	}
+	if p := in.Petition; p != nil {
+		p.Outcome = normalizeLines(p.Outcome)
+	}
+	for i := range in.Checklist {
+		in.Checklist[i].Note = normalizeLines(in.Checklist[i].Note)
 	}
 }
 
@@ -476,13 +478,15 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 	if !oneOf(in.Kind, models.ActivityKinds...) {
 		f.Add("kind", "must be one of "+strings.Join(models.ActivityKinds, ", "))
 	}
-	maxLen(f, "title", in.Title, 200, true)
-	maxLen(f, "notes", in.Notes, 4000, false)
+	checkText(f, "title", in.Title, 200, true, Line)
+	checkText(f, "notes", in.Notes, 4000, false, Prose)
 	if in.UnitID == "" {
 		f.Add("unit_id", "required")
 	}
 	if in.ScheduledAt.IsZero() {
 		f.Add("scheduled_at", "required")
+	} else {
+		checkTime(f, "scheduled_at", in.ScheduledAt, now, false)
 	}
 	if !oneOf(in.Status, models.ActivityStatuses...) {
 		f.Add("status", "must be one of "+strings.Join(models.ActivityStatuses, ", "))
@@ -492,15 +496,13 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 		switch {
 		case !done:
 			f.Add("completed_at", "only a completed activity has a completion time")
-		case in.CompletedAt.After(now.Add(MaxClockSkew)):
-			f.Add("completed_at", "must not be in the future")
-		case in.CompletedAt.Year() < 2000:
-			f.Add("completed_at", "must be after 2000")
+		default:
+			checkTime(f, "completed_at", *in.CompletedAt, now, true)
 		}
 	}
 	if st := in.Site; st != nil {
-		maxLen(f, "site.name", st.Name, 100, false)
-		maxLen(f, "site.address", st.Address, 200, false)
+		checkText(f, "site.name", st.Name, 100, false, Line)
+		checkText(f, "site.address", st.Address, 200, false, Line)
 		if (st.Lat == nil) != (st.Lng == nil) {
 			f.Add("site.lat", "give lat and lng together, or neither")
 		}
@@ -531,8 +533,8 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 	switch want {
 	case "procurement":
 		if p := in.Procurement; p != nil {
-			maxLen(f, "procurement.case_no", p.CaseNo, 64, true)
-			maxLen(f, "procurement.case_title", p.CaseTitle, 200, true)
+			checkText(f, "procurement.case_no", p.CaseNo, 64, true, Line)
+			checkText(f, "procurement.case_title", p.CaseTitle, 200, true, Line)
 			if !oneOf(p.Category, models.ProcurementCategories...) {
 				f.Add("procurement.category", "must be one of "+strings.Join(models.ProcurementCategories, ", "))
 			}
@@ -549,24 +551,24 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 				f.Add("procurement.deficiencies", "at most 100")
 			}
 			for i, d := range p.Deficiencies {
-				maxLen(f, fmt.Sprintf("procurement.deficiencies[%d]", i), d, 500, true)
+				checkText(f, fmt.Sprintf("procurement.deficiencies[%d]", i), d, 500, true, Prose)
 			}
 		}
 	case "maintenance":
 		if m := in.Maintenance; m != nil {
-			maxLen(f, "maintenance.event_name", m.EventName, 200, true)
+			checkText(f, "maintenance.event_name", m.EventName, 200, true, Line)
 			if !oneOf(m.RiskLevel, models.RiskLevels...) {
 				f.Add("maintenance.risk_level", "must be one of "+strings.Join(models.RiskLevels, ", "))
 			}
-			maxLen(f, "maintenance.measures", m.Measures, 4000, done)
+			checkText(f, "maintenance.measures", m.Measures, 4000, done, Prose)
 		}
 	case "petition":
 		if p := in.Petition; p != nil {
 			if p.Petitioners < 1 {
 				f.Add("petition.petitioners", "must be at least 1")
 			}
-			maxLen(f, "petition.subject", p.Subject, 200, true)
-			maxLen(f, "petition.outcome", p.Outcome, 4000, done)
+			checkText(f, "petition.subject", p.Subject, 200, true, Line)
+			checkText(f, "petition.outcome", p.Outcome, 4000, done, Prose)
 		}
 	case "checklist":
 		if in.Checklist != nil && len(in.Checklist) == 0 {
@@ -576,8 +578,8 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 			f.Add("checklist", "at most 200 items")
 		}
 		for i, it := range in.Checklist {
-			maxLen(f, fmt.Sprintf("checklist[%d].item", i), it.Item, 200, true)
-			maxLen(f, fmt.Sprintf("checklist[%d].note", i), it.Note, 1000, false)
+			checkText(f, fmt.Sprintf("checklist[%d].item", i), it.Item, 200, true, Line)
+			checkText(f, fmt.Sprintf("checklist[%d].note", i), it.Note, 1000, false, Prose)
 			switch {
 			case it.Result == "" && done:
 				f.Add(fmt.Sprintf("checklist[%d].result", i), "required to complete")
@@ -590,7 +592,7 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 			if !oneOf(e.Scale, models.EventScales...) {
 				f.Add("event.scale", "must be one of large, regular")
 			}
-			maxLen(f, "event.audience", e.Audience, 200, false)
+			checkText(f, "event.audience", e.Audience, 200, false, Line)
 			if e.Participants != nil && *e.Participants < 0 {
 				f.Add("event.participants", "must not be negative")
 			}
@@ -696,14 +698,16 @@ func auditFields(a *models.Activity) map[string]any {
 	return m
 }
 
-// auditDiff lists the fields whose values differ.
+// auditDiff lists the fields whose values differ. A value that cannot be
+// written as JSON counts as changed, so that the audit event fails the write
+// (appendAudit) rather than the change going unrecorded.
 func auditDiff(before, after *models.Activity) []string {
 	b, a := auditFields(before), auditFields(after)
 	var names []string
 	for k := range a {
-		bj, _ := json.Marshal(b[k])
-		aj, _ := json.Marshal(a[k])
-		if string(bj) != string(aj) {
+		bj, berr := json.Marshal(b[k])
+		aj, aerr := json.Marshal(a[k])
+		if berr != nil || aerr != nil || string(bj) != string(aj) {
 			names = append(names, k)
 		}
 	}

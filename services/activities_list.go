@@ -42,6 +42,15 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 			f.Sort = "updated_at"
 		}
 	}
+	now := s.now()
+	for _, q := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", f.From}, {"to", f.To}, {"updated_since", f.UpdatedSince}} {
+		if err := queryTime(q.name, q.t, now); err != nil {
+			return zero, err
+		}
+	}
 	if !oneOf(f.Sort, ActivitySorts...) {
 		return zero, BadRequest("sort must be one of %s", strings.Join(ActivitySorts, ", "))
 	}

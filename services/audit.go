@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -23,13 +24,27 @@ type AuditEntry struct {
 
 // appendAudit writes e to the audit trail inside tx, the transaction of the
 // change itself, so that a change and its audit event commit or fail together.
+// An event whose before or after cannot be written as JSON fails the change:
+// a change the trail cannot describe is not made.
 func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) error {
-	ev := newAuditEvent(ctx, now, e)
+	ev, err := newAuditEvent(ctx, now, e)
+	if err != nil {
+		return err
+	}
 	return tx.WithContext(ctx).Create(&ev).Error
 }
 
 // newAuditEvent makes the row of e, for writers that insert several at once.
-func newAuditEvent(ctx context.Context, now Clock, e AuditEntry) models.AuditEvent {
+// Errors: the marshal error of e.Before or e.After (an internal error).
+func newAuditEvent(ctx context.Context, now Clock, e AuditEntry) (models.AuditEvent, error) {
+	before, err := auditJSON(e.Before)
+	if err != nil {
+		return models.AuditEvent{}, fmt.Errorf("audit %s: before: %w", e.Action, err)
+	}
+	after, err := auditJSON(e.After)
+	if err != nil {
+		return models.AuditEvent{}, fmt.Errorf("audit %s: after: %w", e.Action, err)
+	}
 	return models.AuditEvent{
 		ID:         uuid.Must(uuid.NewV7()).String(),
 		At:         now(),
@@ -39,9 +54,9 @@ func newAuditEvent(ctx context.Context, now Clock, e AuditEntry) models.AuditEve
 		EntityType: e.EntityType,
 		EntityID:   clip(e.EntityID, 64), // a failed sign-in's username may be longer than any account's
 		RequestID:  RequestID(ctx),
-		Before:     jsonOrEmpty(e.Before),
-		After:      jsonOrEmpty(e.After),
-	}
+		Before:     before,
+		After:      after,
+	}, nil
 }
 
 // clip shortens s to at most n bytes, on a UTF-8 boundary.
@@ -55,15 +70,16 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-func jsonOrEmpty(v any) string {
+// auditJSON is v as the trail stores it: "" for nil, else its JSON.
+func auditJSON(v any) (string, error) {
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return string(b)
+	return string(b), nil
 }
 
 // newID returns a new UUIDv7 as a string.

@@ -88,12 +88,15 @@ func hashAudit(ev models.AuditEvent, seq int64, prevHash string) string {
 // AuditService seals, verifies and lists the audit trail.
 type AuditService struct {
 	db *gorm.DB
+	// now bounds the times of List's filters; services.New sets the
+	// process clock.
+	now Clock
 }
 
 // NewAuditService builds the service. The events themselves are written by
 // the other services, through appendAudit, in their own transactions.
 func NewAuditService(db *gorm.DB) *AuditService {
-	return &AuditService{db: db}
+	return &AuditService{db: db, now: SystemClock}
 }
 
 // errSealRace aborts a sealing transaction that found an event already sealed,
@@ -463,6 +466,9 @@ func (s *AuditService) List(ctx context.Context, actor Actor, f AuditFilter) (Pa
 		t, err := time.Parse(time.RFC3339Nano, b.v)
 		if err != nil {
 			return none, BadRequest("%s must be an RFC 3339 time such as 2026-03-01T09:00:00+08:00", b.name)
+		}
+		if err := queryTime(b.name, &t, s.now()); err != nil {
+			return none, err
 		}
 		// UTC always: SQLite compares the stored text.
 		q = q.Where("at "+b.op+" ?", t.UTC())

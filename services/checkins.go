@@ -72,8 +72,8 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	switch {
 	case in.CapturedAt.IsZero():
 		f.Add("captured_at", "required")
-	case in.CapturedAt.After(now.Add(MaxClockSkew)):
-		f.Add("captured_at", "must not be in the future")
+	default:
+		checkTime(f, "captured_at", in.CapturedAt, now, true)
 	}
 	if err := f.Err(); err != nil {
 		return models.Checkin{}, false, err
@@ -102,7 +102,10 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	// (nearly all) are group-committed.
 	starts := c.Type == "arrive" && a.Status == models.ActivityPlanned && actor.IsStaff()
 	if !starts {
-		err = s.checkins.write(ctx, c, newAuditEvent(ctx, s.now, entry))
+		var ev models.AuditEvent
+		if ev, err = newAuditEvent(ctx, s.now, entry); err == nil {
+			err = s.checkins.write(ctx, c, ev)
+		}
 	} else {
 		err = s.checkInAndStart(ctx, actor, a, c, entry)
 	}

@@ -97,7 +97,7 @@ func (s *DeclarationService) CreateDraw(ctx context.Context, actor Actor, in New
 		return Draw{}, err
 	}
 	f := Fields{}
-	validYear(f, "year", in.Year)
+	s.validYear(f, "year", in.Year)
 	if msg := validSeed(in.Seed); msg != "" {
 		f.Add("seed", msg)
 	}
@@ -247,6 +247,9 @@ func (s *DeclarationService) ListDraws(ctx context.Context, actor Actor, f DrawF
 	}
 	q := s.db.WithContext(ctx).Model(&models.DeclarationDraw{})
 	if f.Year != 0 {
+		if err := queryYear("year", f.Year, s.now(), s.loc); err != nil {
+			return Page[models.DeclarationDraw]{}, err
+		}
 		q = q.Where("year = ?", f.Year)
 	}
 	if q, err = afterTimeCursor(q, cur, "created_at", false); err != nil {
@@ -294,7 +297,8 @@ func (s *DeclarationService) VerifyDraw(ctx context.Context, actor Actor, id str
 	err = s.db.WithContext(ctx).Where("action = ? AND entity_type = ? AND entity_id = ?", "declaration_draw.create", "declaration_draw", d.ID).Take(&ev).Error
 	switch {
 	case err == nil:
-		v.AuditRecordMatches = ev.After == jsonOrEmpty(drawAuditRecord(d))
+		record, err := auditJSON(drawAuditRecord(d))
+		v.AuditRecordMatches = err == nil && ev.After == record
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return DrawVerification{}, err
 	}

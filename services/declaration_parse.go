@@ -152,11 +152,11 @@ func ParseDeclarationCSV(data []byte) ([]DeclarationCSVRow, LineProblems, error)
 			return strings.TrimSpace(rec[i])
 		}
 		row := DeclarationCSVRow{Line: line, DeclarantName: get("name"), Position: get("position"), Unit: get("unit")}
-		if msg := checkText(row.DeclarantName, 100); msg != "" {
-			problems.Add(line, "declarant name %s", msg)
+		if msg := textProblem(row.DeclarantName, 100, true, Line); msg != "" {
+			problems.Add(line, "declarant name: %s", msg)
 		}
-		if msg := checkText(row.Position, 100); msg != "" {
-			problems.Add(line, "position %s", msg)
+		if msg := textProblem(row.Position, 100, true, Line); msg != "" {
+			problems.Add(line, "position: %s", msg)
 		}
 		if row.Unit == "" {
 			problems.Add(line, "unit is empty")
@@ -198,16 +198,6 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-func checkText(s string, max int) string {
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0:
-		return "is empty"
-	case n > max:
-		return fmt.Sprintf("is longer than %d characters", max)
-	}
-	return ""
 }
 
 var dateRe = regexp.MustCompile(`^(?:民國)?\s*(\d{1,4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)

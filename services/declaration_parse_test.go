@@ -93,7 +93,7 @@ func TestParseDeclarationCSV(t *testing.T) {
 		if !strings.Contains(strings.Join(probs[2], ";"), "bad due date") {
 			t.Errorf("line 2: %v", probs[2])
 		}
-		if p := strings.Join(probs[3], ";"); !strings.Contains(p, "declarant name is empty") || !strings.Contains(p, "unknown type") {
+		if p := strings.Join(probs[3], ";"); !strings.Contains(p, "declarant name: required") || !strings.Contains(p, "unknown type") {
 			t.Errorf("line 3: %v", probs[3])
 		}
 		e, _ := AsError(probs.Err())

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -119,10 +118,9 @@ func staffOnly(a Actor) error {
 	return nil
 }
 
-func validYear(f Fields, field string, y int) {
-	if y < 2000 || y > 2100 {
-		f.Add(field, "must be a year between 2000 and 2100")
-	}
+// validYear checks a roster year by the bounds of every client year.
+func (s *DeclarationService) validYear(f Fields, field string, y int) {
+	checkYear(f, field, y, s.now(), s.loc)
 }
 
 // List returns roster rows ordered by due date, and records the read in the
@@ -142,8 +140,8 @@ func (s *DeclarationService) List(ctx context.Context, actor Actor, f Declaratio
 	}
 	q := s.db.WithContext(ctx).Model(&models.Declaration{})
 	if f.Year != 0 {
-		if f.Year < 2000 || f.Year > 2100 {
-			return Page[Declaration]{}, BadRequest("year must be between 2000 and 2100")
+		if err := queryYear("year", f.Year, s.now(), s.loc); err != nil {
+			return Page[Declaration]{}, err
 		}
 		q = q.Where("year = ?", f.Year)
 	}
@@ -208,18 +206,19 @@ func (s *DeclarationService) Create(ctx context.Context, actor Actor, in NewDecl
 	} else {
 		in.ID = newID()
 	}
-	validYear(f, "year", in.Year)
-	if msg := checkText(in.DeclarantName, 100); msg != "" {
-		f.Add("declarant_name", msg)
-	}
-	if msg := checkText(in.Position, 100); msg != "" {
-		f.Add("position", msg)
-	}
+	s.validYear(f, "year", in.Year)
+	checkText(f, "declarant_name", in.DeclarantName, 100, true, Line)
+	checkText(f, "position", in.Position, 100, true, Line)
 	if !oneOf(in.Type, models.DeclarationTypes...) {
 		f.Add("type", "must be one of regular, on_assumption, on_leaving")
 	}
 	if d, err := time.Parse(time.DateOnly, in.DueDate); err != nil || d.Format(time.DateOnly) != in.DueDate {
 		f.Add("due_date", "must be a date such as 2020-11-30")
+	} else if msg := dateProblem(in.DueDate, s.now(), s.loc, false); msg != "" {
+		f.Add("due_date", msg)
+	}
+	if in.FiledAt != nil {
+		checkTime(f, "filed_at", *in.FiledAt, s.now(), true)
 	}
 	if ok, err := s.unitExists(ctx, in.UnitID); err != nil {
 		return Declaration{}, false, err
@@ -273,17 +272,17 @@ func (s *DeclarationService) Update(ctx context.Context, actor Actor, id string,
 	}
 	if p.Position != nil {
 		*p.Position = strings.TrimSpace(*p.Position)
-		if msg := checkText(*p.Position, 100); msg != "" {
-			f.Add("position", msg)
-		}
+		checkText(f, "position", *p.Position, 100, true, Line)
 	}
 	if p.DueDate != nil {
 		if d, err := time.Parse(time.DateOnly, *p.DueDate); err != nil || d.Format(time.DateOnly) != *p.DueDate {
 			f.Add("due_date", "must be a date such as 2020-11-30")
+		} else if msg := dateProblem(*p.DueDate, s.now(), s.loc, false); msg != "" {
+			f.Add("due_date", msg)
 		}
 	}
-	if p.FiledAt != nil && p.FiledAt.After(s.now().Add(24*time.Hour)) {
-		f.Add("filed_at", "cannot be in the future")
+	if p.FiledAt != nil {
+		checkTime(f, "filed_at", *p.FiledAt, s.now(), true)
 	}
 	if err := f.Err(); err != nil {
 		return Declaration{}, err
@@ -352,7 +351,7 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 	if err := staffOnly(actor); err != nil {
 		return ImportResult{}, err
 	}
-	if err := func() error { f := Fields{}; validYear(f, "year", year); return f.Err() }(); err != nil {
+	if err := func() error { f := Fields{}; s.validYear(f, "year", year); return f.Err() }(); err != nil {
 		return ImportResult{}, err
 	}
 	if len(data) > MaxImportBytes {
@@ -382,12 +381,20 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 	}
 	type key struct{ unit, name, typ string }
 	firstLine := map[key]int{}
+	now := s.now()
 	wanted := make([]models.Declaration, 0, len(rows))
 	lines := make([]int, 0, len(rows))
 	for _, r := range rows {
 		unitID, ok := unitOf[strings.ToLower(r.Unit)]
 		if !ok && r.Unit != "" {
 			problems.Add(r.Line, "unknown unit %q (use a unit code or its full name)", r.Unit)
+		}
+		// The dates of a file pass the bounds of every client time.
+		if msg := dateProblem(r.DueDate, now, s.loc, false); msg != "" {
+			problems.Add(r.Line, "due date %s %s", r.DueDate, msg)
+		}
+		if msg := dateProblem(r.FiledDate, now, s.loc, true); r.FiledDate != "" && msg != "" {
+			problems.Add(r.Line, "filing date %s %s", r.FiledDate, msg)
 		}
 		if len(problems[r.Line]) > 0 {
 			continue
@@ -521,8 +528,5 @@ func validSeed(seed string) string {
 	if strings.TrimSpace(seed) != seed {
 		return "must not start or end with spaces"
 	}
-	if strings.ContainsFunc(seed, unicode.IsControl) {
-		return "must not contain control characters"
-	}
-	return ""
+	return textProblem(seed, 200, true, Line)
 }

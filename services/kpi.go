@@ -90,8 +90,10 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 	if f.To-f.From+1 > MaxKPIRangeYears {
 		return nil, BadRequest("a KPI range spans at most %d years", MaxKPIRangeYears)
 	}
-	if f.From < 1912 || f.To > 9999 {
-		return nil, BadRequest("year out of range")
+	for _, y := range []int{f.From, f.To} {
+		if msg := YearProblem(y, now, s.loc); msg != "" {
+			return nil, BadRequest("the report's years (year, roc_year, from, to) %s (ROC %d to %d)", msg, ROCYear(EarliestYear), ROCYear(LatestYear(now, s.loc)))
+		}
 	}
 	if err := s.checkTimezone(ctx); err != nil {
 		return nil, err
@@ -225,9 +227,7 @@ func (s *KPIService) SetTargets(ctx context.Context, actor Actor, year int, targ
 		return YearTargets{}, Forbidden("only an admin sets KPI targets")
 	}
 	f := Fields{}
-	if year < 1912 || year > 2200 {
-		f.Add("year", "must be a Gregorian year between 1912 and 2200")
-	}
+	checkYear(f, "year", year, s.now(), s.loc)
 	if len(targets) == 0 {
 		f.Add("targets", "give at least one KPI code with its target")
 	}

@@ -130,7 +130,7 @@ func TestReportInProgressYear(t *testing.T) {
 		}
 	}
 	// Later years have no target unless set.
-	reps, _ = k.Report(ctx, services.Actor{Role: models.RoleAdmin}, services.KPIFilter{From: 2025, To: 2025})
+	reps, _ = k.Report(ctx, services.Actor{Role: models.RoleAdmin}, services.KPIFilter{From: 2023, To: 2023})
 	if reps[0].KPIs[2].Target != nil || reps[0].KPIs[2].Achieved {
 		t.Fatalf("unset target: %+v", reps[0].KPIs[2])
 	}

@@ -53,6 +53,8 @@ func New(db *gorm.DB, o Options) *Services {
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
 	activities := NewActivityService(db, o.Clock, kpis)
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
+	audit := NewAuditService(db)
+	audit.now = o.Clock
 	return &Services{
 		DB:    db,
 		Auth:  auth,
@@ -62,7 +64,7 @@ func New(db *gorm.DB, o Options) *Services {
 
 		Declarations: decl,
 		Location:     o.Location,
-		Audit:        NewAuditService(db),
+		Audit:        audit,
 
 		Activities:  activities,
 		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),

@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"regexp"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -60,9 +59,7 @@ func (s *UnitService) Create(ctx context.Context, actor Actor, in NewUnit) (mode
 	if !unitCodeRe.MatchString(in.Code) {
 		f.Add("code", "2 to 32 letters, digits, dash or underscore")
 	}
-	if n := utf8.RuneCountInString(in.Name); n < 1 || n > 100 {
-		f.Add("name", "must be 1 to 100 characters")
-	}
+	checkText(f, "name", in.Name, 100, true, Line)
 	if !oneOf(in.Kind, models.UnitAgency, models.UnitSchool) {
 		f.Add("kind", "must be agency or school")
 	}

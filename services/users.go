@@ -388,9 +388,7 @@ func validatePassword(f Fields, field, pw string) {
 }
 
 func validateDisplayName(f Fields, n string) {
-	if c := utf8.RuneCountInString(n); c < 1 || c > 100 || !utf8.ValidString(n) {
-		f.Add("display_name", "must be 1 to 100 characters")
-	}
+	checkText(f, "display_name", n, 100, true, Line)
 }
 
 func validateContact(f Fields, phone, email string, required bool) {
@@ -400,6 +398,7 @@ func validateContact(f Fields, phone, email string, required bool) {
 		}
 	}
 	if email != "" || required {
+		checkText(f, "email", email, 254, true, Line)
 		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
 			f.Add("email", "must be an e-mail address such as name@example.org")
 		}

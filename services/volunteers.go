@@ -434,8 +434,8 @@ func (s *VolunteerService) year(year int) (int, error) {
 	if year == 0 {
 		return s.now().In(s.loc).Year(), nil
 	}
-	if year < 2000 || year > 2100 {
-		return 0, BadRequest("year must be between 2000 and 2100")
+	if err := queryYear("year", year, s.now(), s.loc); err != nil {
+		return 0, err
 	}
 	return year, nil
 }
