@@ -166,8 +166,8 @@ func TestClientTimesOutOfBounds(t *testing.T) {
 	})
 }
 
-// Query parameters pass the same rule; a bad one is a 400 bad_request like
-// every bad query parameter, its message naming the parameter.
+// Query parameters pass the same rule: out of bounds is a 422 naming the
+// parameter, as in a body.
 func TestQueryTimesOutOfBounds(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		at(e, base)
@@ -189,7 +189,7 @@ func TestQueryTimesOutOfBounds(t *testing.T) {
 				struct{ path, token string }{"/api/v1/declarations/draws?year=" + y, mgr})
 		}
 		for _, c := range paths {
-			if r := e.Do("GET", c.path, c.token, nil); r.Code != 400 || r.ErrorCode() != "bad_request" {
+			if r := e.Do("GET", c.path, c.token, nil); r.Code != 422 || r.ErrorCode() != "validation_failed" || len(r.JSON()["error"].(map[string]any)["fields"].(map[string]any)) == 0 {
 				t.Errorf("GET %s: %d %s", c.path, r.Code, r.Body)
 			}
 		}

@@ -33,6 +33,7 @@ import (
 //	@Failure		400				{object}	ErrorResponse
 //	@Failure		401				{object}	ErrorResponse
 //	@Failure		403				{object}	ErrorResponse
+//	@Failure		422				{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
 	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort")

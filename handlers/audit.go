@@ -91,6 +91,7 @@ type AuditBrokenLink struct {
 //	@Failure		400			{object}	ErrorResponse
 //	@Failure		401			{object}	ErrorResponse
 //	@Failure		403			{object}	ErrorResponse
+//	@Failure		422			{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/audit-events [get]
 func (h *Handler) ListAuditEvents(c *gin.Context) {
 	get, limit, err := listQuery(c, "actor_id", "action", "entity_type", "entity_id", "from", "to")

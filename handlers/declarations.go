@@ -29,6 +29,7 @@ import (
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/declarations [get]
 func (h *Handler) ListDeclarations(c *gin.Context) {
 	get, limit, err := listQuery(c, "year", "unit_id", "type", "status")
@@ -262,6 +263,7 @@ func (h *Handler) CreateDraw(c *gin.Context) {
 //	@Failure	400		{object}	ErrorResponse
 //	@Failure	401		{object}	ErrorResponse
 //	@Failure	403		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router		/api/v1/declarations/draws [get]
 func (h *Handler) ListDraws(c *gin.Context) {
 	get, limit, err := listQuery(c, "year")

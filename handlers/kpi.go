@@ -107,6 +107,7 @@ type SetKPITargetsRequest struct {
 //	@Failure		401			{object}	ErrorResponse
 //	@Failure		403			{object}	ErrorResponse
 //	@Failure		409			{object}	ErrorResponse	"the counts must be rebuilt after a time-zone change"
+//	@Failure		422			{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/kpis [get]
 func (h *Handler) KPIReport(c *gin.Context) {
 	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")

@@ -204,6 +204,7 @@ func (h *Handler) ListSignups(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/volunteers/me/participation [get]
 func (h *Handler) MyParticipation(c *gin.Context) {
 	get, err := query(c, "year")
@@ -247,6 +248,7 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/volunteers [get]
 func (h *Handler) ListVolunteers(c *gin.Context) {
 	get, limit, err := listQuery(c, "status", "year")

@@ -79,13 +79,14 @@ func checkYear(f Fields, field string, y int, now time.Time, loc *time.Location)
 }
 
 // queryTime checks a time given as a query parameter: out of bounds is a
-// bad_request naming the parameter, as every bad query parameter is.
+// validation_failed naming the parameter, as the same time in a body would
+// be (a parameter that is not a time at all stays a bad_request).
 func queryTime(name string, t *time.Time, now time.Time) error {
 	if t == nil {
 		return nil
 	}
 	if msg := TimeProblem(*t, now, false); msg != "" {
-		return BadRequest("%s %s", name, msg)
+		return Invalid(name, msg)
 	}
 	return nil
 }
@@ -93,7 +94,7 @@ func queryTime(name string, t *time.Time, now time.Time) error {
 // queryYear checks a year given as a query parameter, as queryTime a time.
 func queryYear(name string, y int, now time.Time, loc *time.Location) error {
 	if msg := YearProblem(y, now, loc); msg != "" {
-		return BadRequest("%s %s", name, msg)
+		return Invalid(name, msg)
 	}
 	return nil
 }

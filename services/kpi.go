@@ -90,10 +90,20 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 	if f.To-f.From+1 > MaxKPIRangeYears {
 		return nil, BadRequest("a KPI range spans at most %d years", MaxKPIRangeYears)
 	}
-	for _, y := range []int{f.From, f.To} {
-		if msg := YearProblem(y, now, s.loc); msg != "" {
-			return nil, BadRequest("the report's years (year, roc_year, from, to) %s (ROC %d to %d)", msg, ROCYear(EarliestYear), ROCYear(LatestYear(now, s.loc)))
+	bounds := Fields{}
+	for _, y := range []struct {
+		field string
+		year  int
+	}{{"from", f.From}, {"to", f.To}} {
+		if f.From == f.To {
+			y.field = "year"
 		}
+		if msg := YearProblem(y.year, now, s.loc); msg != "" {
+			bounds.Add(y.field, fmt.Sprintf("%s (ROC %d to %d)", msg, ROCYear(EarliestYear), ROCYear(LatestYear(now, s.loc))))
+		}
+	}
+	if err := bounds.Err(); err != nil {
+		return nil, err
 	}
 	if err := s.checkTimezone(ctx); err != nil {
 		return nil, err
