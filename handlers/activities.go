@@ -26,6 +26,7 @@ import (
 //	@Param			to				query		string	false	"scheduled_at before (RFC 3339)"
 //	@Param			updated_since	query		string	false	"changed at or after (RFC 3339)"
 //	@Param			q				query		string	false	"words in the title or the procurement case number"
+//	@Param			late_entry		query		bool	false	"staff only: completions recorded more than 31 days after completed_at (true) or not (false)"
 //	@Param			sort			query		string	false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
 //	@Param			limit			query		int		false	"page size (1-200, default 50)"
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
@@ -35,13 +36,22 @@ import (
 //	@Failure		403				{object}	ErrorResponse
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
-	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort")
+	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry")
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
 		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit}
+	switch get("late_entry") {
+	case "":
+	case "true", "false":
+		late := get("late_entry") == "true"
+		f.LateEntry = &late
+	default:
+		fail(c, services.BadRequest("late_entry must be true or false"))
+		return
+	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To, "updated_since": &f.UpdatedSince} {
 		if *dst, err = timeParam(get, name); err != nil {
 			fail(c, err)

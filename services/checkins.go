@@ -87,6 +87,17 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		}
 		return models.Checkin{}, false, Conflict(CodeConflict, "this activity is cancelled")
 	}
+	if !actor.IsStaff() {
+		// A volunteer's hours count in the year of the event (scheduled_at),
+		// so they cannot be added to a closed year. The office's own
+		// check-ins change no count unless they start the activity, which
+		// applyWrite guards. This reads the closed years outside the
+		// group-commit transaction: a close committing between this read
+		// and the batch's COMMIT is not seen (a window of milliseconds).
+		if err := s.kpis.EnsureOpen(ctx, s.db, a.ScheduledAt); err != nil {
+			return models.Checkin{}, false, err
+		}
+	}
 	fence, dist := Geofence(a.SiteLat, a.SiteLng, a.SiteRadiusM, in.Lat, in.Lng, in.AccuracyM)
 	c := models.Checkin{
 		ID: in.ID, ActivityID: a.ID, UserID: actor.UserID, Type: in.Type, Lat: in.Lat, Lng: in.Lng, AccuracyM: in.AccuracyM,
