@@ -91,7 +91,7 @@ func (h *Handler) ListActivities(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"id_conflict"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict; period_closed (scheduled_at or completed_at in a closed KPI year)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"fields such as procurement.stage, site.lat, checklist[2].result"
@@ -156,7 +156,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"version_conflict"
+//	@Failure		409		{object}	ErrorResponse	"version_conflict; period_closed (scheduled_at or completed_at, before or after, in a closed KPI year)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"also event.volunteer_capacity below the active volunteer sign-ups"
@@ -189,6 +189,7 @@ func (h *Handler) updateActivity(ctx context.Context, act services.Actor, id str
 //	@Failure	401	{object}	ErrorResponse
 //	@Failure	403	{object}	ErrorResponse
 //	@Failure	404	{object}	ErrorResponse
+//	@Failure	409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
 //	@Router		/api/v1/activities/{id} [delete]
 func (h *Handler) DeleteActivity(c *gin.Context) {
 	if err := h.Activities.Delete(c.Request.Context(), actor(c), c.Param("id")); err != nil {
@@ -215,7 +216,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict (cancelled activity)"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict (cancelled activity), or period_closed (a volunteer at an event of a closed KPI year; the arrival that would start a record of one)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
