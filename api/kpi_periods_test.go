@@ -164,6 +164,9 @@ type snapshot struct {
 	actuals                                       map[string]float64
 	volunteerHours                                any
 	activities, checkins, declarations, rollupSum int64
+	// audits are the audit events other than reads: a refused write
+	// leaves none.
+	audits int64
 }
 
 func takeSnapshot(t *testing.T, e *apitest.Env) snapshot {
@@ -177,6 +180,7 @@ func takeSnapshot(t *testing.T, e *apitest.Env) snapshot {
 		checkins:       e.Count(&models.Checkin{}, ""),
 		declarations:   e.Count(&models.Declaration{}, ""),
 		rollupSum:      sum.N,
+		audits:         e.Count(&models.AuditEvent{}, "action NOT LIKE ?", "%.read"),
 	}
 }
 
@@ -292,6 +296,14 @@ func TestWritesIntoAClosedYear(t *testing.T) {
 		}
 		if r := e.Do("PATCH", "/api/v1/activities/"+id(open), off, map[string]any{"version": ver(open), "notes": "2023 年的紀錄照常修改"}); r.Code != 200 {
 			t.Errorf("2023 edit: %d %s", r.Code, r.Body)
+		}
+		// Years are the office's: 2022-12-31T17:00Z is 2023-01-01 01:00 in Taipei.
+		if r := e.Do("POST", "/api/v1/activities", off, procurement(e, map[string]any{"status": "completed",
+			"scheduled_at": "2022-12-31T17:00:00Z", "completed_at": "2022-12-31T18:00:00Z"})); r.Code != 201 {
+			t.Errorf("New Year's night in Taipei: %d %s", r.Code, r.Body)
+		}
+		if got := actuals(t, e, "year=2022"); fmt.Sprint(got) != fmt.Sprint(before.actuals) {
+			t.Errorf("2022 moved: %v, was %v", got, before.actuals)
 		}
 
 		// Reopened, the same writes go through.
