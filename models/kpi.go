@@ -56,3 +56,10 @@ type KPIClosedYear struct {
 type KPIPeriodGuard struct {
 	ID int `gorm:"primaryKey;autoIncrement:false"`
 }
+
+// TableName is spelt out: gorm's naming reads "IP" in "KPIPeriod" as an
+// initialism (kp_iperiod_guards).
+func (KPIPeriodGuard) TableName() string { return "kpi_period_guards" }
+
+// TableName is spelt out, like KPIPeriodGuard's.
+func (KPIClosedYear) TableName() string { return "kpi_closed_years" }
