@@ -87,17 +87,6 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 		}
 		return models.Checkin{}, false, Conflict(CodeConflict, "this activity is cancelled")
 	}
-	if !actor.IsStaff() {
-		// A volunteer's hours count in the year of the event (scheduled_at),
-		// so they cannot be added to a closed year. The office's own
-		// check-ins change no count unless they start the activity, which
-		// applyWrite guards. This reads the closed years outside the
-		// group-commit transaction: a close committing between this read
-		// and the batch's COMMIT is not seen (a window of milliseconds).
-		if err := s.kpis.EnsureOpen(ctx, s.db, a.ScheduledAt); err != nil {
-			return models.Checkin{}, false, err
-		}
-	}
 	fence, dist := Geofence(a.SiteLat, a.SiteLng, a.SiteRadiusM, in.Lat, in.Lng, in.AccuracyM)
 	c := models.Checkin{
 		ID: in.ID, ActivityID: a.ID, UserID: actor.UserID, Type: in.Type, Lat: in.Lat, Lng: in.Lng, AccuracyM: in.AccuracyM,
@@ -112,10 +101,17 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	// first arrival also starts the activity. Check-ins that start nothing
 	// (nearly all) are group-committed.
 	starts := c.Type == "arrive" && a.Status == models.ActivityPlanned && actor.IsStaff()
-	if !starts {
-		err = s.checkins.write(ctx, c, newAuditEvent(ctx, s.now, entry))
-	} else {
+	// A volunteer's hours count in the year of the event: at an event of a
+	// year that may be closed already, the check-in is written on its own,
+	// under the guard of closed years (period_closed).
+	guarded := !actor.IsStaff() && s.kpis.closable(a.ScheduledAt)
+	switch {
+	case starts:
 		err = s.checkInAndStart(ctx, actor, a, c, entry)
+	case guarded:
+		err = s.checkInGuarded(ctx, c, entry, a.ScheduledAt)
+	default:
+		err = s.checkins.write(ctx, c, newAuditEvent(ctx, s.now, entry))
 	}
 	if errors.Is(err, errDuplicateID) {
 		old, err := resolveReplay(ctx, s.db, c.ID, c.ContentHash, "check-in", func(o *models.Checkin) string { return o.ContentHash })
@@ -154,6 +150,28 @@ func (s *ActivityService) checkInAndStart(ctx context.Context, actor Actor, a mo
 			return err
 		}
 		return s.applyWrite(ctx, tx, actor, "activity.start", &before, &after)
+	})
+}
+
+// checkInGuarded records a volunteer's check-in at an event scheduled at
+// scheduled, in a transaction that refuses it when that year is closed. Such
+// check-ins (at an event of a year that has ended, sent late from a phone
+// that was offline) are rare, so they leave the group commit: the closed
+// years must be read in the transaction that writes, or a close committing
+// in between would not be seen. The insert comes first so that a replay of
+// a check-in stored before the close still answers as a replay.
+func (s *ActivityService) checkInGuarded(ctx context.Context, c models.Checkin, entry AuditEntry, scheduled time.Time) error {
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Create(&c).Error; err != nil {
+			if models.IsDuplicate(err) {
+				return errDuplicateID
+			}
+			return err
+		}
+		if err := s.kpis.EnsureOpen(ctx, tx, scheduled); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, entry)
 	})
 }
 

@@ -58,6 +58,14 @@ func (s *KPIService) EnsureOpen(ctx context.Context, db *gorm.DB, times ...time.
 	return s.EnsureYearsOpen(ctx, db, years...)
 }
 
+// closable tells whether the year of t (office time zone) could be closed
+// within the next hour: only a year that has ended can be, so writes into
+// the year in progress need no guard (the hour covers a write begun just
+// before New Year's midnight).
+func (s *KPIService) closable(t time.Time) bool {
+	return t.In(s.loc).Year() < s.now().Add(time.Hour).In(s.loc).Year()
+}
+
 // EnsureYearsOpen is EnsureOpen for calendar years given as numbers (a
 // declaration roster's year, the year of a due date).
 // Errors: period_closed.
