@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -236,7 +235,7 @@ func (s *KPIService) closedYears(ctx context.Context, from, to int) (map[int]*Cl
 	}
 	sort.Strings(ids)
 	var users []models.User
-	if err := s.db.WithContext(ctx).Select("id, display_name").Where("id IN ?", ids).Find(&users).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+	if err := s.db.WithContext(ctx).Select("id, display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
 		return nil, err
 	}
 	names := map[string]string{}
