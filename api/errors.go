@@ -30,6 +30,7 @@ var statusOf = map[string]int{
 	services.CodeVersionConflict: http.StatusConflict,
 	services.CodeCapacityFull:    http.StatusConflict,
 	services.CodeConflict:        http.StatusConflict,
+	services.CodePeriodClosed:    http.StatusConflict,
 	services.CodeTooLarge:        http.StatusRequestEntityTooLarge,
 	services.CodeUnsupportedType: http.StatusUnsupportedMediaType,
 	services.CodeValidation:      http.StatusUnprocessableEntity,

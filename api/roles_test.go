@@ -53,6 +53,12 @@ func foundationRoutes() []route {
 		{method: "PUT", path: "/api/v1/kpis/targets/2027", pat: "/api/v1/kpis/targets/:year", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
 			return map[string]any{"targets": map[string]any{"infosec_audits": n % 5}}
 		}},
+		{method: "POST", path: "/api/v1/kpis/years/2020/close", pat: "/api/v1/kpis/years/:year/close", allowed: []string{"admin"}, body: func(*apitest.Env, int) any {
+			return map[string]any{"reason": "已於 2021-01-20 函報法務部廉政署"}
+		}},
+		{method: "POST", path: "/api/v1/kpis/years/2020/reopen", pat: "/api/v1/kpis/years/:year/reopen", allowed: []string{"admin"}, body: func(*apitest.Env, int) any {
+			return map[string]any{"reason": "更正誤植"}
+		}},
 		{method: "POST", path: "/api/v1/auth/logout", allowed: append([]string{"pending"}, everyone...), body: func(*apitest.Env, int) any {
 			return map[string]string{"refresh_token": "unknown"}
 		}},

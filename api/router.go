@@ -80,6 +80,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/kpis", auth, mgr, h.KPIReport)
 	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
 	v1.PUT("/kpis/targets/:year", auth, admin, h.SetKPITargets)
+	v1.POST("/kpis/years/:year/close", auth, admin, h.CloseKPIYear)
+	v1.POST("/kpis/years/:year/reopen", auth, admin, h.ReopenKPIYear)
 
 	v1.GET("/declarations", auth, staff, h.ListDeclarations)
 	v1.POST("/declarations", auth, staff, h.CreateDeclaration)

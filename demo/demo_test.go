@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,22 @@ func TestSeed(t *testing.T) {
 	db.Model(&models.Checkin{}).Where("user_id = ? AND type = ?", o.Users["volunteer"].ID, "depart").Count(&attended)
 	if signups < 4 || attended < 2 {
 		t.Errorf("demo volunteer: %d sign-ups, %d departures", signups, attended)
+	}
+	// The plan's years are closed as reported; two completions of this year
+	// were entered late, none of the backfilled history.
+	for y := 2019; y <= 2022; y++ {
+		st, err := svc.KPIs.YearStatus(ctx, y)
+		if err != nil || st.Closed == nil || !strings.Contains(st.Closed.Reason, "函報法務部廉政署") {
+			t.Errorf("%d: %+v %v", y, st, err)
+		}
+	}
+	if st, _ := svc.KPIs.YearStatus(ctx, 2023); st.Closed != nil {
+		t.Errorf("2023 closed: %+v", st.Closed)
+	}
+	var late int64
+	db.Model(&models.Activity{}).Where("late_entry = ?", true).Count(&late)
+	if late != 2 {
+		t.Errorf("%d late entries, want the demo's 2", late)
 	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)

@@ -96,6 +96,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "description": "staff only: completions recorded more than 31 days after completed_at (true) or not (false)",
+                        "name": "late_entry",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "scheduled_at",
                             "-scheduled_at",
@@ -216,7 +222,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "id_conflict",
+                        "description": "id_conflict; period_closed (scheduled_at or completed_at in a closed KPI year)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -335,6 +341,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "409": {
+                        "description": "period_closed (scheduled_at or completed_at in a closed KPI year)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
                     }
                 }
             },
@@ -406,7 +418,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "version_conflict",
+                        "description": "version_conflict; period_closed (scheduled_at or completed_at, before or after, in a closed KPI year)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -644,7 +656,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "id_conflict, or conflict (cancelled activity)",
+                        "description": "id_conflict, or conflict (cancelled activity), or period_closed (a volunteer at an event of a closed KPI year; the arrival that would start a record of one)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -1379,7 +1391,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "id_conflict, or conflict: the declarant is on the roster",
+                        "description": "id_conflict, or conflict: the declarant is on the roster, or period_closed: the roster year or the due date's year is a closed KPI year",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -1714,6 +1726,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
                     },
+                    "409": {
+                        "description": "period_closed: new rows for a closed KPI year (a file whose rows are all on the roster already still answers 200)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
                     "413": {
                         "description": "Request Entity Too Large",
                         "schema": {
@@ -1804,7 +1822,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "version_conflict",
+                        "description": "version_conflict, or period_closed: the roster year or the due date's year (before or after) is a closed KPI year",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2044,6 +2062,184 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/kpis/years/{year}/close": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "Close a KPI year",
+                "operationId": "closeKpiYear",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why (required, at most 500 characters)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIYearRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIYearStatusDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict: already closed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "year (not ended, out of range) or reason",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/kpis/years/{year}/reopen": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "Reopen a closed KPI year",
+                "operationId": "reopenKpiYear",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why (required, at most 500 characters)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIYearRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIYearStatusDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict: not closed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "year or reason",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2916,6 +3112,10 @@ const docTemplate = `{
                         "outreach_event",
                         "ethics_promotion"
                     ]
+                },
+                "late_entry": {
+                    "description": "LateEntry: the completion was recorded more than 31 days after\ncompleted_at (kept for the reviewing manager; cleared on reopening).",
+                    "type": "boolean"
                 },
                 "maintenance": {
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
@@ -3845,6 +4045,28 @@ const docTemplate = `{
                 "as_of": {
                     "type": "string"
                 },
+                "closed": {
+                    "type": "boolean"
+                },
+                "closed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "closed_by": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "closed_by_name": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "系統管理員"
+                },
+                "closed_reason": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "已於 2023-01-20 函報法務部廉政署"
+                },
                 "kpis": {
                     "type": "array",
                     "items": {
@@ -3955,6 +4177,51 @@ const docTemplate = `{
                         "percent",
                         "count"
                     ]
+                }
+            }
+        },
+        "handlers.KPIYearRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "已於 2023-01-20 函報法務部廉政署"
+                }
+            }
+        },
+        "handlers.KPIYearStatusDTO": {
+            "type": "object",
+            "properties": {
+                "closed": {
+                    "type": "boolean"
+                },
+                "closed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "closed_by": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "closed_by_name": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "系統管理員"
+                },
+                "closed_reason": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "已於 2023-01-20 函報法務部廉政署"
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 109
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2020
                 }
             }
         },

@@ -26,6 +26,7 @@ import (
 //	@Param			to				query		string	false	"scheduled_at before (RFC 3339)"
 //	@Param			updated_since	query		string	false	"changed at or after (RFC 3339)"
 //	@Param			q				query		string	false	"words in the title or the procurement case number"
+//	@Param			late_entry		query		bool	false	"staff only: completions recorded more than 31 days after completed_at (true) or not (false)"
 //	@Param			sort			query		string	false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
 //	@Param			limit			query		int		false	"page size (1-200, default 50)"
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
@@ -36,13 +37,22 @@ import (
 //	@Failure		422				{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
-	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort")
+	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry")
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
 		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit}
+	switch get("late_entry") {
+	case "":
+	case "true", "false":
+		late := get("late_entry") == "true"
+		f.LateEntry = &late
+	default:
+		fail(c, services.BadRequest("late_entry must be true or false"))
+		return
+	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To, "updated_since": &f.UpdatedSince} {
 		if *dst, err = timeParam(get, name); err != nil {
 			fail(c, err)
@@ -82,7 +92,7 @@ func (h *Handler) ListActivities(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"id_conflict"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict; period_closed (scheduled_at or completed_at in a closed KPI year)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"fields such as procurement.stage, site.lat, checklist[2].result"
@@ -147,7 +157,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"version_conflict"
+//	@Failure		409		{object}	ErrorResponse	"version_conflict; period_closed (scheduled_at or completed_at, before or after, in a closed KPI year)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"also event.volunteer_capacity below the active volunteer sign-ups"
@@ -180,6 +190,7 @@ func (h *Handler) updateActivity(ctx context.Context, act services.Actor, id str
 //	@Failure	401	{object}	ErrorResponse
 //	@Failure	403	{object}	ErrorResponse
 //	@Failure	404	{object}	ErrorResponse
+//	@Failure	409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
 //	@Router		/api/v1/activities/{id} [delete]
 func (h *Handler) DeleteActivity(c *gin.Context) {
 	if err := h.Activities.Delete(c.Request.Context(), actor(c), c.Param("id")); err != nil {
@@ -206,7 +217,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict (cancelled activity)"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict (cancelled activity), or period_closed (a volunteer at an event of a closed KPI year; the arrival that would start a record of one)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse

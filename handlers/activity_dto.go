@@ -122,10 +122,13 @@ type ActivityDTO struct {
 	Status      string     `json:"status" enums:"planned,in_progress,completed,cancelled"`
 	StartedAt   *time.Time `json:"started_at" extensions:"x-nullable"`
 	CompletedAt *time.Time `json:"completed_at" extensions:"x-nullable"`
-	Notes       string     `json:"notes"`
-	Version     int        `json:"version"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// LateEntry: the completion was recorded more than 31 days after
+	// completed_at (kept for the reviewing manager; cleared on reopening).
+	LateEntry bool      `json:"late_entry"`
+	Notes     string    `json:"notes"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// DeletedAt is set only in updated_since lists, for records deleted since.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	PartsDTO
@@ -285,7 +288,7 @@ func (r PatchActivityRequest) patch() services.ActivityPatch {
 func toActivityDTO(a models.Activity) ActivityDTO {
 	dto := ActivityDTO{
 		ID: a.ID, Kind: a.Kind, Title: a.Title, UnitID: a.UnitID, OwnerID: a.OwnerID, ScheduledAt: a.ScheduledAt,
-		Status: a.Status, StartedAt: a.StartedAt, CompletedAt: a.CompletedAt, Notes: a.Notes, Version: a.Version,
+		Status: a.Status, StartedAt: a.StartedAt, CompletedAt: a.CompletedAt, LateEntry: a.LateEntry, Notes: a.Notes, Version: a.Version,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, DeletedAt: a.DeletedAt, PartsDTO: toPartsDTO(services.DecodeDetails(a)),
 	}
 	if s := services.SiteOf(a); s != nil {

@@ -67,7 +67,7 @@ func (h *Handler) ListDeclarations(c *gin.Context) {
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict: the declarant is on the roster"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict: the declarant is on the roster, or period_closed: the roster year or the due date's year is a closed KPI year"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
@@ -105,7 +105,7 @@ func (h *Handler) CreateDeclaration(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse	"version_conflict"
+//	@Failure		409		{object}	ErrorResponse	"version_conflict, or period_closed: the roster year or the due date's year (before or after) is a closed KPI year"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
@@ -142,6 +142,7 @@ func (h *Handler) UpdateDeclaration(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		413		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"period_closed: new rows for a closed KPI year (a file whose rows are all on the roster already still answers 200)"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/api/v1/declarations/import [post]

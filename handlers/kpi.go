@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -37,6 +38,38 @@ type KPIReportDTO struct {
 	// VolunteerParticipation is informational, beside the plan's seven KPIs
 	// and without a target.
 	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation"`
+	KPIYearClosedDTO
+}
+
+// KPIYearClosedDTO tells whether a KPI year is closed: reported, and frozen
+// until an admin reopens it (writes that would change its numbers answer 409
+// period_closed). The closed_* fields are null while the year is open.
+type KPIYearClosedDTO struct {
+	Closed       bool       `json:"closed"`
+	ClosedAt     *time.Time `json:"closed_at" extensions:"x-nullable"`
+	ClosedBy     *string    `json:"closed_by" extensions:"x-nullable" example:"0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
+	ClosedByName *string    `json:"closed_by_name" extensions:"x-nullable" example:"系統管理員"`
+	ClosedReason *string    `json:"closed_reason" extensions:"x-nullable" example:"已於 2023-01-20 函報法務部廉政署"`
+}
+
+// KPIYearStatusDTO is the answer to closing or reopening a KPI year.
+type KPIYearStatusDTO struct {
+	Year    int `json:"year" example:"2020"`
+	ROCYear int `json:"roc_year" example:"109"`
+	KPIYearClosedDTO
+}
+
+// KPIYearRequest gives the reason for closing or reopening a KPI year.
+type KPIYearRequest struct {
+	Reason string `json:"reason" example:"已於 2023-01-20 函報法務部廉政署" maxLength:"500"`
+}
+
+func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
+	if c == nil {
+		return KPIYearClosedDTO{}
+	}
+	at, by, name, reason := c.ClosedAt, c.ClosedBy, c.ClosedByName, c.Reason
+	return KPIYearClosedDTO{Closed: true, ClosedAt: &at, ClosedBy: &by, ClosedByName: &name, ClosedReason: &reason}
 }
 
 // VolunteerParticipationDTO is the year's integrity volunteers (廉政志工):
@@ -58,7 +91,8 @@ type KPIRangeDTO struct {
 
 func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
 	out := KPIReportDTO{Year: r.Year, ROCYear: r.ROCYear, Timezone: r.Timezone, AsOf: r.AsOf, KPIs: make([]KPIValueDTO, len(r.KPIs)),
-		VolunteerParticipation: VolunteerParticipationDTO{People: r.Volunteers.People, Hours: r.Volunteers.Hours}}
+		VolunteerParticipation: VolunteerParticipationDTO{People: r.Volunteers.People, Hours: r.Volunteers.Hours},
+		KPIYearClosedDTO:       toKPIYearClosedDTO(r.Closed)}
 	for i, v := range r.KPIs {
 		out.KPIs[i] = KPIValueDTO{
 			Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,
@@ -251,4 +285,71 @@ func (h *Handler) SetKPITargets(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, KPITargetsDTO{Year: t.Year, ROCYear: services.ROCYear(t.Year), Targets: t.Targets})
+}
+
+// CloseKPIYear godoc
+//
+//	@Summary		Close a KPI year
+//	@Description	After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.
+//	@ID				closeKpiYear
+//	@Tags			kpis
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	path		int				true	"Gregorian year"
+//	@Param			body	body		KPIYearRequest	true	"why (required, at most 500 characters)"
+//	@Success		200		{object}	KPIYearStatusDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"conflict: already closed"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"year (not ended, out of range) or reason"
+//	@Router			/api/v1/kpis/years/{year}/close [post]
+func (h *Handler) CloseKPIYear(c *gin.Context) {
+	h.kpiYear(c, h.KPIs.CloseYear)
+}
+
+// ReopenKPIYear godoc
+//
+//	@Summary		Reopen a closed KPI year
+//	@Description	Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.
+//	@ID				reopenKpiYear
+//	@Tags			kpis
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	path		int				true	"Gregorian year"
+//	@Param			body	body		KPIYearRequest	true	"why (required, at most 500 characters)"
+//	@Success		200		{object}	KPIYearStatusDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"conflict: not closed"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"year or reason"
+//	@Router			/api/v1/kpis/years/{year}/reopen [post]
+func (h *Handler) ReopenKPIYear(c *gin.Context) {
+	h.kpiYear(c, h.KPIs.ReopenYear)
+}
+
+func (h *Handler) kpiYear(c *gin.Context, do func(context.Context, services.Actor, int, string) (services.YearStatus, error)) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		fail(c, services.BadRequest("year must be an integer"))
+		return
+	}
+	var req KPIYearRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	st, err := do(c.Request.Context(), actor(c), year, req.Reason)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, KPIYearStatusDTO{Year: st.Year, ROCYear: services.ROCYear(st.Year), KPIYearClosedDTO: toKPIYearClosedDTO(st.Closed)})
 }

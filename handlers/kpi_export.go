@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
@@ -16,6 +17,25 @@ import (
 var kpiColumns = []string{
 	"年度 Year", "民國年 ROC year", "指標代碼 Code", "關鍵績效指標 KPI", "KPI (English)", "衡量標準 Measure", "單位 Unit",
 	"目標值 Target", "實績 Actual", "分子 Numerator", "分母 Denominator", "達成 Achieved", "應達進度 Expected to date", "進度正常 On track",
+	"年度已關帳 Year closed", "關帳時間 Closed at", "關帳者 Closed by", "關帳理由 Reason",
+}
+
+// closedCells are a year's closed columns of every row of that year: a
+// spreadsheet filtered or sorted by row still tells which numbers are the
+// reported, frozen ones.
+func closedCells(r KPIReportDTO) []any {
+	if !r.Closed {
+		return []any{yesNo(false), nil, nil, nil}
+	}
+	at := *r.ClosedAt
+	if loc, err := time.LoadLocation(r.Timezone); err == nil {
+		at = at.In(loc)
+	}
+	by := *r.ClosedByName
+	if by == "" {
+		by = *r.ClosedBy // the account is gone: its id still says who
+	}
+	return []any{yesNo(true), at.Format("2006-01-02 15:04"), by, *r.ClosedReason}
 }
 
 // kpiRows flattens reports to one row per KPI per year.
@@ -23,19 +43,19 @@ func kpiRows(reports []KPIReportDTO) [][]any {
 	var rows [][]any
 	for _, r := range reports {
 		for _, k := range r.KPIs {
-			rows = append(rows, []any{
+			rows = append(rows, append([]any{
 				r.Year, r.ROCYear, k.Code, k.NameZh, k.NameEn, k.Measure, k.Unit,
 				optFloat(k.Target), optFloat(k.Actual), optInt(k.Numerator), optInt(k.Denominator),
 				yesNo(k.Achieved), optFloat(k.ExpectedToDate), optBool(k.OnTrack),
-			})
+			}, closedCells(r)...))
 		}
 		// Informational lines, without a target: integrity volunteers.
 		v := r.VolunteerParticipation
 		rows = append(rows,
-			[]any{r.Year, r.ROCYear, "volunteer_people", "廉政志工參與人數（參考，無目標）", "Integrity volunteers who took part (informational)",
-				"年度內曾出席活動之志工人數", "people", nil, v.People, nil, nil, nil, nil, nil},
-			[]any{r.Year, r.ROCYear, "volunteer_hours", "廉政志工服務時數（參考，無目標）", "Integrity volunteer hours (informational)",
-				"簽到至簽退時數合計", "hours", nil, v.Hours, nil, nil, nil, nil, nil})
+			append([]any{r.Year, r.ROCYear, "volunteer_people", "廉政志工參與人數（參考，無目標）", "Integrity volunteers who took part (informational)",
+				"年度內曾出席活動之志工人數", "people", nil, v.People, nil, nil, nil, nil, nil}, closedCells(r)...),
+			append([]any{r.Year, r.ROCYear, "volunteer_hours", "廉政志工服務時數（參考，無目標）", "Integrity volunteer hours (informational)",
+				"簽到至簽退時數合計", "hours", nil, v.Hours, nil, nil, nil, nil, nil}, closedCells(r)...))
 	}
 	return rows
 }

@@ -44,11 +44,15 @@ type Activity struct {
 	VolunteerCapacity int    `gorm:"not null;default:0"`
 	// ContentHash is the SHA-256 of the normalized create request, so that a
 	// replayed create with a client id can be told from a conflicting one.
-	ContentHash string     `gorm:"size:64;not null"`
-	Version     int        `gorm:"not null"`
-	CreatedAt   time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
-	UpdatedAt   time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
-	DeletedAt   *time.Time `gorm:"precision:6;index"`
+	ContentHash string `gorm:"size:64;not null"`
+	// LateEntry marks a completion recorded more than a month after its
+	// completed_at (set when the record becomes completed, cleared when it
+	// is reopened), for the manager who reviews it.
+	LateEntry bool       `gorm:"not null;default:false;index"`
+	Version   int        `gorm:"not null"`
+	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
+	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
+	DeletedAt *time.Time `gorm:"precision:6;index"`
 }
 
 // SyncOperations are the operations POST /sync applies.

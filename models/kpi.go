@@ -33,3 +33,33 @@ type KPIRollupState struct {
 	Timezone  string    `gorm:"size:64;not null"`
 	RebuiltAt time.Time `gorm:"precision:6;not null"`
 }
+
+// KPIClosedYear is a KPI year that an admin closed after the office reported
+// its numbers (to the Agency Against Corruption, 法務部廉政署): while the row
+// exists no write may change a count of that year. Reopening deletes the row;
+// the audit trail keeps every close and reopen with its reason.
+type KPIClosedYear struct {
+	Year     int       `gorm:"primaryKey;autoIncrement:false"`
+	ClosedAt time.Time `gorm:"precision:6;not null"`
+	ClosedBy string    `gorm:"size:36;not null"`
+	Reason   string    `gorm:"size:500;not null"`
+}
+
+// KPIPeriodGuard is a single row (ID 1) that orders closing and reopening
+// against the writes into a year. Every write that could change a count
+// reads it with a shared lock in its own transaction; closing and reopening
+// lock it exclusively. So a close waits for the writes under way to commit,
+// and writes that come after it wait for the close and then see it. A row
+// of its own, and not the closed years' rows, because a year that is not
+// closed has no row to lock: that would rely on InnoDB gap locks, which the
+// READ COMMITTED isolation level (a common MySQL setting) does not take.
+type KPIPeriodGuard struct {
+	ID int `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// TableName is spelt out: gorm's naming reads "IP" in "KPIPeriod" as an
+// initialism (kp_iperiod_guards).
+func (KPIPeriodGuard) TableName() string { return "kpi_period_guards" }
+
+// TableName is spelt out, like KPIPeriodGuard's.
+func (KPIClosedYear) TableName() string { return "kpi_closed_years" }

@@ -18,6 +18,8 @@ var schema = []any{
 	&KPITarget{},
 	&KPIRollup{},
 	&KPIRollupState{},
+	&KPIClosedYear{},
+	&KPIPeriodGuard{},
 	&Declaration{},
 	&DeclarationDraw{},
 	&Activity{},
@@ -49,6 +51,9 @@ var seeds = []func(context.Context, *gorm.DB) error{
 	seedPlanTargets,
 	func(ctx context.Context, db *gorm.DB) error {
 		return db.WithContext(ctx).Where(AuditSealState{ID: 1}).FirstOrCreate(&AuditSealState{ID: 1}).Error
+	},
+	func(ctx context.Context, db *gorm.DB) error {
+		return db.WithContext(ctx).Where(KPIPeriodGuard{ID: 1}).FirstOrCreate(&KPIPeriodGuard{ID: 1}).Error
 	},
 }
 

@@ -38,9 +38,10 @@ type ActivityService struct {
 }
 
 // checkinColumns are what a check-in needs of its activity (the rules of
-// CanRead and CanCheckIn, the status, the geofence): a narrow read, since
+// CanRead and CanCheckIn, the status, the geofence, the KPI year of a
+// volunteer's hours): a narrow read, since
 // one is made for every check-in.
-var checkinColumns = []string{"id", "kind", "unit_id", "owner_id", "status", "published", "deleted_at", "site_lat", "site_lng", "site_radius_m"}
+var checkinColumns = []string{"id", "kind", "unit_id", "owner_id", "status", "published", "deleted_at", "site_lat", "site_lng", "site_radius_m", "scheduled_at"}
 
 // NewActivityService builds the service.
 func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityService {
@@ -239,6 +240,7 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 	} else if in.Status == models.ActivityCompleted {
 		a.StartedAt = in.CompletedAt
 	}
+	a.LateEntry = lateEntry(a.Status, a.CompletedAt, now)
 	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			if models.IsDuplicate(err) {
@@ -327,6 +329,12 @@ func (s *ActivityService) Update(ctx context.Context, actor Actor, id string, p 
 		case after.StartedAt == nil && in.Status == models.ActivityCompleted:
 			after.StartedAt = after.CompletedAt
 		}
+		after.LateEntry = before.LateEntry
+		if after.Status != before.Status || !sameTime(after.CompletedAt, before.CompletedAt) {
+			// Marked when the record becomes completed (or its completion
+			// time is corrected), cleared when it is reopened.
+			after.LateEntry = lateEntry(after.Status, after.CompletedAt, now)
+		}
 		if err := checkCapacity(tx, before, after); err != nil {
 			return err
 		}
@@ -378,6 +386,9 @@ func (s *ActivityService) Delete(ctx context.Context, actor Actor, id string) er
 // check-in, delete. It writes the audit event; the KPI issue adds its rollup
 // maintenance here and nowhere else.
 func (s *ActivityService) applyWrite(ctx context.Context, tx *gorm.DB, actor Actor, action string, before, after *models.Activity) error {
+	if err := s.kpis.EnsureOpen(ctx, tx, periodTimes(before, after)...); err != nil {
+		return err
+	}
 	e := AuditEntry{Actor: actor, Action: action, EntityType: "activity", EntityID: after.ID}
 	if before == nil {
 		e.After = auditFields(after)
@@ -388,6 +399,25 @@ func (s *ActivityService) applyWrite(ctx context.Context, tx *gorm.DB, actor Act
 		return err
 	}
 	return appendAudit(ctx, tx, s.now, e)
+}
+
+// periodTimes are the times that place a write in KPI years: scheduled_at
+// (volunteer hours count by the event's year) and completed_at (the counts),
+// before and after the change. A write touching a closed year by any of
+// them is refused, so a record can neither change inside a closed year nor
+// move into or out of one.
+func periodTimes(before, after *models.Activity) []time.Time {
+	var ts []time.Time
+	for _, a := range []*models.Activity{before, after} {
+		if a == nil {
+			continue
+		}
+		ts = append(ts, a.ScheduledAt)
+		if a.CompletedAt != nil {
+			ts = append(ts, *a.CompletedAt)
+		}
+	}
+	return ts
 }
 
 // kpiFact is what of an activity the KPI rollups count (nil for none).
@@ -496,6 +526,10 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 		switch {
 		case !done:
 			f.Add("completed_at", "only a completed activity has a completion time")
+		case !in.ScheduledAt.IsZero() && in.CompletedAt.Before(in.ScheduledAt.Add(-24*time.Hour)):
+			// A day of slack for work done on the eve of its planned date
+			// (and for time-zone slips); earlier is a typo or a backdating.
+			f.Add("completed_at", "must not be more than one day before scheduled_at")
 		default:
 			checkTime(f, "completed_at", *in.CompletedAt, now, true)
 		}
@@ -606,6 +640,14 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 	}
 }
 
+// lateEntry tells whether a record with status and completedAt, written at
+// now, is a late entry: completed, and recorded more than LateEntryAfter
+// after its completion time. Entering late stays possible (offices do); the
+// mark tells the reviewing manager.
+func lateEntry(status string, completedAt *time.Time, now time.Time) bool {
+	return status == models.ActivityCompleted && completedAt != nil && now.Sub(*completedAt) > LateEntryAfter
+}
+
 // build makes the stored row's content columns from a validated input.
 func build(in ActivityInput) models.Activity {
 	d, _ := json.Marshal(in.Details)
@@ -693,7 +735,7 @@ func auditFields(a *models.Activity) map[string]any {
 		"site_name": a.SiteName, "site_address": a.SiteAddress, "site_lat": a.SiteLat, "site_lng": a.SiteLng,
 		"site_radius_m": a.SiteRadiusM, "scheduled_at": a.ScheduledAt, "status": a.Status,
 		"started_at": a.StartedAt, "completed_at": a.CompletedAt, "notes": a.Notes, "details": json.RawMessage(a.Details),
-		"deleted_at": a.DeletedAt,
+		"deleted_at": a.DeletedAt, "late_entry": a.LateEntry,
 	}
 	return m
 }

@@ -17,6 +17,7 @@ type ActivityFilter struct {
 	From, To     *time.Time // scheduled_at within [From, To)
 	UpdatedSince *time.Time // incremental phone sync; includes soft-deleted rows
 	Q            string     // in title or procurement case number
+	LateEntry    *bool      // staff only: late entries (true) or the others
 	Sort         string     // one of ActivitySorts; default -scheduled_at (updated_at with UpdatedSince)
 	Limit        int
 	Cursor       string
@@ -96,6 +97,12 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 	}
 	if f.UpdatedSince != nil {
 		q = q.Where("updated_at >= ?", f.UpdatedSince.UTC())
+	}
+	if f.LateEntry != nil {
+		if !actor.IsStaff() {
+			return zero, BadRequest("late_entry is a filter of the office's staff")
+		}
+		q = q.Where("late_entry = ?", *f.LateEntry)
 	}
 	if qs := strings.TrimSpace(f.Q); qs != "" {
 		if len(qs) > 100 {

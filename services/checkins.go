@@ -101,13 +101,20 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	// first arrival also starts the activity. Check-ins that start nothing
 	// (nearly all) are group-committed.
 	starts := c.Type == "arrive" && a.Status == models.ActivityPlanned && actor.IsStaff()
-	if !starts {
+	// A volunteer's hours count in the year of the event: at an event of a
+	// year that may be closed already, the check-in is written on its own,
+	// under the guard of closed years (period_closed).
+	guarded := !actor.IsStaff() && s.kpis.closable(a.ScheduledAt)
+	switch {
+	case starts:
+		err = s.checkInAndStart(ctx, actor, a, c, entry)
+	case guarded:
+		err = s.checkInGuarded(ctx, c, entry, a.ScheduledAt)
+	default:
 		var ev models.AuditEvent
 		if ev, err = newAuditEvent(ctx, s.now, entry); err == nil {
 			err = s.checkins.write(ctx, c, ev)
 		}
-	} else {
-		err = s.checkInAndStart(ctx, actor, a, c, entry)
 	}
 	if errors.Is(err, errDuplicateID) {
 		old, err := resolveReplay(ctx, s.db, c.ID, c.ContentHash, "check-in", func(o *models.Checkin) string { return o.ContentHash })
@@ -146,6 +153,28 @@ func (s *ActivityService) checkInAndStart(ctx context.Context, actor Actor, a mo
 			return err
 		}
 		return s.applyWrite(ctx, tx, actor, "activity.start", &before, &after)
+	})
+}
+
+// checkInGuarded records a volunteer's check-in at an event scheduled at
+// scheduled, in a transaction that refuses it when that year is closed. Such
+// check-ins (at an event of a year that has ended, sent late from a phone
+// that was offline) are rare, so they leave the group commit: the closed
+// years must be read in the transaction that writes, or a close committing
+// in between would not be seen. The insert comes first so that a replay of
+// a check-in stored before the close still answers as a replay.
+func (s *ActivityService) checkInGuarded(ctx context.Context, c models.Checkin, entry AuditEntry, scheduled time.Time) error {
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := tx.Create(&c).Error; err != nil {
+			if models.IsDuplicate(err) {
+				return errDuplicateID
+			}
+			return err
+		}
+		if err := s.kpis.EnsureOpen(ctx, tx, scheduled); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, entry)
 	})
 }
 

@@ -24,6 +24,25 @@ type DeclarationService struct {
 	db  *gorm.DB
 	now Clock
 	loc *time.Location
+	// periods refuses writes into closed KPI years (set by New; nil: none
+	// are checked, for tests of the roster alone).
+	periods *KPIService
+}
+
+// ensureOpen refuses a write to roster rows of years (a roster year) due on
+// dueDates ("YYYY-MM-DD"; the rate counts a row in the year of its due
+// date) when any of those years is a closed KPI year.
+// Errors: period_closed.
+func (s *DeclarationService) ensureOpen(ctx context.Context, tx *gorm.DB, years []int, dueDates ...string) error {
+	if s.periods == nil {
+		return nil
+	}
+	for _, d := range dueDates {
+		if t, err := time.Parse(time.DateOnly, d); err == nil {
+			years = append(years, t.Year())
+		}
+	}
+	return s.periods.EnsureYearsOpen(ctx, tx, years...)
 }
 
 // NewDeclarationService builds the service; loc is the office time zone.
@@ -234,6 +253,9 @@ func (s *DeclarationService) Create(ctx context.Context, actor Actor, in NewDecl
 		DueDate: in.DueDate, Deadline: s.deadline(in.DueDate), FiledAt: utcPtr(in.FiledAt), CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.ensureOpen(ctx, tx, []int{d.Year}, d.DueDate); err != nil {
+			return err
+		}
 		if err := tx.Create(&d).Error; err != nil {
 			return err
 		}
@@ -301,6 +323,7 @@ func (s *DeclarationService) Update(ctx context.Context, actor Actor, id string,
 		}
 		before, after := map[string]any{}, map[string]any{}
 		changes := map[string]any{}
+		oldDue := d.DueDate
 		if p.FiledAtSet && !sameTime(d.FiledAt, p.FiledAt) {
 			before["filed_at"], after["filed_at"] = d.FiledAt, utcPtr(p.FiledAt)
 			d.FiledAt = utcPtr(p.FiledAt)
@@ -319,6 +342,9 @@ func (s *DeclarationService) Update(ctx context.Context, actor Actor, id string,
 		if len(changes) == 0 {
 			out = d
 			return nil
+		}
+		if err := s.ensureOpen(ctx, tx, []int{d.Year}, oldDue, d.DueDate); err != nil {
+			return err
 		}
 		d.UpdatedAt = s.now()
 		changes["updated_at"], changes["version"] = d.UpdatedAt, d.Version+1
@@ -448,6 +474,15 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 				return err
 			}
 			if len(create) > 0 {
+				// Rows already on the roster unchanged change no count: a
+				// file imported again into a closed year still answers.
+				dues := make([]string, len(create))
+				for i, d := range create {
+					dues[i] = d.DueDate
+				}
+				if err := s.ensureOpen(ctx, tx, []int{year}, dues...); err != nil {
+					return err
+				}
 				if err := tx.CreateInBatches(create, 200).Error; err != nil {
 					return err
 				}

@@ -21,6 +21,8 @@ const (
 	CodeVersionConflict = "version_conflict"
 	CodeCapacityFull    = "capacity_full"
 	CodeConflict        = "conflict"
+	// CodePeriodClosed: the write would change a count of a closed KPI year.
+	CodePeriodClosed    = "period_closed"
 	CodeTooLarge        = "payload_too_large"
 	CodeUnsupportedType = "unsupported_media_type"
 	CodeValidation      = "validation_failed"

@@ -62,6 +62,9 @@ type KPIReport struct {
 	// Volunteers is informational, without a target: volunteers who attended
 	// outreach events of the year and their hours (see VolunteerService).
 	Volunteers YearTotal
+	// Closed is set while the year is closed (periods.go): its numbers are
+	// the ones reported and no write can change them.
+	Closed *ClosedYear
 }
 
 // KPIFilter selects the years (From..To inclusive; both zero: this year in
@@ -116,9 +119,13 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 	if err != nil {
 		return nil, err
 	}
+	closed, err := s.closedYears(ctx, f.From, f.To)
+	if err != nil {
+		return nil, err
+	}
 	var reports []KPIReport
 	for year := f.From; year <= f.To; year++ {
-		rep := KPIReport{Year: year, ROCYear: ROCYear(year), Timezone: s.loc.String(), AsOf: now}
+		rep := KPIReport{Year: year, ROCYear: ROCYear(year), Timezone: s.loc.String(), AsOf: now, Closed: closed[year]}
 		fraction := YearFraction(now, year, s.loc)
 		inProgress := fraction > 0 && fraction < 1
 		for _, def := range KPICatalogue {

@@ -51,6 +51,7 @@ func New(db *gorm.DB, o Options) *Services {
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
+	decl.periods = kpis
 	activities := NewActivityService(db, o.Clock, kpis)
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
 	audit := NewAuditService(db)
