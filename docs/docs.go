@@ -760,7 +760,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). Client ids as for activities (201, 200 on replay, 409 id_conflict).",
+                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). A volunteer's captured_at must lie within the event's check-in window, 1 h before scheduled_at to 1 h after event.ends_at: outside it, 422 validation_failed on captured_at saying when check-in opens or closed (office time zone), and nothing is stored; staff are not bound to the window. Client ids as for activities (201, 200 on replay, 409 id_conflict).",
                 "consumes": [
                     "application/json"
                 ],
@@ -846,7 +846,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "validation_failed, also a volunteer's check-in outside the event's window",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
