@@ -104,7 +104,8 @@ func recordRoutes() []route {
 }
 
 // volunteerRoutes are the routes of issue 6; {event} is an upcoming
-// published outreach event of "officer".
+// published outreach event of "officer", {attended} one starting soon at
+// which "volunteer" has arrived.
 func volunteerRoutes() []route {
 	staff := []string{"admin", "manager", "officer"}
 	return []route{
@@ -114,6 +115,10 @@ func volunteerRoutes() []route {
 		{method: "GET", path: "/api/v1/activities/{event}/signups", allowed: staff},
 		{method: "DELETE", path: "/api/v1/activities/{event}/signups/me", allowed: []string{"volunteer"}},
 		{method: "GET", path: "/api/v1/activities/{event}", allowed: everyone},
+		{method: "POST", path: "/api/v1/activities/{attended}/attendance/{volunteer}/confirm", pat: "/api/v1/activities/:id/attendance/:user_id/confirm",
+			allowed: []string{"admin", "manager"}},
+		{method: "POST", path: "/api/v1/activities/{attended}/attendance/{volunteer}/reject", pat: "/api/v1/activities/:id/attendance/:user_id/reject",
+			allowed: []string{"admin", "manager"}},
 	}
 }
 
@@ -180,6 +185,13 @@ func TestRouteRoles(t *testing.T) {
 		}
 		attID := att.JSON()["id"].(string)
 		ev := create(t, e, e.Tokens["officer"], outreach(e, models.Now().Add(30*24*time.Hour), 5, true))["id"].(string)
+		attended := create(t, e, e.Tokens["officer"], outreach(e, models.Now().Add(30*time.Minute), 5, true))["id"].(string)
+		if r := e.Do("POST", "/api/v1/activities/"+attended+"/signups", e.Tokens["volunteer"], nil); r.Code != 201 {
+			t.Fatalf("sign up: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("POST", "/api/v1/activities/"+attended+"/checkins", e.Tokens["volunteer"], checkin("arrive", 23.4801, 120.4491, 5, models.Now())); r.Code != 201 {
+			t.Fatalf("arrive: %d %s", r.Code, r.Body)
+		}
 		n := 0
 		// The record and volunteer routes first: the foundation table approves "pending".
 		for _, rt := range append(append(volunteerRoutes(), recordRoutes()...), foundationRoutes()...) {
@@ -189,6 +201,7 @@ func TestRouteRoles(t *testing.T) {
 				path = strings.ReplaceAll(path, "{activity}", act["id"].(string))
 				path = strings.ReplaceAll(path, "{attachment}", attID)
 				path = strings.ReplaceAll(path, "{event}", ev)
+				path = strings.ReplaceAll(path, "{attended}", attended)
 				if strings.Contains(path, "{fresh}") {
 					fresh := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("新紀錄 %d", n)}))
 					path = strings.ReplaceAll(path, "{fresh}", fresh["id"].(string))

@@ -117,6 +117,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/activities/:id/signups", auth, roles(Volunteer), h.SignUp)
 	v1.DELETE("/activities/:id/signups/me", auth, roles(Volunteer), h.CancelSignup)
 	v1.GET("/activities/:id/signups", auth, staff, h.ListSignups)
+	v1.POST("/activities/:id/attendance/:user_id/confirm", auth, mgr, h.ConfirmAttendance)
+	v1.POST("/activities/:id/attendance/:user_id/reject", auth, mgr, h.RejectAttendance)
 
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil

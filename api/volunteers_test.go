@@ -260,18 +260,19 @@ func TestVolunteerAttendanceAndHours(t *testing.T) {
 		if r := ci(ev1, "volunteer", "depart", base.Add(3*time.Hour+30*time.Minute), 23.4811); r.Code != 201 || r.JSON()["geofence"] != "outside" {
 			t.Fatalf("depart: %d %s", r.Code, r.Body)
 		}
-		// Second event: 10 hours between arrive and depart are capped at 3 h + 1 h.
-		at(e, base.Add(34*time.Hour))
+		// Second event: arrive at the start, depart half an hour after its
+		// end: the hours are the event's 3 h.
+		at(e, base.Add(28*time.Hour))
 		ci(ev2, "volunteer", "arrive", base.Add(24*time.Hour), 23.4801)
-		ci(ev2, "volunteer", "depart", base.Add(34*time.Hour), 23.4801)
+		ci(ev2, "volunteer", "depart", base.Add(27*time.Hour+30*time.Minute), 23.4801)
 		p := participation(t, e, e.Tokens["volunteer"], 2026)
 		if it := itemOf(p, ev1); it == nil || it["hours"] != 2.5 || it["open"] != false {
 			t.Fatalf("ev1 hours: %v", it)
 		}
-		if it := itemOf(p, ev2); it == nil || it["hours"] != 4.0 {
+		if it := itemOf(p, ev2); it == nil || it["hours"] != 3.0 {
 			t.Fatalf("ev2 hours (capped): %v", it)
 		}
-		if p["total_hours"] != 6.5 || p["timezone"] != "Asia/Taipei" || len(p["items"].([]any)) != 2 {
+		if p["total_hours"] != 5.5 || p["timezone"] != "Asia/Taipei" || len(p["items"].([]any)) != 2 {
 			t.Fatalf("participation: %v", p)
 		}
 		if q := participation(t, e, e.Tokens["volunteer"], 2025); len(q["items"].([]any)) != 0 || q["total_hours"] != 0.0 {
@@ -305,7 +306,7 @@ func TestVolunteerAttendanceAndHours(t *testing.T) {
 				t.Fatalf("status filter: %v", m)
 			}
 		}
-		if len(hours) != 2 || hours["volunteer"] != 6.5 || hours["volunteer2"] != 0.0 {
+		if len(hours) != 2 || hours["volunteer"] != 5.5 || hours["volunteer2"] != 0.0 {
 			t.Fatalf("volunteer hours: %v", hours)
 		}
 		r = e.Do("GET", "/api/v1/volunteers?status=pending&limit=1", e.Tokens["admin"], nil)
@@ -333,10 +334,10 @@ func TestVolunteerAttendanceAndHours(t *testing.T) {
 		}
 		rep := r.JSON()
 		vp := rep["volunteer_participation"].(map[string]any)
-		if vp["people"] != 1.0 || vp["hours"] != 6.5 || len(rep["kpis"].([]any)) != 7 {
+		if vp["people"] != 1.0 || vp["hours"] != 5.5 || len(rep["kpis"].([]any)) != 7 {
 			t.Fatalf("kpi volunteer line: %v", rep)
 		}
-		if r := e.Do("GET", "/api/v1/kpis?year=2026&format=csv", e.Tokens["manager"], nil); r.Code != 200 || !strings.Contains(r.Body, "volunteer_hours,") || !strings.Contains(r.Body, ",6.5,") {
+		if r := e.Do("GET", "/api/v1/kpis?year=2026&format=csv", e.Tokens["manager"], nil); r.Code != 200 || !strings.Contains(r.Body, "volunteer_hours,") || !strings.Contains(r.Body, ",5.5,") {
 			t.Fatalf("csv: %s", r.Body)
 		}
 		if r := e.Do("GET", "/api/v1/kpis?year=2026&unit_id="+e.Unit2.ID, e.Tokens["manager"], nil); r.JSON()["volunteer_participation"].(map[string]any)["people"] != 0.0 {

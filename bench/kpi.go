@@ -144,8 +144,8 @@ func benchKPI(o options, dsn, bin string, srv *server) error {
 // load disk-bound on a small buffer pool, not the report).
 func loadActivities(db *sql.DB, n int) error {
 	const batch = 2000
-	cols := "(id, kind, title, unit_id, owner_id, site_name, site_address, site_radius_m, scheduled_at, status, started_at, completed_at, notes, details, case_no, scale, published, volunteer_capacity, content_hash, version, created_at, updated_at, deleted_at)"
-	ph := "(?,?,?,?,?,'','',0,?,?,?,?,'',?,'',?,0,0,'',1,?,?,?)"
+	cols := "(id, kind, title, unit_id, owner_id, site_name, site_address, site_radius_m, scheduled_at, status, started_at, completed_at, notes, details, case_no, scale, published, volunteer_capacity, content_hash, version, created_at, updated_at, deleted_at, event_ends_at)"
+	ph := "(?,?,?,?,?,'','',0,?,?,?,?,'',?,'',?,0,0,'',1,?,?,?,?)"
 	r := rand.New(rand.NewPCG(1, 2))
 	units := make([]string, 40)
 	for i := range units {
@@ -159,7 +159,7 @@ func loadActivities(db *sql.DB, n int) error {
 	span := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Sub(start)
 	for done := 0; done < n; done += batch {
 		m := min(batch, n-done)
-		args := make([]any, 0, m*15)
+		args := make([]any, 0, m*16)
 		for i := 0; i < m; i++ {
 			x := r.IntN(total)
 			kind := kindWeights[0].kind
@@ -170,11 +170,11 @@ func loadActivities(db *sql.DB, n int) error {
 				}
 				x -= w.weight
 			}
-			scale := ""
-			if kind == "outreach_event" || kind == "ethics_promotion" {
-				scale = []string{"large", "regular", "regular"}[r.IntN(3)]
-			}
 			sched := start.Add(time.Duration(float64(span) * float64(done+i) / float64(n))).Add(time.Duration(r.IntN(3600)) * time.Second)
+			scale, ends := "", any(nil)
+			if kind == "outreach_event" || kind == "ethics_promotion" {
+				scale, ends = []string{"large", "regular", "regular"}[r.IntN(3)], sched.Add(3*time.Hour)
+			}
 			status := "completed"
 			switch p := r.IntN(100); {
 			case p < 8:
@@ -195,7 +195,7 @@ func loadActivities(db *sql.DB, n int) error {
 				deleted = sched.Add(48 * time.Hour)
 			}
 			args = append(args, uuid.Must(uuid.NewV7()).String(), kind, "壓測紀錄", units[r.IntN(len(units))], "bench-owner",
-				sched, status, started, completed, "{}", scale, sched, sched, deleted)
+				sched, status, started, completed, "{}", scale, sched, sched, deleted, ends)
 		}
 		stmt := "INSERT INTO activities " + cols + " VALUES " + strings.TrimSuffix(strings.Repeat(ph+",", m), ",")
 		if _, err := db.Exec(stmt, args...); err != nil {

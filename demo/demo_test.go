@@ -71,6 +71,26 @@ func TestSeed(t *testing.T) {
 	if late != 2 {
 		t.Errorf("%d late entries, want the demo's 2", late)
 	}
+	// A confirmed and an unconfirmed attendance to show, and events with an end.
+	statuses := map[string]int{}
+	vol := o.Users["volunteer"]
+	for _, y := range []int{time.Now().Year() - 1, time.Now().Year()} {
+		p, err := svc.Volunteers.Participation(ctx, services.Actor{UserID: vol.ID, Role: vol.Role, Status: vol.Status}, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range p.Entries {
+			statuses[e.Attendance.Status]++
+		}
+	}
+	if statuses[models.AttendanceConfirmed] < 2 || statuses[models.AttendanceUnconfirmed] < 1 {
+		t.Errorf("demo attendances: %v", statuses)
+	}
+	var endless int64
+	db.Model(&models.Activity{}).Where("kind IN ? AND event_ends_at IS NULL", []string{models.KindOutreachEvent, models.KindEthicsPromotion}).Count(&endless)
+	if endless != 0 {
+		t.Errorf("%d demo events without an end", endless)
+	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}

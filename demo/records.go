@@ -300,7 +300,14 @@ func (sd *seeder) event(kind, scale string, t time.Time) error {
 		}
 	}
 	done := t.Before(sd.now)
-	ev := &services.Event{Scale: scale, Audience: audience, VolunteerCapacity: 10 + 5*sd.rng.IntN(4), Published: kind == models.KindOutreachEvent || sd.rng.IntN(2) == 0}
+	// A fair or an evening gala lasts the afternoon; a talk, two hours.
+	length := 2 * time.Hour
+	if scale == "large" {
+		length = 4 * time.Hour
+	}
+	end := t.Add(length)
+	ev := &services.Event{Scale: scale, Audience: audience, VolunteerCapacity: 10 + 5*sd.rng.IntN(4), EndsAt: &end,
+		Published: kind == models.KindOutreachEvent || sd.rng.IntN(2) == 0}
 	if done {
 		p := 40 + sd.rng.IntN(80)
 		if scale == "large" {

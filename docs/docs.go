@@ -531,6 +531,196 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/activities/{id}/attendance/{user_id}/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "Confirm a volunteer's hours at an event (manager, admin)",
+                "operationId": "confirmAttendance",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the volunteer's user id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "optional reason",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttendanceDecisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RosterEntryDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such event, or the user has no sign-up for it",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict: the volunteer has not arrived",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/attendance/{user_id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "Reject a volunteer's hours at an event (manager, admin)",
+                "operationId": "rejectAttendance",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the volunteer's user id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "optional reason",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttendanceDecisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RosterEntryDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such event, or the user has no sign-up for it",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict: the volunteer has not arrived",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/activities/{id}/checkins": {
             "get": {
                 "security": [
@@ -588,7 +778,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). Client ids as for activities (201, 200 on replay, 409 id_conflict).",
+                "description": "geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). A volunteer's captured_at must lie within the event's check-in window, 1 h before scheduled_at to 1 h after event.ends_at: outside it, 422 validation_failed on captured_at saying when check-in opens or closed (office time zone), and nothing is stored; staff are not bound to the window. Client ids as for activities (201, 200 on replay, 409 id_conflict).",
                 "consumes": [
                     "application/json"
                 ],
@@ -674,7 +864,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "validation_failed, also a volunteer's check-in outside the event's window",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -689,7 +879,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Active and cancelled sign-ups with names, attendance (first arrive, last depart) and hours.",
+                "description": "Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups.",
                 "produces": [
                     "application/json"
                 ],
@@ -805,7 +995,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started.",
+                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it.",
                 "tags": [
                     "volunteers"
                 ],
@@ -2824,7 +3014,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Oldest registration first. hours and events_attended count attendance at events scheduled in year (office time zone).",
+                "description": "Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager.",
                 "produces": [
                     "application/json"
                 ],
@@ -2905,7 +3095,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). total_hours sums closed attendances at events not deleted.",
+                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted.",
                 "produces": [
                     "application/json"
                 ],
@@ -3214,6 +3404,15 @@ const docTemplate = `{
                 },
                 "size": {
                     "type": "integer"
+                }
+            }
+        },
+        "handlers.AttendanceDecisionRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "現場照片確認到場"
                 }
             }
         },
@@ -3985,6 +4184,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "市民及志工"
                 },
+                "ends_at": {
+                    "description": "EndsAt is when the event ends: after scheduled_at, at most 7 days\nafter it. Optional in a request (default scheduled_at + 3 h; a PATCH\nwithout it keeps the event's length); always set in an answer.\nVolunteers check in from 1 h before scheduled_at to 1 h after it, and\ntheir hours are the part of their stay between the two.",
+                    "type": "string",
+                    "example": "2026-12-01T12:00:00+08:00"
+                },
                 "participants": {
                     "type": "integer",
                     "x-nullable": true,
@@ -4302,6 +4506,10 @@ const docTemplate = `{
                     "type": "number",
                     "example": 12.5
                 },
+                "unconfirmed_hours": {
+                    "type": "number",
+                    "example": 3
+                },
                 "year": {
                     "type": "integer",
                     "example": 2026
@@ -4318,13 +4526,38 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true
                 },
+                "attendance_status": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "confirmed",
+                        "unconfirmed",
+                        "rejected"
+                    ]
+                },
                 "cancelled_at": {
                     "type": "string",
                     "x-nullable": true
                 },
+                "confirmed_hours": {
+                    "type": "number",
+                    "example": 2.5
+                },
+                "decided_at": {
+                    "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "decision_reason": {
+                    "type": "string",
+                    "example": "現場照片確認到場"
+                },
                 "departed_at": {
                     "type": "string",
                     "x-nullable": true
+                },
+                "ends_at": {
+                    "type": "string"
                 },
                 "event_status": {
                     "type": "string",
@@ -4348,6 +4581,9 @@ const docTemplate = `{
                         "outreach_event",
                         "ethics_promotion"
                     ]
+                },
+                "on_site": {
+                    "type": "boolean"
                 },
                 "open": {
                     "type": "boolean"
@@ -4376,6 +4612,10 @@ const docTemplate = `{
                 },
                 "title": {
                     "type": "string"
+                },
+                "unconfirmed_hours": {
+                    "type": "number",
+                    "example": 0
                 }
             }
         },
@@ -4608,6 +4848,13 @@ const docTemplate = `{
                 "activity_id": {
                     "type": "string"
                 },
+                "confirmed_hours": {
+                    "type": "number",
+                    "example": 17.5
+                },
+                "ends_at": {
+                    "type": "string"
+                },
                 "free_places": {
                     "type": "integer",
                     "example": 3
@@ -4618,9 +4865,16 @@ const docTemplate = `{
                         "$ref": "#/definitions/handlers.RosterEntryDTO"
                     }
                 },
+                "scheduled_at": {
+                    "type": "string"
+                },
                 "signups_count": {
                     "type": "integer",
                     "example": 7
+                },
+                "unconfirmed_hours": {
+                    "type": "number",
+                    "example": 3
                 },
                 "volunteer_capacity": {
                     "type": "integer",
@@ -4635,9 +4889,36 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true
                 },
+                "attendance_status": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "confirmed",
+                        "unconfirmed",
+                        "rejected"
+                    ]
+                },
                 "cancelled_at": {
                     "type": "string",
                     "x-nullable": true
+                },
+                "confirmed_hours": {
+                    "type": "number",
+                    "example": 2.5
+                },
+                "decided_at": {
+                    "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "decided_by": {
+                    "description": "DecidedBy is the manager who confirmed or rejected the attendance.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "decision_reason": {
+                    "type": "string",
+                    "example": "現場照片確認到場"
                 },
                 "departed_at": {
                     "type": "string",
@@ -4651,6 +4932,9 @@ const docTemplate = `{
                     "type": "number",
                     "x-nullable": true,
                     "example": 2.5
+                },
+                "on_site": {
+                    "type": "boolean"
                 },
                 "open": {
                     "type": "boolean"
@@ -4667,6 +4951,10 @@ const docTemplate = `{
                         "active",
                         "cancelled"
                     ]
+                },
+                "unconfirmed_hours": {
+                    "type": "number",
+                    "example": 0
                 },
                 "user_id": {
                     "type": "string"
@@ -4973,6 +5261,11 @@ const docTemplate = `{
                         "pending",
                         "disabled"
                     ]
+                },
+                "unconfirmed_hours": {
+                    "description": "UnconfirmedHours wait for a manager; they are not in hours.",
+                    "type": "number",
+                    "example": 2
                 },
                 "username": {
                     "type": "string"

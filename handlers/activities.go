@@ -203,7 +203,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 // CreateCheckin godoc
 //
 //	@Summary		Check in at an activity's site
-//	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). Client ids as for activities (201, 200 on replay, 409 id_conflict).
+//	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). A volunteer's captured_at must lie within the event's check-in window, 1 h before scheduled_at to 1 h after event.ends_at: outside it, 422 validation_failed on captured_at saying when check-in opens or closed (office time zone), and nothing is stored; staff are not bound to the window. Client ids as for activities (201, 200 on replay, 409 id_conflict).
 //	@ID				createCheckin
 //	@Tags			activities
 //	@Accept			json
@@ -220,7 +220,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"id_conflict, or conflict (cancelled activity), or period_closed (a volunteer at an event of a closed KPI year; the arrival that would start a record of one)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"validation_failed, also a volunteer's check-in outside the event's window"
 //	@Router			/api/v1/activities/{id}/checkins [post]
 func (h *Handler) CreateCheckin(c *gin.Context) {
 	var req CheckinRequest

@@ -56,6 +56,12 @@ type EventDTO struct {
 	Participants      *int   `json:"participants" example:"320" extensions:"x-nullable"`
 	VolunteerCapacity int    `json:"volunteer_capacity" example:"20"`
 	Published         bool   `json:"published"`
+	// EndsAt is when the event ends: after scheduled_at, at most 7 days
+	// after it. Optional in a request (default scheduled_at + 3 h; a PATCH
+	// without it keeps the event's length); always set in an answer.
+	// Volunteers check in from 1 h before scheduled_at to 1 h after it, and
+	// their hours are the part of their stay between the two.
+	EndsAt *time.Time `json:"ends_at,omitempty" example:"2026-12-01T12:00:00+08:00"`
 }
 
 // PartsDTO holds the kind-specific parts: exactly the one of the activity's
@@ -141,6 +147,8 @@ type PublicActivityDTO struct {
 	Kind        string    `json:"kind" enums:"outreach_event,ethics_promotion"`
 	Title       string    `json:"title"`
 	ScheduledAt time.Time `json:"scheduled_at"`
+	// EndsAt is the event's end (check-in closes 1 h after it).
+	EndsAt      time.Time `json:"ends_at"`
 	Status      string    `json:"status" enums:"planned,in_progress,completed,cancelled"`
 	SiteName    string    `json:"site_name"`
 	SiteAddress string    `json:"site_address"`
@@ -231,7 +239,8 @@ func toDetails(p PartsDTO) services.Details {
 		})
 	}
 	if x := p.Event; x != nil {
-		d.Event = &services.Event{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity, Published: x.Published}
+		d.Event = &services.Event{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity,
+			Published: x.Published, EndsAt: x.EndsAt}
 	}
 	return d
 }
@@ -261,7 +270,8 @@ func toPartsDTO(d services.Details) PartsDTO {
 		})
 	}
 	if x := d.Event; x != nil {
-		p.Event = &EventDTO{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity, Published: x.Published}
+		p.Event = &EventDTO{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity,
+			Published: x.Published, EndsAt: x.EndsAt}
 	}
 	return p
 }
@@ -298,7 +308,7 @@ func toActivityDTO(a models.Activity) ActivityDTO {
 }
 
 func toPublicActivityDTO(a models.Activity, p services.Places) PublicActivityDTO {
-	dto := PublicActivityDTO{ID: a.ID, Kind: a.Kind, Title: a.Title, ScheduledAt: a.ScheduledAt, Status: a.Status,
+	dto := PublicActivityDTO{ID: a.ID, Kind: a.Kind, Title: a.Title, ScheduledAt: a.ScheduledAt, EndsAt: models.EventEnd(a), Status: a.Status,
 		SiteName: a.SiteName, SiteAddress: a.SiteAddress, SignedUp: p.Mine,
 		Event: PublicEventDTO{VolunteerCapacity: a.VolunteerCapacity, SignupsCount: p.SignedUp, FreePlaces: p.Free(a)}}
 	if e := services.DecodeDetails(a).Event; e != nil {

@@ -73,8 +73,10 @@ func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
 }
 
 // VolunteerParticipationDTO is the year's integrity volunteers (廉政志工):
-// people who arrived at an event scheduled in the year (office time zone),
-// and their hours (closed attendances; see the hours rule in the README).
+// people with a confirmed attendance at an event scheduled in the year
+// (office time zone), and their confirmed hours (closed attendances; hours
+// waiting for a manager's confirmation are not counted; see the hours rule
+// in the README).
 type VolunteerParticipationDTO struct {
 	People int     `json:"people" example:"12"`
 	Hours  float64 `json:"hours" example:"86.5"`

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -29,15 +30,28 @@ type SignupDTO struct {
 	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
 }
 
-// AttendanceDTO is what check-ins say of one volunteer at one event: hours
-// is depart − arrive (first arrive, last depart after it), capped at the
-// event length (3 h) plus a margin (1 h); open is true (hours null) while an
-// arrive has no depart.
+// AttendanceDTO is what check-ins say of one volunteer at one event. hours
+// is the part of arrive … depart that lies within the event (scheduled_at …
+// event.ends_at), so never more than its length; open is true (hours null)
+// while an arrive has no depart. The arrival is the first one on site, or
+// the first one when none was. attendance_status: none (not arrived),
+// confirmed (arrived on site: inside the geofence with a fix no worse than
+// the site radius; or confirmed by a manager), unconfirmed (arrived off
+// site, or at a site without coordinates: waits for a manager), rejected (a
+// manager did not accept it). Only confirmed hours count;
+// confirmed_hours and unconfirmed_hours split hours accordingly.
 type AttendanceDTO struct {
-	ArrivedAt  *time.Time `json:"arrived_at" extensions:"x-nullable"`
-	DepartedAt *time.Time `json:"departed_at" extensions:"x-nullable"`
-	Open       bool       `json:"open"`
-	Hours      *float64   `json:"hours" example:"2.5" extensions:"x-nullable"`
+	ArrivedAt        *time.Time `json:"arrived_at" extensions:"x-nullable"`
+	DepartedAt       *time.Time `json:"departed_at" extensions:"x-nullable"`
+	Open             bool       `json:"open"`
+	Hours            *float64   `json:"hours" example:"2.5" extensions:"x-nullable"`
+	AttendanceStatus string     `json:"attendance_status" enums:"none,confirmed,unconfirmed,rejected"`
+	OnSite           bool       `json:"on_site"`
+	ConfirmedHours   float64    `json:"confirmed_hours" example:"2.5"`
+	UnconfirmedHours float64    `json:"unconfirmed_hours" example:"0"`
+	// DecidedAt and DecisionReason are a manager's decision, if any.
+	DecidedAt      *time.Time `json:"decided_at" extensions:"x-nullable"`
+	DecisionReason string     `json:"decision_reason" example:"現場照片確認到場"`
 }
 
 // RosterEntryDTO is one volunteer on an event's roster.
@@ -48,16 +62,28 @@ type RosterEntryDTO struct {
 	Status      string     `json:"status" enums:"active,cancelled"`
 	SignedUpAt  time.Time  `json:"signed_up_at"`
 	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	// DecidedBy is the manager who confirmed or rejected the attendance.
+	DecidedBy *string `json:"decided_by" extensions:"x-nullable"`
 	AttendanceDTO
 }
 
-// RosterDTO is the sign-ups of an event (staff).
+// RosterDTO is the sign-ups of an event (staff). confirmed_hours and
+// unconfirmed_hours sum the active sign-ups' hours.
 type RosterDTO struct {
 	ActivityID        string           `json:"activity_id"`
+	ScheduledAt       time.Time        `json:"scheduled_at"`
+	EndsAt            time.Time        `json:"ends_at"`
 	VolunteerCapacity int              `json:"volunteer_capacity" example:"10"`
 	SignupsCount      int              `json:"signups_count" example:"7"`
 	FreePlaces        int              `json:"free_places" example:"3"`
+	ConfirmedHours    float64          `json:"confirmed_hours" example:"17.5"`
+	UnconfirmedHours  float64          `json:"unconfirmed_hours" example:"3"`
 	Items             []RosterEntryDTO `json:"items"`
+}
+
+// AttendanceDecisionRequest is the optional body of a confirm or reject.
+type AttendanceDecisionRequest struct {
+	Reason string `json:"reason,omitempty" example:"現場照片確認到場"`
 }
 
 // ParticipationItemDTO is one of the caller's sign-ups. event_status tells
@@ -69,6 +95,7 @@ type ParticipationItemDTO struct {
 	Title        string     `json:"title"`
 	Kind         string     `json:"kind" enums:"outreach_event,ethics_promotion"`
 	ScheduledAt  time.Time  `json:"scheduled_at"`
+	EndsAt       time.Time  `json:"ends_at"`
 	SiteName     string     `json:"site_name"`
 	SiteAddress  string     `json:"site_address"`
 	EventStatus  string     `json:"event_status" enums:"planned,in_progress,completed,cancelled,unpublished,deleted"`
@@ -78,12 +105,15 @@ type ParticipationItemDTO struct {
 	AttendanceDTO
 }
 
-// ParticipationDTO is the caller's year as a volunteer.
+// ParticipationDTO is the caller's year as a volunteer: total_hours are the
+// confirmed hours (those that count), unconfirmed_hours those waiting for a
+// manager.
 type ParticipationDTO struct {
-	Year       int                    `json:"year" example:"2026"`
-	Timezone   string                 `json:"timezone" example:"Asia/Taipei"`
-	TotalHours float64                `json:"total_hours" example:"12.5"`
-	Items      []ParticipationItemDTO `json:"items"`
+	Year             int                    `json:"year" example:"2026"`
+	Timezone         string                 `json:"timezone" example:"Asia/Taipei"`
+	TotalHours       float64                `json:"total_hours" example:"12.5"`
+	UnconfirmedHours float64                `json:"unconfirmed_hours" example:"3"`
+	Items            []ParticipationItemDTO `json:"items"`
 }
 
 // VolunteerDTO is a volunteer with their year's attendance (managers).
@@ -99,6 +129,8 @@ type VolunteerDTO struct {
 	Year           int        `json:"year" example:"2026"`
 	EventsAttended int        `json:"events_attended" example:"4"`
 	Hours          float64    `json:"hours" example:"11.25"`
+	// UnconfirmedHours wait for a manager; they are not in hours.
+	UnconfirmedHours float64 `json:"unconfirmed_hours" example:"2"`
 }
 
 // VolunteerList is a page of volunteers.
@@ -107,8 +139,22 @@ type VolunteerList struct {
 	NextCursor string         `json:"next_cursor"`
 }
 
-func toAttendanceDTO(a services.Attendance) AttendanceDTO {
-	return AttendanceDTO{ArrivedAt: a.ArrivedAt, DepartedAt: a.DepartedAt, Open: a.Open(), Hours: a.Hours}
+func toAttendanceDTO(a services.Attendance, sg models.Signup) AttendanceDTO {
+	dto := AttendanceDTO{ArrivedAt: a.ArrivedAt, DepartedAt: a.DepartedAt, Open: a.Open(), Hours: a.Hours, AttendanceStatus: a.Status,
+		OnSite: a.OnSite, ConfirmedHours: a.ConfirmedHours(), UnconfirmedHours: a.UnconfirmedHours()}
+	if dto.AttendanceStatus == "" {
+		dto.AttendanceStatus = "none"
+	}
+	if sg.Decision != "" {
+		dto.DecidedAt, dto.DecisionReason = sg.DecidedAt, sg.DecisionReason
+	}
+	return dto
+}
+
+func toRosterEntryDTO(e services.RosterEntry) RosterEntryDTO {
+	return RosterEntryDTO{SignupID: e.Signup.ID, UserID: e.Signup.UserID, DisplayName: e.DisplayName, Status: e.Signup.Status,
+		SignedUpAt: e.Signup.CreatedAt, CancelledAt: e.Signup.CancelledAt, DecidedBy: e.Signup.DecidedBy,
+		AttendanceDTO: toAttendanceDTO(e.Attendance, e.Signup)}
 }
 
 func toSignupDTO(s models.Signup) SignupDTO {
@@ -143,7 +189,7 @@ func (h *Handler) SignUp(c *gin.Context) {
 // CancelSignup godoc
 //
 //	@Summary		Cancel one's sign-up (approved volunteer)
-//	@Description	Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started.
+//	@Description	Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it.
 //	@ID				cancelSignup
 //	@Tags			volunteers
 //	@Security		BearerAuth
@@ -165,7 +211,7 @@ func (h *Handler) CancelSignup(c *gin.Context) {
 // ListSignups godoc
 //
 //	@Summary		The volunteers' roster of an event (staff)
-//	@Description	Active and cancelled sign-ups with names, attendance (first arrive, last depart) and hours.
+//	@Description	Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups.
 //	@ID				listSignups
 //	@Tags			volunteers
 //	@Produce		json
@@ -182,19 +228,16 @@ func (h *Handler) ListSignups(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := RosterDTO{ActivityID: r.Activity.ID, VolunteerCapacity: r.Activity.VolunteerCapacity, SignupsCount: r.Places.SignedUp,
-		FreePlaces: r.Places.Free(r.Activity), Items: make([]RosterEntryDTO, len(r.Entries))}
-	for i, e := range r.Entries {
-		out.Items[i] = RosterEntryDTO{SignupID: e.Signup.ID, UserID: e.Signup.UserID, DisplayName: e.DisplayName, Status: e.Signup.Status,
-			SignedUpAt: e.Signup.CreatedAt, CancelledAt: e.Signup.CancelledAt, AttendanceDTO: toAttendanceDTO(e.Attendance)}
-	}
+	out := RosterDTO{ActivityID: r.Activity.ID, ScheduledAt: r.Activity.ScheduledAt, EndsAt: models.EventEnd(r.Activity),
+		VolunteerCapacity: r.Activity.VolunteerCapacity, SignupsCount: r.Places.SignedUp, FreePlaces: r.Places.Free(r.Activity),
+		ConfirmedHours: r.ConfirmedHours, UnconfirmedHours: r.UnconfirmedHours, Items: mapSlice(r.Entries, toRosterEntryDTO)}
 	c.JSON(http.StatusOK, out)
 }
 
 // MyParticipation godoc
 //
 //	@Summary		The caller's sign-ups, attendance and hours in a year (volunteer)
-//	@Description	Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). total_hours sums closed attendances at events not deleted.
+//	@Description	Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted.
 //	@ID				myParticipation
 //	@Tags			volunteers
 //	@Produce		json
@@ -222,12 +265,13 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := ParticipationDTO{Year: p.Year, Timezone: p.Timezone, TotalHours: p.TotalHours, Items: make([]ParticipationItemDTO, len(p.Entries))}
+	out := ParticipationDTO{Year: p.Year, Timezone: p.Timezone, TotalHours: p.TotalHours, UnconfirmedHours: p.UnconfirmedHours,
+		Items: make([]ParticipationItemDTO, len(p.Entries))}
 	for i, e := range p.Entries {
 		out.Items[i] = ParticipationItemDTO{SignupID: e.Signup.ID, ActivityID: e.Activity.ID, Title: e.Activity.Title, Kind: e.Activity.Kind,
-			ScheduledAt: e.Activity.ScheduledAt, SiteName: e.Activity.SiteName, SiteAddress: e.Activity.SiteAddress,
+			ScheduledAt: e.Activity.ScheduledAt, EndsAt: models.EventEnd(e.Activity), SiteName: e.Activity.SiteName, SiteAddress: e.Activity.SiteAddress,
 			EventStatus: services.EventState(e.Activity), SignupStatus: e.Signup.Status, SignedUpAt: e.Signup.CreatedAt,
-			CancelledAt: e.Signup.CancelledAt, AttendanceDTO: toAttendanceDTO(e.Attendance)}
+			CancelledAt: e.Signup.CancelledAt, AttendanceDTO: toAttendanceDTO(e.Attendance, e.Signup)}
 	}
 	c.JSON(http.StatusOK, out)
 }
@@ -235,7 +279,7 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 // ListVolunteers godoc
 //
 //	@Summary		List volunteers with their yearly hours (manager, admin)
-//	@Description	Oldest registration first. hours and events_attended count attendance at events scheduled in year (office time zone).
+//	@Description	Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager.
 //	@ID				listVolunteers
 //	@Tags			volunteers
 //	@Produce		json
@@ -269,6 +313,76 @@ func (h *Handler) ListVolunteers(c *gin.Context) {
 	c.JSON(http.StatusOK, VolunteerList{NextCursor: page.NextCursor, Items: mapSlice(page.Items, func(v services.VolunteerSummary) VolunteerDTO {
 		u := v.User
 		return VolunteerDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Status: u.Status, Phone: u.Phone, Email: u.Email,
-			CreatedAt: u.CreatedAt, ApprovedAt: u.ApprovedAt, Year: v.Year, EventsAttended: v.Total.Events, Hours: v.Total.Hours}
+			CreatedAt: u.CreatedAt, ApprovedAt: u.ApprovedAt, Year: v.Year, EventsAttended: v.Total.Events, Hours: v.Total.Hours,
+			UnconfirmedHours: v.Total.UnconfirmedHours}
 	})})
+}
+
+// ConfirmAttendance godoc
+//
+//	@Summary		Confirm a volunteer's hours at an event (manager, admin)
+//	@Description	The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional.
+//	@ID				confirmAttendance
+//	@Tags			volunteers
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string						true	"activity id"
+//	@Param			user_id	path		string						true	"the volunteer's user id"
+//	@Param			body	body		AttendanceDecisionRequest	false	"optional reason"
+//	@Success		200		{object}	RosterEntryDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse	"no such event, or the user has no sign-up for it"
+//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived"
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/api/v1/activities/{id}/attendance/{user_id}/confirm [post]
+func (h *Handler) ConfirmAttendance(c *gin.Context) {
+	h.decideAttendance(c, h.Volunteers.ConfirmAttendance)
+}
+
+// RejectAttendance godoc
+//
+//	@Summary		Reject a volunteer's hours at an event (manager, admin)
+//	@Description	The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional.
+//	@ID				rejectAttendance
+//	@Tags			volunteers
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string						true	"activity id"
+//	@Param			user_id	path		string						true	"the volunteer's user id"
+//	@Param			body	body		AttendanceDecisionRequest	false	"optional reason"
+//	@Success		200		{object}	RosterEntryDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse	"no such event, or the user has no sign-up for it"
+//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived"
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/api/v1/activities/{id}/attendance/{user_id}/reject [post]
+func (h *Handler) RejectAttendance(c *gin.Context) {
+	h.decideAttendance(c, h.Volunteers.RejectAttendance)
+}
+
+type attendanceDecision func(ctx context.Context, actor services.Actor, activityID, userID, reason string) (services.RosterEntry, bool, error)
+
+// decideAttendance binds the optional body and calls decide.
+func (h *Handler) decideAttendance(c *gin.Context, decide attendanceDecision) {
+	var req AttendanceDecisionRequest
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	e, _, err := decide(c.Request.Context(), actor(c), c.Param("id"), c.Param("user_id"), req.Reason)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toRosterEntryDTO(e))
 }

@@ -42,6 +42,12 @@ type Activity struct {
 	Scale             string `gorm:"size:16;not null;default:''"`
 	Published         bool   `gorm:"not null;default:false;index"`
 	VolunteerCapacity int    `gorm:"not null;default:0"`
+	// EventEndsAt is event.ends_at, the end of an outreach event or ethics
+	// promotion (nil for other kinds), promoted so that volunteers' check-in
+	// windows and hours can be computed and queried without decoding Details.
+	// Rows older than the column get scheduled_at + DefaultEventLength
+	// (backfillEventEnds).
+	EventEndsAt *time.Time `gorm:"precision:6"`
 	// ContentHash is the SHA-256 of the normalized create request, so that a
 	// replayed create with a client id can be told from a conflicting one.
 	ContentHash string `gorm:"size:64;not null"`
@@ -53,6 +59,24 @@ type Activity struct {
 	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
 	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
 	DeletedAt *time.Time `gorm:"precision:6;index"`
+}
+
+// DefaultEventLength is how long an event lasts when its end is not given:
+// what events were assumed to last before they had an end.
+const DefaultEventLength = 3 * time.Hour
+
+// IsEventKind reports whether kind carries the event part.
+func IsEventKind(kind string) bool {
+	return kind == KindOutreachEvent || kind == KindEthicsPromotion
+}
+
+// EventEnd is the end of event a: its stored end, or scheduled_at +
+// DefaultEventLength when it has none.
+func EventEnd(a Activity) time.Time {
+	if a.EventEndsAt != nil {
+		return *a.EventEndsAt
+	}
+	return a.ScheduledAt.Add(DefaultEventLength)
 }
 
 // SyncOperations are the operations POST /sync applies.

@@ -49,6 +49,7 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 // seeds install reference data that migrations own (idempotent).
 var seeds = []func(context.Context, *gorm.DB) error{
 	seedPlanTargets,
+	backfillEventEnds,
 	func(ctx context.Context, db *gorm.DB) error {
 		return db.WithContext(ctx).Where(AuditSealState{ID: 1}).FirstOrCreate(&AuditSealState{ID: 1}).Error
 	},
@@ -81,4 +82,33 @@ func seedPlanTargets(ctx context.Context, db *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// backfillEventEnds gives events stored before events had an end the end they
+// were always assumed to have: scheduled_at + DefaultEventLength. The value
+// is computed here rather than in SQL because SQLite and MySQL add hours to
+// a stored time differently; it runs once per row (later starts find none
+// left), in batches.
+func backfillEventEnds(ctx context.Context, db *gorm.DB) error {
+	for {
+		var rows []Activity
+		err := db.WithContext(ctx).Select("id", "scheduled_at").
+			Where("kind IN ? AND event_ends_at IS NULL", []string{KindOutreachEvent, KindEthicsPromotion}).
+			Order("id").Limit(500).Find(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			for _, a := range rows {
+				end := a.ScheduledAt.Add(DefaultEventLength)
+				if err := tx.Model(&Activity{}).Where("id = ? AND event_ends_at IS NULL", a.ID).Update("event_ends_at", end).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 }

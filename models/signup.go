@@ -21,4 +21,22 @@ type Signup struct {
 	Status      string     `gorm:"size:16;not null"`
 	CreatedAt   time.Time  `gorm:"precision:6;not null"`
 	CancelledAt *time.Time `gorm:"precision:6"`
+	// Decision is a manager's word on the volunteer's attendance: "" (none),
+	// AttendanceConfirmed or AttendanceRejected, with who decided, when and
+	// why. Without a decision the attendance's status follows from where the
+	// volunteer arrived (services.AttendanceOf).
+	Decision       string     `gorm:"size:16;not null;default:''"`
+	DecidedBy      *string    `gorm:"size:36"`
+	DecidedAt      *time.Time `gorm:"precision:6"`
+	DecisionReason string     `gorm:"size:500;not null;default:''"`
 }
+
+// Attendance statuses: whether a volunteer's hours at an event count.
+const (
+	AttendanceConfirmed   = "confirmed"   // counted: arrived on site, or a manager confirmed
+	AttendanceUnconfirmed = "unconfirmed" // arrived off site; waits for a manager
+	AttendanceRejected    = "rejected"    // a manager did not accept the hours
+)
+
+// AttendanceStatuses lists every attendance status.
+var AttendanceStatuses = []string{AttendanceConfirmed, AttendanceUnconfirmed, AttendanceRejected}

@@ -35,17 +35,24 @@ type ActivityService struct {
 	// current reads the activity a check-in is for (checkinColumns only),
 	// the reads of one moment in one query (coalesce.go).
 	current *loader[models.Activity]
+	// loc is the office time zone, in which volunteers are told when
+	// check-in opens.
+	loc *time.Location
 }
 
 // checkinColumns are what a check-in needs of its activity (the rules of
 // CanRead and CanCheckIn, the status, the geofence, the KPI year of a
 // volunteer's hours): a narrow read, since
 // one is made for every check-in.
-var checkinColumns = []string{"id", "kind", "unit_id", "owner_id", "status", "published", "deleted_at", "site_lat", "site_lng", "site_radius_m", "scheduled_at"}
+var checkinColumns = []string{"id", "kind", "unit_id", "owner_id", "status", "published", "deleted_at", "site_lat", "site_lng", "site_radius_m",
+	"scheduled_at", "event_ends_at"}
 
 // NewActivityService builds the service.
 func NewActivityService(db *gorm.DB, now Clock, kpis *KPIService) *ActivityService {
-	s := &ActivityService{db: db, now: now, kpis: kpis, checkins: newCheckinBatcher(db)}
+	s := &ActivityService{db: db, now: now, kpis: kpis, checkins: newCheckinBatcher(db), loc: time.UTC}
+	if kpis != nil && kpis.loc != nil {
+		s.loc = kpis.loc
+	}
 	s.current = newLoader(s.fetchActivities)
 	return s
 }
@@ -101,13 +108,23 @@ type ChecklistItem struct {
 	Note   string `json:"note"`
 }
 
-// Event is the part of an outreach event or ethics promotion.
+// MaxEventLength bounds an event's end: a promotion week is the longest
+// event the office holds, so an end more than 7 days after the start is a
+// typing error (and would let volunteers check in for a week).
+const MaxEventLength = 7 * 24 * time.Hour
+
+// Event is the part of an outreach event or ethics promotion. EndsAt is
+// optional in a request (older clients send none): it defaults to
+// scheduled_at + models.DefaultEventLength, and a stored event always has
+// one. omitempty keeps the fingerprint of a request without it what it was
+// before events had an end.
 type Event struct {
-	Scale             string `json:"scale"`
-	Audience          string `json:"audience"`
-	Participants      *int   `json:"participants"`
-	VolunteerCapacity int    `json:"volunteer_capacity"`
-	Published         bool   `json:"published"`
+	Scale             string     `json:"scale"`
+	Audience          string     `json:"audience"`
+	Participants      *int       `json:"participants"`
+	VolunteerCapacity int        `json:"volunteer_capacity"`
+	Published         bool       `json:"published"`
+	EndsAt            *time.Time `json:"ends_at,omitempty"`
 }
 
 // Details is the kind-specific part of an activity: exactly the one that
@@ -131,11 +148,25 @@ var partOf = map[string]string{
 	models.KindEthicsPromotion:        "event",
 }
 
-// DecodeDetails returns the kind-specific part of a stored activity.
+// DecodeDetails returns the kind-specific part of a stored activity. An
+// event's end is the promoted column's (rows stored before events had an
+// end got it by migration, their JSON has none).
 func DecodeDetails(a models.Activity) Details {
 	var d Details
 	_ = json.Unmarshal([]byte(a.Details), &d)
+	if d.Event != nil && d.Event.EndsAt == nil && models.IsEventKind(a.Kind) {
+		end := models.EventEnd(a)
+		d.Event.EndsAt = &end
+	}
 	return d
+}
+
+// defaultEventEnd gives an event without an end scheduled_at + length.
+func defaultEventEnd(in *ActivityInput, length time.Duration) {
+	if e := in.Event; e != nil && e.EndsAt == nil && !in.ScheduledAt.IsZero() {
+		end := in.ScheduledAt.Add(length)
+		e.EndsAt = &end
+	}
 }
 
 // ActivityInput is a whole activity as a client creates it. Owner, version
@@ -219,6 +250,7 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 	// The fingerprint is of what the client sent, before server defaults
 	// such as a completion time of now, so that a later replay matches.
 	hash := contentHash(actor.UserID, in)
+	defaultEventEnd(&in, models.DefaultEventLength)
 	now := s.now()
 	if in.Status == models.ActivityCompleted && in.CompletedAt == nil {
 		in.CompletedAt = &now
@@ -296,6 +328,17 @@ func (s *ActivityService) Update(ctx context.Context, actor Actor, id string, p 
 		now := s.now()
 		in := inputOf(before)
 		applyPatch(&in, p)
+		if p.Details == nil || p.Details.Event == nil || p.Details.Event.EndsAt == nil {
+			// No end given: the event keeps its length, also when it moves.
+			if in.Event != nil {
+				in.Event.EndsAt = nil
+			}
+			length := models.DefaultEventLength
+			if models.IsEventKind(before.Kind) {
+				length = models.EventEnd(before).Sub(before.ScheduledAt)
+			}
+			defaultEventEnd(&in, length)
+		}
 		normalize(&in)
 		f := Fields{}
 		if in.Status != before.Status {
@@ -483,6 +526,10 @@ func normalize(in *ActivityInput) {
 	if in.Site != nil && in.Site.RadiusM == 0 {
 		in.Site.RadiusM = DefaultRadiusM
 	}
+	if e := in.Event; e != nil && e.EndsAt != nil {
+		t := e.EndsAt.UTC().Truncate(time.Microsecond)
+		e.EndsAt = &t
+	}
 	if p := in.Procurement; p != nil {
 		p.CaseNo = strings.TrimSpace(p.CaseNo)
 		if p.Deficiencies == nil {
@@ -636,6 +683,14 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 			if e.VolunteerCapacity < 0 || e.VolunteerCapacity > 10000 {
 				f.Add("event.volunteer_capacity", "must be between 0 and 10000")
 			}
+			if e.EndsAt != nil && !in.ScheduledAt.IsZero() {
+				switch {
+				case !e.EndsAt.After(in.ScheduledAt):
+					f.Add("event.ends_at", "must be after scheduled_at")
+				case e.EndsAt.Sub(in.ScheduledAt) > MaxEventLength:
+					f.Add("event.ends_at", "must be at most 7 days after scheduled_at")
+				}
+			}
 		}
 	}
 }
@@ -663,6 +718,9 @@ func build(in ActivityInput) models.Activity {
 	}
 	if e := in.Event; e != nil {
 		a.Scale, a.Published, a.VolunteerCapacity = e.Scale, e.Published, e.VolunteerCapacity
+		if models.IsEventKind(in.Kind) {
+			a.EventEndsAt = e.EndsAt
+		}
 	}
 	return a
 }
@@ -734,10 +792,21 @@ func auditFields(a *models.Activity) map[string]any {
 		"kind": a.Kind, "title": a.Title, "unit_id": a.UnitID, "owner_id": a.OwnerID,
 		"site_name": a.SiteName, "site_address": a.SiteAddress, "site_lat": a.SiteLat, "site_lng": a.SiteLng,
 		"site_radius_m": a.SiteRadiusM, "scheduled_at": a.ScheduledAt, "status": a.Status,
-		"started_at": a.StartedAt, "completed_at": a.CompletedAt, "notes": a.Notes, "details": json.RawMessage(a.Details),
+		"started_at": a.StartedAt, "completed_at": a.CompletedAt, "notes": a.Notes, "details": canonicalDetails(a),
 		"deleted_at": a.DeletedAt, "late_entry": a.LateEntry,
 	}
 	return m
+}
+
+// canonicalDetails is a's part as the current code writes it, so that a row
+// stored before a field existed (an event without ends_at) does not differ
+// from the same content written today.
+func canonicalDetails(a *models.Activity) json.RawMessage {
+	b, err := json.Marshal(DecodeDetails(*a))
+	if err != nil {
+		return json.RawMessage(a.Details)
+	}
+	return b
 }
 
 // auditDiff lists the fields whose values differ. A value that cannot be

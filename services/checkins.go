@@ -28,6 +28,9 @@ type CheckinInput struct {
 // computed against the site; the first arrive moves a planned activity to
 // in_progress (through applyWrite). Client ids behave as for Create: a
 // replay answers the stored check-in with created false.
+// A volunteer checks in only while holding an active sign-up (else
+// ErrForbidden) and only with a captured_at within the event's check-in
+// window (else validation_failed on captured_at, saying when it opens).
 // Errors: ErrNotFound, ErrForbidden, validation_failed, id_conflict,
 // conflict (the activity is cancelled).
 func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID string, in CheckinInput) (models.Checkin, bool, error) {
@@ -77,6 +80,14 @@ func (s *ActivityService) CheckIn(ctx context.Context, actor Actor, activityID s
 	}
 	if err := f.Err(); err != nil {
 		return models.Checkin{}, false, err
+	}
+	// A volunteer's check-in must fall within the event's check-in window
+	// (volunteers.go): hours are credited for being at the event, not for
+	// times a phone reports at will. Staff record their work whenever it is.
+	if actor.Is(models.RoleVolunteer) {
+		if err := checkWindow(a, in.CapturedAt, s.loc); err != nil {
+			return models.Checkin{}, false, err
+		}
 	}
 	hash := checkinHash(actor.UserID, a.ID, in)
 	if a.Status == models.ActivityCancelled {

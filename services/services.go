@@ -54,6 +54,7 @@ func New(db *gorm.DB, o Options) *Services {
 	decl.periods = kpis
 	activities := NewActivityService(db, o.Clock, kpis)
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
+	kpis.volunteers.periods = kpis
 	audit := NewAuditService(db)
 	audit.now = o.Clock
 	return &Services{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,16 +15,23 @@ import (
 	"ethicsops/models"
 )
 
-// Hours rule of integrity volunteers (廉政志工). An event has a start
-// (scheduled_at) but no end in the model, so every event is taken to last
-// EventLength; a volunteer's hours at an event are depart − arrive (the first
-// arrive, the last depart after it), capped at EventLength + HoursMargin, in
-// hours rounded to 0.01. Without a depart the attendance is open and has no
-// hours: they are never guessed.
-const (
-	EventLength = 3 * time.Hour
-	HoursMargin = 1 * time.Hour
-)
+// Hours rule of integrity volunteers (廉政志工). An event runs from its
+// scheduled_at to its end (event.ends_at). A volunteer checks in from
+// CheckinLead before the start to CheckinLead after the end (the check-in
+// window; CheckIn refuses captured times outside it). A volunteer's hours at
+// an event are the part of their stay, arrive … depart, that lies within the
+// event itself, so never more than its length, in hours rounded to 0.01.
+// Without a depart the attendance is open and has no hours: they are never
+// guessed.
+//
+// Hours count (participation totals, rosters' totals, the managers' list,
+// the KPI report's volunteer line) only when the attendance is confirmed:
+// automatically when the volunteer arrived on site (geofence inside, with a
+// fix at least as accurate as the site's radius), or by a manager's
+// decision. An arrival off site, or at a site without coordinates, is
+// recorded but its hours wait, unconfirmed, for a manager to confirm or
+// reject them.
+const CheckinLead = time.Hour
 
 // VolunteerService is the integrity volunteers' side of outreach events:
 // sign-ups, attendance and hours, and the managers' list of volunteers.
@@ -31,6 +39,9 @@ type VolunteerService struct {
 	db  *gorm.DB
 	now Clock
 	loc *time.Location
+	// periods refuses decisions on hours of closed KPI years (set by New;
+	// nil: none are checked, for tests of the hours alone).
+	periods *KPIService
 }
 
 // NewVolunteerService builds the service; loc is the office time zone, in
@@ -39,49 +50,125 @@ func NewVolunteerService(db *gorm.DB, now Clock, loc *time.Location) *VolunteerS
 	return &VolunteerService{db: db, now: now, loc: loc}
 }
 
+// CheckinWindow is when volunteers may check in at event a: from
+// CheckinLead before its start to CheckinLead after its end.
+func CheckinWindow(a models.Activity) (opens, closes time.Time) {
+	return a.ScheduledAt.Add(-CheckinLead), models.EventEnd(a).Add(CheckinLead)
+}
+
+// checkWindow refuses a volunteer's check-in captured outside the window of
+// a, saying when check-in opens or closed in the office time zone.
+func checkWindow(a models.Activity, captured time.Time, loc *time.Location) error {
+	opens, closes := CheckinWindow(a)
+	const layout = "2006-01-02 15:04"
+	switch {
+	case captured.Before(opens):
+		return Invalid("captured_at", fmt.Sprintf("check-in opens at %s (%s), 1 hour before the event starts", opens.In(loc).Format(layout), loc))
+	case captured.After(closes):
+		return Invalid("captured_at", fmt.Sprintf("check-in closed at %s (%s), 1 hour after the event ended", closes.In(loc).Format(layout), loc))
+	}
+	return nil
+}
+
 // Attendance is what a volunteer's check-ins at one event say.
 type Attendance struct {
-	ArrivedAt  *time.Time // the first arrive
+	ArrivedAt  *time.Time // the arrival that counts (see AttendanceOf)
 	DepartedAt *time.Time // the last depart after ArrivedAt
 	Hours      *float64   // nil unless both are known
+	// Status is "" before an arrival, else confirmed, unconfirmed or
+	// rejected (models.Attendance*).
+	Status string
+	// OnSite is whether the arrival was inside the geofence with an
+	// accurate fix.
+	OnSite bool
 }
 
 // Open reports whether the volunteer arrived and has not departed yet.
 func (a Attendance) Open() bool { return a.ArrivedAt != nil && a.DepartedAt == nil }
 
-// AttendanceOf applies the hours rule to one volunteer's check-ins at one
-// event (any order).
-func AttendanceOf(checkins []models.Checkin) Attendance {
+// hoursIf is the hours when the attendance has status, else 0.
+func (a Attendance) hoursIf(status string) float64 {
+	if a.Status != status || a.Hours == nil {
+		return 0
+	}
+	return *a.Hours
+}
+
+// ConfirmedHours are the hours that count (0 unless confirmed).
+func (a Attendance) ConfirmedHours() float64 { return a.hoursIf(models.AttendanceConfirmed) }
+
+// UnconfirmedHours are the hours waiting for a manager (0 unless unconfirmed).
+func (a Attendance) UnconfirmedHours() float64 { return a.hoursIf(models.AttendanceUnconfirmed) }
+
+// onSite reports whether an arrival proves presence at a's site: inside the
+// geofence, with a fix no worse than the site's radius (a fix of ±5 km is
+// "inside" everywhere). A site without coordinates proves nothing.
+func onSite(c models.Checkin, a models.Activity) bool {
+	return c.Geofence == "inside" && c.AccuracyM <= float64(a.SiteRadiusM)
+}
+
+// AttendanceOf applies the hours rule to one volunteer's check-ins at event
+// a (any order), with sg's decision. Check-ins captured outside the check-in
+// window are ignored (CheckIn refuses them; older rows may hold some). The
+// arrival that counts is the first on-site arrival, or the first arrival
+// when none was on site; the depart is the last one after it.
+func AttendanceOf(checkins []models.Checkin, a models.Activity, sg models.Signup) Attendance {
+	opens, closes := CheckinWindow(a)
 	var out Attendance
-	for _, c := range checkins {
-		if c.Type == "arrive" && (out.ArrivedAt == nil || c.CapturedAt.Before(*out.ArrivedAt)) {
-			t := c.CapturedAt
-			out.ArrivedAt = &t
+	var first, firstOnSite *models.Checkin
+	for i := range checkins {
+		c := &checkins[i]
+		if c.Type != "arrive" || c.CapturedAt.Before(opens) || c.CapturedAt.After(closes) {
+			continue
+		}
+		if first == nil || c.CapturedAt.Before(first.CapturedAt) {
+			first = c
+		}
+		if onSite(*c, a) && (firstOnSite == nil || c.CapturedAt.Before(firstOnSite.CapturedAt)) {
+			firstOnSite = c
 		}
 	}
-	if out.ArrivedAt == nil {
+	arrival := first
+	if firstOnSite != nil {
+		arrival = firstOnSite
+	}
+	if arrival == nil {
 		return out
 	}
+	t := arrival.CapturedAt
+	out.ArrivedAt, out.OnSite = &t, firstOnSite != nil
 	for _, c := range checkins {
-		if c.Type == "depart" && c.CapturedAt.After(*out.ArrivedAt) && (out.DepartedAt == nil || c.CapturedAt.After(*out.DepartedAt)) {
-			t := c.CapturedAt
-			out.DepartedAt = &t
+		if c.Type == "depart" && c.CapturedAt.After(t) && !c.CapturedAt.After(closes) && (out.DepartedAt == nil || c.CapturedAt.After(*out.DepartedAt)) {
+			d := c.CapturedAt
+			out.DepartedAt = &d
 		}
 	}
 	if out.DepartedAt != nil {
-		h := HoursBetween(*out.ArrivedAt, *out.DepartedAt)
+		h := HoursWithin(*out.ArrivedAt, *out.DepartedAt, a.ScheduledAt, models.EventEnd(a))
 		out.Hours = &h
+	}
+	switch {
+	case sg.Decision != "":
+		out.Status = sg.Decision
+	case out.OnSite:
+		out.Status = models.AttendanceConfirmed
+	default:
+		out.Status = models.AttendanceUnconfirmed
 	}
 	return out
 }
 
-// HoursBetween is depart − arrive in hours, capped at EventLength +
-// HoursMargin and rounded to 0.01.
-func HoursBetween(arrive, depart time.Time) float64 {
-	d := depart.Sub(arrive)
-	if limit := EventLength + HoursMargin; d > limit {
-		d = limit
+// HoursWithin is the overlap of arrive … depart with the event start … end,
+// in hours rounded to 0.01: never negative, never more than the event.
+func HoursWithin(arrive, depart, start, end time.Time) float64 {
+	from, to := arrive, depart
+	if start.After(from) {
+		from = start
 	}
+	if end.Before(to) {
+		to = end
+	}
+	d := to.Sub(from)
 	if d < 0 {
 		d = 0
 	}
@@ -268,6 +355,16 @@ func (s *VolunteerService) Cancel(ctx context.Context, actor Actor, activityID s
 		if started(a, now) {
 			return Conflict(CodeConflict, "this event has started; a sign-up can no longer be cancelled")
 		}
+		// Once arrived, the volunteer's check-ins are the record of their
+		// attendance: cancelling would leave hours without a place.
+		var arrivals int64
+		if err := tx.Model(&models.Checkin{}).Where("activity_id = ? AND user_id = ? AND type = ?", a.ID, actor.UserID, "arrive").
+			Count(&arrivals).Error; err != nil {
+			return err
+		}
+		if arrivals > 0 {
+			return Conflict(CodeConflict, "you have checked in at this event; a sign-up can no longer be cancelled once you have arrived")
+		}
 		if err := tx.Model(&models.Signup{}).Where("id = ?", sg.ID).
 			Updates(map[string]any{"status": models.SignupCancelled, "cancelled_at": now}).Error; err != nil {
 			return err
@@ -315,31 +412,52 @@ func (s *VolunteerService) PlacesOf(ctx context.Context, actor Actor, ids []stri
 // pair is one volunteer at one event.
 type pair struct{ ActivityID, UserID string }
 
-// attendance reads the check-ins of the pairs and applies the hours rule.
-func (s *VolunteerService) attendance(ctx context.Context, pairs []pair) (map[pair]Attendance, error) {
+// attendance reads the check-ins of the sign-ups and applies the hours rule
+// with their events (acts, by id; a sign-up whose event is missing has no
+// attendance).
+func (s *VolunteerService) attendance(ctx context.Context, signups []models.Signup, acts map[string]models.Activity) (map[pair]Attendance, error) {
 	out := map[pair]Attendance{}
-	if len(pairs) == 0 {
+	if len(signups) == 0 {
 		return out, nil
 	}
-	want := map[pair]bool{}
-	acts, users := map[string]bool{}, map[string]bool{}
-	for _, p := range pairs {
-		want[p], acts[p.ActivityID], users[p.UserID] = true, true, true
+	want := map[pair]models.Signup{}
+	actIDs, users := map[string]bool{}, map[string]bool{}
+	for _, sg := range signups {
+		p := pair{sg.ActivityID, sg.UserID}
+		want[p], actIDs[p.ActivityID], users[p.UserID] = sg, true, true
 	}
 	var rows []models.Checkin
-	err := s.db.WithContext(ctx).Select("activity_id, user_id, type, captured_at").
-		Where("activity_id IN ? AND user_id IN ?", keys(acts), keys(users)).Find(&rows).Error
+	err := s.db.WithContext(ctx).Select("activity_id, user_id, type, captured_at, geofence, accuracy_m").
+		Where("activity_id IN ? AND user_id IN ?", keys(actIDs), keys(users)).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
 	by := map[pair][]models.Checkin{}
 	for _, c := range rows {
-		if p := (pair{c.ActivityID, c.UserID}); want[p] {
+		if p := (pair{c.ActivityID, c.UserID}); want[p].ID != "" {
 			by[p] = append(by[p], c)
 		}
 	}
 	for p, cs := range by {
-		out[p] = AttendanceOf(cs)
+		if a, ok := acts[p.ActivityID]; ok {
+			out[p] = AttendanceOf(cs, a, want[p])
+		}
+	}
+	return out, nil
+}
+
+// activitiesByID reads activities ids (deleted ones too) by id.
+func (s *VolunteerService) activitiesByID(ctx context.Context, ids []string) (map[string]models.Activity, error) {
+	out := map[string]models.Activity{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []models.Activity
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, a := range rows {
+		out[a.ID] = a
 	}
 	return out, nil
 }
@@ -360,12 +478,17 @@ type RosterEntry struct {
 	Attendance  Attendance
 }
 
-// Roster is the sign-ups of an event for staff.
+// Roster is the sign-ups of an event for staff, with the hours of its
+// active sign-ups: those that count, and those waiting for a manager.
 type Roster struct {
-	Activity models.Activity
-	Places   Places
-	Entries  []RosterEntry
+	Activity         models.Activity
+	Places           Places
+	Entries          []RosterEntry
+	ConfirmedHours   float64
+	UnconfirmedHours float64
 }
+
+func round2(h float64) float64 { return math.Round(h*100) / 100 }
 
 // Roster lists the volunteers signed up for activityID (active and
 // cancelled), with attendance and hours. Staff only.
@@ -392,21 +515,26 @@ func (s *VolunteerService) Roster(ctx context.Context, actor Actor, activityID s
 	if err != nil {
 		return Roster{}, err
 	}
-	pairs := make([]pair, len(rows))
+	signups := make([]models.Signup, len(rows))
 	for i, r := range rows {
-		pairs[i] = pair{r.ActivityID, r.UserID}
+		signups[i] = r.Signup
 	}
-	att, err := s.attendance(ctx, pairs)
+	att, err := s.attendance(ctx, signups, map[string]models.Activity{a.ID: a})
 	if err != nil {
 		return Roster{}, err
 	}
 	out := Roster{Activity: a, Entries: make([]RosterEntry, len(rows))}
+	var confirmed, unconfirmed float64
 	for i, r := range rows {
-		out.Entries[i] = RosterEntry{Signup: r.Signup, DisplayName: r.DisplayName, Attendance: att[pairs[i]]}
+		e := RosterEntry{Signup: r.Signup, DisplayName: r.DisplayName, Attendance: att[pair{r.ActivityID, r.UserID}]}
 		if r.Status == models.SignupActive {
 			out.Places.SignedUp++
+			confirmed += e.Attendance.ConfirmedHours()
+			unconfirmed += e.Attendance.UnconfirmedHours()
 		}
+		out.Entries[i] = e
 	}
+	out.ConfirmedHours, out.UnconfirmedHours = round2(confirmed), round2(unconfirmed)
 	return out, nil
 }
 
@@ -417,12 +545,14 @@ type ParticipationEntry struct {
 	Attendance Attendance
 }
 
-// Participation is a volunteer's year.
+// Participation is a volunteer's year. TotalHours are the confirmed hours,
+// the ones that count; UnconfirmedHours wait for a manager.
 type Participation struct {
-	Year       int
-	Timezone   string
-	Entries    []ParticipationEntry
-	TotalHours float64
+	Year             int
+	Timezone         string
+	Entries          []ParticipationEntry
+	TotalHours       float64
+	UnconfirmedHours float64
 }
 
 // yearBounds are the UTC bounds of a calendar year in the office time zone.
@@ -443,7 +573,8 @@ func (s *VolunteerService) year(year int) (int, error) {
 // Participation lists actor's own sign-ups for events scheduled in year
 // (office time zone; 0 is this year), cancelled ones and those of events
 // since cancelled, unpublished or deleted included, with attendance, and the
-// year's total hours (events not deleted).
+// year's confirmed and unconfirmed hours (active sign-ups at events not
+// deleted).
 // Errors: ErrForbidden (not a volunteer), bad_request (year).
 func (s *VolunteerService) Participation(ctx context.Context, actor Actor, year int) (Participation, error) {
 	if !isVolunteer(actor) {
@@ -463,42 +594,39 @@ func (s *VolunteerService) Participation(ctx context.Context, actor Actor, year 
 		return Participation{}, err
 	}
 	ids := make([]string, len(signups))
-	pairs := make([]pair, len(signups))
 	for i, sg := range signups {
-		ids[i], pairs[i] = sg.ActivityID, pair{sg.ActivityID, sg.UserID}
+		ids[i] = sg.ActivityID
 	}
-	acts := map[string]models.Activity{}
-	if len(ids) > 0 {
-		var rows []models.Activity
-		if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-			return Participation{}, err
-		}
-		for _, a := range rows {
-			acts[a.ID] = a
-		}
+	acts, err := s.activitiesByID(ctx, ids)
+	if err != nil {
+		return Participation{}, err
 	}
-	att, err := s.attendance(ctx, pairs)
+	att, err := s.attendance(ctx, signups, acts)
 	if err != nil {
 		return Participation{}, err
 	}
 	out := Participation{Year: year, Timezone: s.loc.String(), Entries: make([]ParticipationEntry, len(signups))}
-	var total float64
+	var total, pending float64
 	for i, sg := range signups {
-		e := ParticipationEntry{Signup: sg, Activity: acts[sg.ActivityID], Attendance: att[pairs[i]]}
-		if e.Attendance.Hours != nil && e.Activity.DeletedAt == nil {
-			total += *e.Attendance.Hours
+		e := ParticipationEntry{Signup: sg, Activity: acts[sg.ActivityID], Attendance: att[pair{sg.ActivityID, sg.UserID}]}
+		if e.Activity.DeletedAt == nil && sg.Status == models.SignupActive {
+			total += e.Attendance.ConfirmedHours()
+			pending += e.Attendance.UnconfirmedHours()
 		}
 		out.Entries[i] = e
 	}
-	out.TotalHours = math.Round(total*100) / 100
+	out.TotalHours, out.UnconfirmedHours = round2(total), round2(pending)
 	return out, nil
 }
 
-// YearTotal is a volunteer's (or all volunteers') attendance in a year.
+// YearTotal is a volunteer's (or all volunteers') confirmed attendance in a
+// year: only what counts (see the hours rule).
 type YearTotal struct {
-	People int     // volunteers who arrived at least once
-	Events int     // attendances (arrivals) at events
-	Hours  float64 // closed attendances only
+	People int     // volunteers with at least one confirmed attendance
+	Events int     // confirmed attendances at events
+	Hours  float64 // confirmed hours of closed attendances
+	// UnconfirmedHours wait for a manager; they are not in Hours.
+	UnconfirmedHours float64
 }
 
 // yearTotals computes attendance at events scheduled in year (office time
@@ -506,9 +634,10 @@ type YearTotal struct {
 // means every volunteer.
 func (s *VolunteerService) yearTotals(ctx context.Context, year int, users []string, unitID string) (map[string]YearTotal, error) {
 	from, to := s.yearBounds(year)
-	q := s.db.WithContext(ctx).Model(&models.Signup{}).Select("signups.activity_id, signups.user_id").
+	q := s.db.WithContext(ctx).Model(&models.Signup{}).Select("signups.*").
 		Joins("JOIN activities ON activities.id = signups.activity_id").
-		Where("activities.deleted_at IS NULL AND activities.scheduled_at >= ? AND activities.scheduled_at < ?", from, to)
+		Where("signups.status = ? AND activities.deleted_at IS NULL AND activities.scheduled_at >= ? AND activities.scheduled_at < ?",
+			models.SignupActive, from, to)
 	if users != nil {
 		if len(users) == 0 {
 			return map[string]YearTotal{}, nil
@@ -518,23 +647,33 @@ func (s *VolunteerService) yearTotals(ctx context.Context, year int, users []str
 	if unitID != "" {
 		q = q.Where("activities.unit_id = ?", unitID)
 	}
-	var pairs []pair
-	if err := q.Scan(&pairs).Error; err != nil {
+	var signups []models.Signup
+	if err := q.Find(&signups).Error; err != nil {
 		return nil, err
 	}
-	att, err := s.attendance(ctx, pairs)
+	ids := map[string]bool{}
+	for _, sg := range signups {
+		ids[sg.ActivityID] = true
+	}
+	acts, err := s.activitiesByID(ctx, keys(ids))
+	if err != nil {
+		return nil, err
+	}
+	att, err := s.attendance(ctx, signups, acts)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]YearTotal{}
 	for p, a := range att {
-		if a.ArrivedAt == nil {
-			continue
-		}
 		t := out[p.UserID]
-		t.People, t.Events = 1, t.Events+1
-		if a.Hours != nil {
-			t.Hours = math.Round((t.Hours+*a.Hours)*100) / 100
+		switch a.Status {
+		case models.AttendanceConfirmed:
+			t.People, t.Events = 1, t.Events+1
+			t.Hours = round2(t.Hours + a.ConfirmedHours())
+		case models.AttendanceUnconfirmed:
+			t.UnconfirmedHours = round2(t.UnconfirmedHours + a.UnconfirmedHours())
+		default:
+			continue
 		}
 		out[p.UserID] = t
 	}
@@ -550,13 +689,14 @@ func (s *VolunteerService) YearTotal(ctx context.Context, year int, unitID strin
 		return YearTotal{}, err
 	}
 	var sum YearTotal
-	var hours float64
+	var hours, pending float64
 	for _, t := range by {
-		sum.People++
+		sum.People += t.People
 		sum.Events += t.Events
 		hours += t.Hours
+		pending += t.UnconfirmedHours
 	}
-	sum.Hours = math.Round(hours*100) / 100
+	sum.Hours, sum.UnconfirmedHours = round2(hours), round2(pending)
 	return sum, nil
 }
 
@@ -623,4 +763,98 @@ func (s *VolunteerService) List(ctx context.Context, actor Actor, f VolunteerFil
 		out.Items[i] = VolunteerSummary{User: u, Year: year, Total: totals[u.ID]}
 	}
 	return out, nil
+}
+
+// ConfirmAttendance accepts the hours of volunteer userID at event
+// activityID (managers and admins): the attendance counts from then on,
+// wherever the volunteer arrived. reason is optional (at most 500
+// characters). Confirming a confirmed attendance changes nothing and answers
+// changed false.
+// Errors: ErrForbidden, ErrNotFound (no such event, or the user has no
+// sign-up for it), validation_failed (reason), conflict (the volunteer has
+// not arrived).
+func (s *VolunteerService) ConfirmAttendance(ctx context.Context, actor Actor, activityID, userID, reason string) (RosterEntry, bool, error) {
+	return s.decide(ctx, actor, activityID, userID, models.AttendanceConfirmed, reason)
+}
+
+// RejectAttendance refuses the hours of volunteer userID at event
+// activityID (managers and admins): they never count, even if the volunteer
+// arrived on site. As ConfirmAttendance otherwise.
+// Errors: as ConfirmAttendance.
+func (s *VolunteerService) RejectAttendance(ctx context.Context, actor Actor, activityID, userID, reason string) (RosterEntry, bool, error) {
+	return s.decide(ctx, actor, activityID, userID, models.AttendanceRejected, reason)
+}
+
+// decide stores a manager's decision on an attendance, audited, in one
+// transaction with the event row locked (as sign-ups are), so that a
+// decision and a change of the event are serialized.
+func (s *VolunteerService) decide(ctx context.Context, actor Actor, activityID, userID, decision, reason string) (RosterEntry, bool, error) {
+	if !actor.Is(models.RoleAdmin, models.RoleManager) {
+		return RosterEntry{}, false, Forbidden("only managers and admins confirm or reject volunteers' hours")
+	}
+	reason = strings.TrimSpace(reason)
+	f := Fields{}
+	checkText(f, "reason", reason, 500, false, Prose)
+	if err := f.Err(); err != nil {
+		return RosterEntry{}, false, err
+	}
+	var out RosterEntry
+	var changed bool
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		changed = false
+		a, err := lockEvent(tx, activityID)
+		if err != nil {
+			return err
+		}
+		var row struct {
+			models.Signup
+			DisplayName string
+		}
+		err = tx.Table("signups").Select("signups.*, users.display_name").Joins("JOIN users ON users.id = signups.user_id").
+			Where("signups.activity_id = ? AND signups.user_id = ?", a.ID, userID).Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return NotFound("attendance")
+		}
+		if err != nil {
+			return err
+		}
+		var cs []models.Checkin
+		if err := tx.Select("activity_id, user_id, type, captured_at, geofence, accuracy_m").
+			Where("activity_id = ? AND user_id = ?", a.ID, userID).Find(&cs).Error; err != nil {
+			return err
+		}
+		before := AttendanceOf(cs, a, row.Signup)
+		if before.ArrivedAt == nil {
+			return Conflict(CodeConflict, "this volunteer has not checked in at this event: there are no hours to confirm or reject")
+		}
+		sg := row.Signup
+		if sg.Decision == decision {
+			out = RosterEntry{Signup: sg, DisplayName: row.DisplayName, Attendance: before}
+			return nil
+		}
+		// A decision moves hours of the event's year: not in a closed one.
+		if s.periods != nil {
+			if err := s.periods.EnsureOpen(ctx, tx, a.ScheduledAt); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		sg.Decision, sg.DecidedBy, sg.DecidedAt, sg.DecisionReason = decision, &actor.UserID, &now, reason
+		if err := tx.Model(&models.Signup{}).Where("id = ?", sg.ID).Updates(map[string]any{
+			"decision": sg.Decision, "decided_by": sg.DecidedBy, "decided_at": sg.DecidedAt, "decision_reason": sg.DecisionReason,
+		}).Error; err != nil {
+			return err
+		}
+		after := AttendanceOf(cs, a, sg)
+		out, changed = RosterEntry{Signup: sg, DisplayName: row.DisplayName, Attendance: after}, true
+		action := "attendance.confirm"
+		if decision == models.AttendanceRejected {
+			action = "attendance.reject"
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: action, EntityType: "signup", EntityID: sg.ID,
+			Before: map[string]any{"attendance_status": before.Status, "hours": before.Hours},
+			After: map[string]any{"activity_id": a.ID, "user_id": userID, "attendance_status": after.Status, "hours": after.Hours,
+				"reason": reason}})
+	})
+	return out, changed, err
 }

@@ -45,11 +45,15 @@ test('a volunteer registers, waits as pending, and is approved by an admin', asy
 test('a volunteer signs up for a published event and checks in', async (t) => {
   const off = await token(server.base, 'officer');
   const units = await api(server.base, 'GET', '/units', { token: off });
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+  // Half an hour ahead: sign-ups are still open and check-in already is
+  // (volunteers check in from 1 h before the start to 1 h after the end).
+  const soon = new Date(Date.now() + 30 * 60_000);
+  const start = soon.toISOString();
+  const end = new Date(soon.getTime() + 2 * 3_600_000).toISOString();
   const made = await api(server.base, 'POST', '/activities', { token: off, body: {
     id: crypto.randomUUID(), kind: 'outreach_event', title: '反貪宣導 e2e ' + Date.now(), unit_id: units.json.items[0].id,
-    scheduled_at: tomorrow, site: { name: '嘉義市政府前廣場', address: '嘉義市東區中山路199號', lat: HERE.latitude, lng: HERE.longitude, radius_m: 200 },
-    event: { scale: 'large', audience: '市民', participants: 0, volunteer_capacity: 3, published: true },
+    scheduled_at: start, site: { name: '嘉義市政府前廣場', address: '嘉義市東區中山路199號', lat: HERE.latitude, lng: HERE.longitude, radius_m: 200 },
+    event: { scale: 'large', audience: '市民', participants: 0, volunteer_capacity: 3, published: true, ends_at: end },
   } });
   if (missingRoute(made)) {
     t.skip('POST /api/v1/activities answers 404: activities and sign-ups are not merged yet');
@@ -74,8 +78,11 @@ test('a volunteer signs up for a published event and checks in', async (t) => {
   await page.locator(`#events li[data-id="${ev.id}"] a.act-link`).click();
   await page.locator('#arrive').click();
   await page.locator('#checkins li[data-geofence="inside"]').waitFor({ timeout: 20_000 });
+  assert.match(await page.locator('#checkin-window').innerText(), /簽到時間/);
   await page.locator('#tabs a[href="#/hours"]').click();
   await page.locator('#total-hours').waitFor();
+  // Arrived inside the geofence: the attendance counts without a manager.
+  await page.locator('#hours li[data-attendance="confirmed"]').first().waitFor();
   await shot(page, 'volunteer-hours');
   await context.close();
 });

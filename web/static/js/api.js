@@ -208,6 +208,9 @@ export function freePlaces(a) {
 /** signedUp says whether the caller is signed up for an event, when the server says. */
 export const signedUp = (a) => Boolean(a?.signed_up ?? a?.my_signup ?? a?.event?.my_signup);
 
+/** roster is an event's volunteers with attendance and hours (staff). */
+export const roster = async (id) => (await request('GET', `/activities/${encodeURIComponent(id)}/signups`)).data;
+
 export const participation = async (year) =>
   (await request('GET', '/volunteers/me/participation' + q({ year }))).data;
 
@@ -286,6 +289,13 @@ const writes = {
       if (e.status === 404 && e.code === 'not_found' && e.message !== 'route not found') return { status: 204, data: null }; // already cancelled
       throw e;
     }
+  },
+  /** payload: {activityId, userId}; repeating a decision is harmless. */
+  async confirmAttendance(p) {
+    return request('POST', `/activities/${encodeURIComponent(p.activityId)}/attendance/${encodeURIComponent(p.userId)}/confirm`, { body: {} });
+  },
+  async rejectAttendance(p) {
+    return request('POST', `/activities/${encodeURIComponent(p.activityId)}/attendance/${encodeURIComponent(p.userId)}/reject`, { body: {} });
   },
   async approve(p) {
     return request('POST', `/users/${encodeURIComponent(p.userId)}/approve`);

@@ -24,8 +24,14 @@ function toast(msg, kind = 'info') {
   toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
 }
 
+// Server messages a volunteer meets at an event, in the person's language.
+const WINDOW_MSG = /check-in (opens|closed) at (\d{4}-\d\d-\d\d \d\d:\d\d)/;
+
 function errText(e) {
   if (!e) return '';
+  const w = WINDOW_MSG.exec(e.fields?.captured_at || '');
+  if (w) return t(w[1] === 'opens' ? 'checkin_opens' : 'checkin_closed', { at: w[2] });
+  if (e.status === 409 && /arrived/.test(e.message || '')) return t('cancel_after_arrival');
   const fields = e.fields ? ' — ' + Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
   return `${e.status ? e.status + ' ' : ''}${e.code || ''}${e.message ? ': ' + e.message : ''}${fields}`;
 }
@@ -275,7 +281,7 @@ const PART_FIELDS = {
   maintenance: [['event_name', 'text'], ['risk_level', 'select', 'risk_levels'], ['measures', 'textarea']],
   petition: [['petitioners', 'int', null, 1], ['subject', 'text'], ['outcome', 'textarea']],
   event: [['scale', 'select', 'event_scales'], ['audience', 'text'], ['participants', 'int', null, 0],
-    ['volunteer_capacity', 'int', null, 0], ['published', 'bool']],
+    ['volunteer_capacity', 'int', null, 0], ['published', 'bool'], ['ends_at', 'datetime']],
 };
 
 function selectOf(group, name, value) {
@@ -305,6 +311,7 @@ function partInputs(part) {
     if (type === 'select') input = selectOf(group, name);
     else if (type === 'int') input = h('input', { name, type: 'number', inputmode: 'numeric', min: min ?? 0, step: 1 });
     else if (type === 'bool') input = h('input', { name, type: 'checkbox' });
+    else if (type === 'datetime') input = h('input', { name, type: 'datetime-local', id: name.replace('_', '-') });
     else if (type === 'textarea' || type === 'lines') input = h('textarea', { name, rows: 3 });
     else input = h('input', { name });
     inputs[name] = [input, type];
@@ -315,6 +322,7 @@ function partInputs(part) {
     for (const [name, [input, type]] of Object.entries(inputs)) {
       if (type === 'int') { if (input.value !== '') out[name] = parseInt(input.value, 10); }
       else if (type === 'bool') out[name] = input.checked;
+      else if (type === 'datetime') { if (input.value) out[name] = new Date(input.value).toISOString(); }
       else if (type === 'lines') out[name] = input.value.split('\n').map((x) => x.trim()).filter(Boolean);
       else if (input.value.trim() !== '') out[name] = input.value.trim();
     }
@@ -344,8 +352,21 @@ async function newView() {
   } }, t('use_here'));
   const partBox = h('div');
   let part;
-  const showPart = () => { part = partInputs(PART_OF[kind.value]); partBox.replaceChildren(part); };
+  // An event's end follows its start (+3 h, the server's default too) until
+  // the officer sets it.
+  const followEnd = () => {
+    const end = part?.querySelector('[name=ends_at]');
+    if (!end || end.dataset.touched || !when.value) return;
+    end.value = isoLocal(new Date(new Date(when.value).getTime() + 3 * 3_600_000)).slice(0, 16);
+  };
+  const showPart = () => {
+    part = partInputs(PART_OF[kind.value]);
+    partBox.replaceChildren(part);
+    part.querySelector('[name=ends_at]')?.addEventListener('input', (ev) => { ev.target.dataset.touched = '1'; });
+    followEnd();
+  };
   kind.addEventListener('change', showPart);
+  when.addEventListener('input', followEnd);
   showPart();
   const err = h('p', { class: 'error', role: 'alert' });
   return h('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
@@ -434,7 +455,7 @@ async function activityView(id) {
     h('a', { href: '#/', class: 'link' }, '← ', t('back')),
     note ? h('p', { class: 'notice' }, note) : null,
     h('h2', {}, a.title),
-    h('p', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ', fmtDate(a.scheduled_at), ' · ',
+    h('p', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ', fmtDate(a.scheduled_at), endsAt(a) ? ' – ' + fmtDate(endsAt(a)) : '', ' · ',
       h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status), id: 'status' }, a._queued ? t('queued_local') : label('activity_statuses', a.status))),
     a.site ? h('p', {}, a.site.name || '', ' ', a.site.address || '', a.site.radius_m ? ` (${a.site.radius_m} m)` : '') : null,
     a.notes ? h('p', {}, a.notes) : null,
@@ -442,7 +463,11 @@ async function activityView(id) {
       h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
       h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))),
     geoStatus,
+    isEvent && me.role === 'volunteer' && endsAt(a) ? h('p', { class: 'muted', id: 'checkin-window' }, t('checkin_window', {
+      from: fmtDate(new Date(new Date(a.scheduled_at).getTime() - 3_600_000).toISOString()),
+      to: fmtDate(new Date(new Date(endsAt(a)).getTime() + 3_600_000).toISOString()) })) : null,
     h('h3', {}, t('checkins')), checkList,
+    isEvent && canWork && !a._queued ? await rosterSection(a) : null,
     canWork ? [
       h('h3', {}, t('attachments')),
       h('div', { class: 'actions' },
@@ -459,6 +484,45 @@ async function activityView(id) {
 }
 
 // ---------------------------------------------------------------- volunteer
+
+/** endsAt is an event's end: event.ends_at for staff, ends_at for volunteers. */
+const endsAt = (a) => a?.event?.ends_at || a?.ends_at || null;
+
+/** statusBadge shows whether an attendance's hours count. */
+function statusBadge(status) {
+  if (!status || status === 'none') return null;
+  return h('span', { class: 'badge att-' + status, dataset: { attendance: status } }, t('att_' + status));
+}
+
+/** rosterSection lists the volunteers of an event for staff, with their
+ * hours and whether they count; managers and admins confirm or reject
+ * hours that wait (and may reverse a decision). */
+async function rosterSection(a) {
+  let r;
+  try { r = await api.roster(a.id); } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    return h('p', { class: 'muted' }, t('roster'), '：', errText(e));
+  }
+  const me = api.currentUser();
+  const decides = me.role === 'manager' || me.role === 'admin';
+  const decide = (v, op) => async () => {
+    await queue.enqueue({ op, payload: { activityId: a.id, userId: v.user_id }, activityId: a.id,
+      label: `${t(op === 'confirmAttendance' ? 'confirm' : 'reject')}：${v.display_name}` });
+    toast(t('decision_queued'));
+  };
+  const items = r.items || [];
+  return h('section', { id: 'roster' },
+    h('h3', {}, t('roster')),
+    h('p', { class: 'muted' }, t('roster_hours', { c: r.confirmed_hours ?? 0, u: r.unconfirmed_hours ?? 0 })),
+    items.length ? h('ul', { class: 'acts' }, items.map((v) => h('li', { class: 'act', dataset: { user: v.user_id, attendance: v.attendance_status } },
+      h('span', { class: 'act-title' }, v.display_name, v.status === 'cancelled' ? ' · ' + t('signup_cancelled') : ''),
+      h('span', { class: 'act-meta' }, t('hours'), ' ', v.hours ?? '–', ' ', statusBadge(v.attendance_status),
+        v.decision_reason ? ' · ' + v.decision_reason : ''),
+      decides && v.attendance_status && v.attendance_status !== 'none' ? h('span', { class: 'q-actions' },
+        v.attendance_status !== 'confirmed' ? h('button', { type: 'button', class: 'small', dataset: { confirm: v.user_id }, onclick: decide(v, 'confirmAttendance') }, t('confirm')) : null,
+        v.attendance_status !== 'rejected' ? h('button', { type: 'button', class: 'small ghost', dataset: { reject: v.user_id }, onclick: decide(v, 'rejectAttendance') }, t('reject')) : null) : null))) :
+      h('p', { class: 'muted' }, t('no_signups')));
+}
 
 function signupButtons(a) {
   return h('div', { class: 'actions' },
@@ -495,14 +559,18 @@ async function hoursView() {
     note = missing(e) ? t('not_available', { code: 'GET /volunteers/me/participation 404' }) : (e.network ? t('cached_copy') : errText(e));
   }
   const items = data?.items || data?.signups || [];
-  const total = data?.total_hours ?? items.reduce((s, i) => s + (Number(i.hours) || 0), 0);
+  // Only confirmed hours count; those waiting for a manager are shown apart.
+  const total = data?.total_hours ?? items.reduce((s, i) => s + (Number(i.confirmed_hours ?? i.hours) || 0), 0);
+  const pending = data?.unconfirmed_hours ?? 0;
   return h('section', { id: 'hours' },
     note ? h('p', { class: 'notice' }, note) : null,
     h('h2', {}, t('tab_hours'), ' ', year),
-    h('p', { class: 'big', id: 'total-hours' }, t('total_hours', { h: Math.round(total * 10) / 10 })),
-    h('ul', { class: 'acts' }, items.map((i) => h('li', { class: 'act' },
+    h('p', { class: 'big', id: 'total-hours' }, t('total_hours', { h: Math.round(total * 100) / 100 })),
+    pending ? h('p', { id: 'pending-hours' }, t('pending_hours', { h: Math.round(pending * 100) / 100 })) : null,
+    h('ul', { class: 'acts' }, items.map((i) => h('li', { class: 'act', dataset: { attendance: i.attendance_status || 'none' } },
       h('span', { class: 'act-title' }, i.title || i.activity?.title || i.activity_id),
-      h('span', { class: 'act-meta' }, fmtDate(i.scheduled_at || i.activity?.scheduled_at || i.arrived_at), ' · ', t('hours'), ' ', i.hours ?? '–')))));
+      h('span', { class: 'act-meta' }, fmtDate(i.scheduled_at || i.activity?.scheduled_at || i.arrived_at), ' · ', t('hours'), ' ', i.hours ?? '–', ' ',
+        statusBadge(i.attendance_status), i.decision_reason ? ' · ' + i.decision_reason : '')))));
 }
 
 // ---------------------------------------------------------------- manager
