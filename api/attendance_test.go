@@ -431,3 +431,44 @@ func TestEventEndsAtMigration(t *testing.T) {
 		}
 	})
 }
+
+// Hours of a closed KPI year stay as reported: a manager's decision on them
+// is period_closed until the year is reopened.
+func TestAttendanceDecisionInAClosedYear(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, base)
+		start := base.Add(30 * time.Minute)
+		ev := create(t, e, e.Tokens["officer"], outreach(e, start, 5, true))["id"].(string)
+		if r := e.Do("POST", "/api/v1/activities/"+ev+"/signups", e.Tokens["volunteer"], nil); r.Code != 201 {
+			t.Fatalf("sign up: %d %s", r.Code, r.Body)
+		}
+		at(e, start.Add(3*time.Hour))
+		// 1.1 km off the site: unconfirmed hours.
+		for _, c := range []map[string]any{checkin("arrive", 23.4901, 120.4491, 10, start), checkin("depart", 23.4901, 120.4491, 10, start.Add(2*time.Hour))} {
+			if r := e.Do("POST", "/api/v1/activities/"+ev+"/checkins", e.Tokens["volunteer"], c); r.Code != 201 {
+				t.Fatalf("check-in: %d %s", r.Code, r.Body)
+			}
+		}
+		at(e, time.Date(2027, 2, 1, 2, 0, 0, 0, time.UTC))
+		reason := map[string]any{"reason": "已於 2027-01-20 函報法務部廉政署"}
+		if r := e.Do("POST", "/api/v1/kpis/years/2026/close", e.Tokens["admin"], reason); r.Code != 200 {
+			t.Fatalf("close: %d %s", r.Code, r.Body)
+		}
+		confirm := "/api/v1/activities/" + ev + "/attendance/" + e.Users["volunteer"].ID + "/confirm"
+		if r := e.Do("POST", confirm, e.Tokens["manager"], nil); r.Code != 409 || r.ErrorCode() != "period_closed" {
+			t.Fatalf("confirm in a closed year: %d %s", r.Code, r.Body)
+		}
+		if _, m := rosterEntry(t, e, ev, e.Users["volunteer"].ID); m["attendance_status"] != "unconfirmed" {
+			t.Fatalf("decision stored in a closed year: %v", m)
+		}
+		if n := e.Count(&models.AuditEvent{}, "action = ?", "attendance.confirm"); n != 0 {
+			t.Fatalf("%d audit events of a refused decision", n)
+		}
+		if r := e.Do("POST", "/api/v1/kpis/years/2026/reopen", e.Tokens["admin"], map[string]any{"reason": "補登志工時數"}); r.Code != 200 {
+			t.Fatalf("reopen: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("POST", confirm, e.Tokens["manager"], nil); r.Code != 200 {
+			t.Fatalf("confirm after reopening: %d %s", r.Code, r.Body)
+		}
+	})
+}
