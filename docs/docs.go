@@ -606,7 +606,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "conflict: the volunteer has not arrived",
+                        "description": "conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -701,7 +701,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "conflict: the volunteer has not arrived",
+                        "description": "conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }

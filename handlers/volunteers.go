@@ -335,7 +335,7 @@ func (h *Handler) ListVolunteers(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse	"no such event, or the user has no sign-up for it"
-//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived"
+//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/api/v1/activities/{id}/attendance/{user_id}/confirm [post]
@@ -360,7 +360,7 @@ func (h *Handler) ConfirmAttendance(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse	"no such event, or the user has no sign-up for it"
-//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived"
+//	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/api/v1/activities/{id}/attendance/{user_id}/reject [post]
