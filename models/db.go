@@ -149,6 +149,53 @@ func IsDuplicate(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
+// IsRowError reports whether err is the database refusing the values of a
+// statement — a duplicate key, a constraint, a value out of range, of the
+// wrong type or too long — as opposed to the database being unreachable,
+// busy, full or read-only. A row error is about those rows: the same
+// statement without them would succeed. Unknown errors are not row errors.
+func IsRowError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) || errors.Is(err, gorm.ErrCheckConstraintViolated) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return !mysqlServerWide[me.Number]
+	}
+	// The SQLite driver's errors carry the result code; the low byte is
+	// the primary code.
+	var se interface{ Code() int }
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqliteTooBig, sqliteConstraint, sqliteMismatch, sqliteRange:
+			return true
+		}
+	}
+	return false
+}
+
+// SQLite's primary result codes that are about a statement's values.
+const (
+	sqliteTooBig     = 18
+	sqliteConstraint = 19
+	sqliteMismatch   = 20
+	sqliteRange      = 25
+)
+
+// mysqlServerWide are the MySQL/MariaDB errors that are about the server or
+// the connection, not the rows of a statement: connections refused, lost or
+// killed, shutdown, lock waits and deadlocks (retried whole), a full disk or
+// table, read-only mode, a statement timeout.
+var mysqlServerWide = map[uint16]bool{
+	1021: true, 1040: true, 1042: true, 1043: true, 1053: true, 1077: true, 1078: true, 1079: true, 1080: true,
+	1114: true, 1152: true, 1153: true, 1154: true, 1155: true, 1156: true, 1157: true, 1158: true, 1159: true,
+	1160: true, 1161: true, 1184: true, 1205: true, 1213: true, 1290: true, 1836: true, 1927: true, 2006: true,
+	2013: true, 3024: true,
+}
+
 // IsMySQL reports whether db talks to MySQL/MariaDB.
 func IsMySQL(db *gorm.DB) bool { return db.Dialector.Name() == "mysql" }
 

@@ -65,19 +65,42 @@ func (b *checkinBatcher) write(ctx context.Context, c models.Checkin, audit mode
 }
 
 func (b *checkinBatcher) flush(batch []*checkinJob) {
-	err := b.insert(batch)
-	if errors.Is(err, errDuplicateID) && len(batch) > 1 {
-		// One replayed id must not fail the others: write each on its own
-		// and answer each its own result. (Other errors — the database is
-		// away — are the same for all and answered as they are.)
-		for _, j := range batch {
-			j.done <- b.insert([]*checkinJob{j})
-		}
-		return
+	b.answer(batch, nil)
+}
+
+// answer writes batch and answers each of its jobs. A batch that fails on a
+// row error (a replayed id, a value the database refuses) is split in
+// halves and each written on its own, down to the single check-in that
+// fails, so that one bad row costs its neighbours nothing and a batch of 64
+// with one bad row takes about a dozen transactions, not 64. Any other
+// error — the connection lost, the database down, busy or full — is not
+// about the rows: every job of the batch is answered with it at once, and
+// so are the jobs of a split still waiting (down is that error, from a
+// half written before), so that an outage never becomes a long series of
+// doomed single writes while phones wait. answer returns the error that
+// was not a row error, if any.
+func (b *checkinBatcher) answer(batch []*checkinJob, down error) error {
+	err := down
+	if err == nil {
+		err = b.insert(batch)
+	}
+	if err != nil && down == nil && len(batch) > 1 && isRowError(err) {
+		mid := len(batch) / 2
+		down = b.answer(batch[:mid], nil)
+		return b.answer(batch[mid:], down)
 	}
 	for _, j := range batch {
 		j.done <- err
 	}
+	if err != nil && !isRowError(err) {
+		return err
+	}
+	return nil
+}
+
+// isRowError reports whether a batch's error is about some of its rows.
+func isRowError(err error) bool {
+	return errors.Is(err, errDuplicateID) || models.IsRowError(err)
 }
 
 func (b *checkinBatcher) insert(batch []*checkinJob) error {
