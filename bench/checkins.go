@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,12 +100,12 @@ func benchCheckins(o options, t checkinTarget, srv *server) error {
 		return err
 	}
 	rawLoad := func() *result {
-		return load("single-row INSERT (bare driver)", o.n, o.c, func(w, i int) error {
+		return load("single-row INSERT (bare driver)", o.n, o.c, busyRetried(func(w, i int) error {
 			now := time.Now().UTC()
 			_, err := db.Exec("INSERT INTO bench_raw_checkins (id, activity_id, user_id, type, lat, lng, accuracy_m, captured_at, received_at, geofence, distance_m, clock_skew_s, content_hash, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				newUUID(), fmt.Sprintf("activity-%02d", w), "bench-user", "arrive", 23.48, 120.45, 10.0, now, now, "inside", 12.5, 0.4, "0000000000000000000000000000000000000000000000000000000000000000", now)
 			return err
-		})
+		}))
 	}
 
 	// One officer, one activity per worker (check-ins of one phone go to its
@@ -134,10 +136,10 @@ func benchCheckins(o options, t checkinTarget, srv *server) error {
 		acts[w] = a.ID
 	}
 	sameWorkLoad := func() *result {
-		return load("same work (database/sql, 1 tx each)", o.n, o.c, func(w, i int) error {
+		return load("same work (database/sql, 1 tx each)", o.n, o.c, busyRetried(func(w, i int) error {
 			return sameWorkCheckin(db, me.ID, acts[w], 23.4800+rand.Float64()*0.002, 120.4491+rand.Float64()*0.002, 8+rand.Float64()*20,
 				time.Now().UTC().Add(-2*time.Second))
-		})
+		}))
 	}
 	apiLoad := func() *result {
 		return load("check-in POST (through the server)", o.n, o.c, func(w, i int) error {
@@ -164,6 +166,9 @@ func benchCheckins(o options, t checkinTarget, srv *server) error {
 		raw.print()
 		same.print()
 		api.print()
+		if n := busyRetries.Swap(0); n > 0 {
+			fmt.Printf("    (the baselines met \"database is locked\" %d times past the busy timeout and retried; the time is counted)\n", n)
+		}
 		if raw.errs > 0 || same.errs > 0 || api.errs > 0 {
 			return fmt.Errorf("errors during the check-in suite")
 		}
@@ -181,6 +186,27 @@ func benchCheckins(o options, t checkinTarget, srv *server) error {
 	fmt.Printf("  server p99 = %s (target ≤ 50ms) %s\n", ms(time.Duration(p99)), verdict(p99 <= float64(50*time.Millisecond)))
 	fmt.Printf("  server peak RSS while serving = %.1f MiB (VmHWM since start %.1f MiB; target ≤ 45 MiB) %s\n", peak, hwm, verdict(peak <= 45))
 	return nil
+}
+
+// busyRetries counts the baselines' retries after SQLITE_BUSY.
+var busyRetries atomic.Int64
+
+// busyRetried runs fn again when SQLite answers "database is locked"
+// (SQLITE_BUSY) past its busy timeout: with 32 connections contending for
+// the one write lock, SQLite's busy handler is not fair, and a program that
+// writes this way must retry rather than fail the check-in. The server,
+// with one group-commit writer, does not meet it.
+func busyRetried(fn func(w, i int) error) func(w, i int) error {
+	return func(w, i int) error {
+		for attempt := 1; ; attempt++ {
+			err := fn(w, i)
+			var se interface{ Code() int }
+			if err == nil || attempt == 10 || !errors.As(err, &se) || se.Code()&0xff != 5 {
+				return err
+			}
+			busyRetries.Add(1)
+		}
+	}
 }
 
 // sameWorkCheckin is one check-in written by hand as the server writes it
