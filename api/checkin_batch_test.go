@@ -132,3 +132,48 @@ func TestCheckinSealingBesideTheSealer(t *testing.T) {
 		verifyChain(t, e)
 	})
 }
+
+// Bad check-ins sent beside good ones at the same moment: every good one is
+// stored and answered 201, whatever becomes of the bad ones. The bad value
+// (a capture time in year −1 once in UTC) is one the MySQL driver refuses
+// to write; with the times bounded at the edge it is refused before it gets
+// there, and the good ones must be unaffected either way.
+func TestBadCheckinsBesideGoodOnes(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		a := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"status": "in_progress"}))
+		path := "/api/v1/activities/" + a["id"].(string) + "/checkins"
+		const n = 80
+		codes := make([]int, 2*n)
+		ids := make([]string, 2*n)
+		var wg sync.WaitGroup
+		for i := range codes {
+			ids[i] = uuid.NewString()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				body := checkin("arrive", 23.4801, 120.4491+float64(i)*1e-6, 5, time.Now().Add(-time.Minute))
+				if i%2 == 1 {
+					body["captured_at"] = "0000-01-01T00:00:00+01:00"
+				}
+				body["id"] = ids[i]
+				codes[i] = e.Do("POST", path, e.Tokens["officer"], body).Code
+			}()
+		}
+		wg.Wait()
+		var good []string
+		for i, c := range codes {
+			switch {
+			case i%2 == 0 && c != 201:
+				t.Errorf("good check-in %d: %d", i, c)
+			case i%2 == 1 && c == 201:
+				t.Errorf("bad check-in %d: 201", i)
+			}
+			if i%2 == 0 {
+				good = append(good, ids[i])
+			}
+		}
+		if got := e.Count(&models.Checkin{}, "id IN ?", good); got != n {
+			t.Fatalf("%d of the %d good check-ins stored", got, n)
+		}
+	})
+}

@@ -4,11 +4,15 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -153,44 +157,73 @@ func IsDuplicate(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
-// IsRowError reports whether err is the database refusing the values of a
-// statement — a duplicate key, a constraint, a value out of range, of the
-// wrong type or too long — as opposed to the database being unreachable,
-// busy, full or read-only. A row error is about those rows: the same
-// statement without them would succeed. Unknown errors are not row errors.
-func IsRowError(err error) bool {
-	if err == nil {
+// IsUnreachable reports whether err means the database cannot be reached
+// or cannot take the statement now (as opposed to a bug or a bad value):
+// refused or dropped connections, timeouts, a server shutting down, lock
+// waits and deadlocks (the client may retry).
+func IsUnreachable(err error) bool {
+	var (
+		netErr   net.Error
+		opErr    *net.OpError
+		mysqlErr *mysql.MySQLError
+	)
+	switch {
+	case err == nil:
 		return false
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) || errors.Is(err, gorm.ErrCheckConstraintViolated) {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &opErr):
 		return true
-	}
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return !mysqlServerWide[me.Number]
-	}
-	// The SQLite driver's errors carry the result code; the low byte is
-	// the primary code.
-	var se interface{ Code() int }
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqliteTooBig, sqliteConstraint, sqliteMismatch, sqliteRange:
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	case strings.Contains(err.Error(), "sql: database is closed"):
+		// database/sql does not export this error; a closed pool cannot serve.
+		return true
+	case errors.As(err, &mysqlErr):
+		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
+		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
+		switch mysqlErr.Number {
+		case 1040, 1053, 1205, 1213, 2006, 2013:
 			return true
 		}
 	}
 	return false
 }
 
-// SQLite's primary result codes that are about a statement's values.
-const (
-	sqliteTooBig     = 18
-	sqliteConstraint = 19
-	sqliteMismatch   = 20
-	sqliteRange      = 25
-)
+// IsDatabaseWide reports whether err is about the database as a whole — it
+// is unreachable (IsUnreachable), the statement was cancelled, the server is
+// shutting down, busy, locked, out of disk or memory, read-only or corrupt —
+// rather than about the values of the rows a statement wrote (a duplicate
+// key, a constraint, a value out of range or of the wrong type, which the
+// server or the driver refuses). The same statement without those rows
+// would meet a database-wide error as well; it would not meet a row error.
+func IsDatabaseWide(err error) bool {
+	if err == nil {
+		return false
+	}
+	if IsUnreachable(err) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return mysqlServerWide[me.Number]
+	}
+	// The SQLite driver's errors carry the result code; the low byte is
+	// the primary code.
+	var se interface{ Code() int }
+	if errors.As(err, &se) {
+		return sqliteDatabaseWide[se.Code()&0xff]
+	}
+	return false
+}
 
-// mysqlServerWide are the MySQL/MariaDB errors that are about the server or
-// the connection, not the rows of a statement: connections refused, lost or
+// sqliteDatabaseWide are SQLite's primary result codes about the database
+// file or the engine: BUSY, LOCKED, NOMEM, READONLY, INTERRUPT, IOERR,
+// CORRUPT, FULL, CANTOPEN, PROTOCOL, NOTADB.
+var sqliteDatabaseWide = map[int]bool{5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 13: true, 14: true, 15: true, 26: true}
+
+// mysqlServerWide are the MySQL/MariaDB errors about the server or the
+// connection, not the rows of a statement: connections refused, lost or
 // killed, shutdown, lock waits and deadlocks (retried whole), a full disk or
 // table, read-only mode, a statement timeout.
 var mysqlServerWide = map[uint16]bool{

@@ -2,8 +2,16 @@ package models_test
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
 	"path/filepath"
+	"syscall"
 	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
 
 	"ethicsops/models"
 )
@@ -41,3 +49,39 @@ func TestSQLiteDefaultIsDurable(t *testing.T) {
 		}
 	}
 }
+
+// What fails a whole group-commit batch (the database is away) and what is
+// about the rows written (a bad value, a duplicate) are told apart.
+func TestIsDatabaseWide(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{driver.ErrBadConn, true},
+		{fmt.Errorf("insert: %w", mysql.ErrInvalidConn), true},
+		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{context.DeadlineExceeded, true},
+		{context.Canceled, true},
+		{&mysql.MySQLError{Number: 1053, Message: "Server shutdown in progress"}, true},
+		{&mysql.MySQLError{Number: 1114, Message: "The table is full"}, true},
+		{&mysql.MySQLError{Number: 1062, Message: "Duplicate entry"}, false},
+		{&mysql.MySQLError{Number: 1292, Message: "Incorrect datetime value"}, false},
+		{&mysql.MySQLError{Number: 1054, Message: "Unknown column 'NaN'"}, false},
+		{errors.New("year is not in the range [1, 9999]: -1"), false},
+		{gorm.ErrDuplicatedKey, false},
+		{sqliteErr(5), true},     // SQLITE_BUSY
+		{sqliteErr(13), true},    // SQLITE_FULL
+		{sqliteErr(1299), false}, // SQLITE_CONSTRAINT_NOTNULL
+		{sqliteErr(20), false},   // SQLITE_MISMATCH
+	} {
+		if got := models.IsDatabaseWide(tc.err); got != tc.want {
+			t.Errorf("IsDatabaseWide(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+// sqliteErr has the shape of the SQLite driver's errors: a result code.
+type sqliteErr int
+
+func (e sqliteErr) Error() string { return fmt.Sprintf("sqlite error %d", int(e)) }
+func (e sqliteErr) Code() int     { return int(e) }

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"errors"
 
 	"gorm.io/gorm"
 
@@ -68,23 +67,24 @@ func (b *checkinBatcher) flush(batch []*checkinJob) {
 	b.answer(batch, nil)
 }
 
-// answer writes batch and answers each of its jobs. A batch that fails on a
-// row error (a replayed id, a value the database refuses) is split in
-// halves and each written on its own, down to the single check-in that
-// fails, so that one bad row costs its neighbours nothing and a batch of 64
-// with one bad row takes about a dozen transactions, not 64. Any other
-// error — the connection lost, the database down, busy or full — is not
+// answer writes batch and answers each of its jobs. A batch that fails on
+// an error about its rows (a replayed id, a value the database or the
+// driver refuses) is split in halves and each written on its own, down to
+// the single check-in that fails, so that one bad row costs its neighbours
+// nothing and a batch of 64 with one bad row takes about a dozen
+// transactions, not 64. A database-wide error — the connection lost, the
+// database down, busy, full or read-only (models.IsDatabaseWide) — is not
 // about the rows: every job of the batch is answered with it at once, and
-// so are the jobs of a split still waiting (down is that error, from a
+// so are the jobs of a split still waiting (down is that error, met by a
 // half written before), so that an outage never becomes a long series of
-// doomed single writes while phones wait. answer returns the error that
-// was not a row error, if any.
+// doomed single writes while phones wait. answer returns the database-wide
+// error it met, if any.
 func (b *checkinBatcher) answer(batch []*checkinJob, down error) error {
 	err := down
 	if err == nil {
 		err = b.insert(batch)
 	}
-	if err != nil && down == nil && len(batch) > 1 && isRowError(err) {
+	if err != nil && down == nil && len(batch) > 1 && !models.IsDatabaseWide(err) {
 		mid := len(batch) / 2
 		down = b.answer(batch[:mid], nil)
 		return b.answer(batch[mid:], down)
@@ -92,15 +92,10 @@ func (b *checkinBatcher) answer(batch []*checkinJob, down error) error {
 	for _, j := range batch {
 		j.done <- err
 	}
-	if err != nil && !isRowError(err) {
+	if models.IsDatabaseWide(err) {
 		return err
 	}
 	return nil
-}
-
-// isRowError reports whether a batch's error is about some of its rows.
-func isRowError(err error) bool {
-	return errors.Is(err, errDuplicateID) || models.IsRowError(err)
 }
 
 func (b *checkinBatcher) insert(batch []*checkinJob) error {
