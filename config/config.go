@@ -258,8 +258,9 @@ func splitList(s string) []string {
 // DefaultMaxOpen is the connection pool by driver. SQLite writes one
 // transaction at a time and its pure-Go engine keeps a page cache per
 // connection: beyond a few connections a larger pool only costs memory
-// (40 connections: 64 MiB peak resident under the check-in benchmark, 8: 53
-// MiB, at the same throughput; docs/OPERATIONS.md).
+// (under the check-in benchmark, A/B: 40 connections 60–63 MiB peak
+// resident, 8 connections 54–55 MiB, at the same throughput;
+// docs/OPERATIONS.md).
 var DefaultMaxOpen = map[string]int{DriverMySQL: 40, DriverSQLite: 8}
 
 // poolSize reads a pool size; unset is 0, "the default".
