@@ -126,3 +126,34 @@ func TestCheckinBatchOutageIsNotRetriedRowByRow(t *testing.T) {
 		}
 	})
 }
+
+// The database going away while a failed batch is being split: the halves
+// not yet written are answered with the outage, not tried one by one.
+func TestCheckinBatchOutageDuringSplit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		var attempts atomic.Int32
+		err := db.Callback().Create().Before("gorm:create").Register("test:lose_connection_later", func(tx *gorm.DB) {
+			if tx.Statement.Table == "checkins" && attempts.Add(1) > 1 {
+				_ = tx.AddError(driver.ErrBadConn)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newCheckinBatcher(db)
+		batch := make([]*checkinJob, maxCheckinBatch)
+		for i := range batch {
+			c, ev := batchCheckin(i == len(batch)-1) // the last one fails the first write
+			batch[i] = &checkinJob{c: c, audit: ev, done: make(chan error, 1)}
+		}
+		b.flush(batch)
+		for i, j := range batch {
+			if err := <-j.done; !errors.Is(err, driver.ErrBadConn) {
+				t.Fatalf("job %d: %v, want the lost connection", i, err)
+			}
+		}
+		if got := attempts.Load(); got != 2 {
+			t.Fatalf("%d writes, want 2: the whole batch, then its first half meeting the outage", got)
+		}
+	})
+}
