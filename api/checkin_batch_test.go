@@ -132,3 +132,52 @@ func TestCheckinSealingBesideTheSealer(t *testing.T) {
 		verifyChain(t, e)
 	})
 }
+
+// Bad check-ins sent beside good ones at the same moment: 80 × 201 and
+// 80 × 422. The bad value (a capture time in year −1 once in UTC) is refused
+// at the edge; before that it reached the group commit, where the MySQL
+// driver refused it and failed the good check-ins of its batch with it
+// (services' TestCheckinBatchRowErrorFailsOnlyItsRow keeps that isolation
+// for any row error).
+func TestBadCheckinsBesideGoodOnes(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		a := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"status": "in_progress"}))
+		path := "/api/v1/activities/" + a["id"].(string) + "/checkins"
+		const n = 80
+		codes := make([]int, 2*n)
+		ids := make([]string, 2*n)
+		var wg sync.WaitGroup
+		for i := range codes {
+			ids[i] = uuid.NewString()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				body := checkin("arrive", 23.4801, 120.4491+float64(i)*1e-6, 5, time.Now().Add(-time.Minute))
+				if i%2 == 1 {
+					body["captured_at"] = "0000-01-01T00:00:00+01:00"
+				}
+				body["id"] = ids[i]
+				codes[i] = e.Do("POST", path, e.Tokens["officer"], body).Code
+			}()
+		}
+		wg.Wait()
+		var good []string
+		for i, c := range codes {
+			switch {
+			case i%2 == 0 && c != 201:
+				t.Errorf("good check-in %d: %d", i, c)
+			case i%2 == 1 && c != 422:
+				t.Errorf("bad check-in %d: %d, want 422", i, c)
+			}
+			if i%2 == 0 {
+				good = append(good, ids[i])
+			}
+		}
+		if got := e.Count(&models.Checkin{}, "id IN ?", good); got != n {
+			t.Fatalf("%d of the %d good check-ins stored", got, n)
+		}
+		if got := e.Count(&models.Checkin{}, "1 = 1"); got != n {
+			t.Fatalf("%d check-ins stored, want only the %d good ones", got, n)
+		}
+	})
+}

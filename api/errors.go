@@ -1,22 +1,15 @@
 package api
 
 import (
-	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/go-sql-driver/mysql"
 
 	"ethicsops/handlers"
+	"ethicsops/models"
 	"ethicsops/services"
 )
 
@@ -56,32 +49,7 @@ func classify(err error) (e *services.Error, internal bool) {
 
 // isUnavailable reports whether err means the database cannot be reached
 // (as opposed to a bug): refused or dropped connections, timeouts.
-func isUnavailable(err error) bool {
-	var (
-		netErr   net.Error
-		opErr    *net.OpError
-		mysqlErr *mysql.MySQLError
-	)
-	switch {
-	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, sql.ErrConnDone),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, context.DeadlineExceeded), errors.As(err, &opErr):
-		return true
-	case errors.As(err, &netErr) && netErr.Timeout():
-		return true
-	case strings.Contains(err.Error(), "sql: database is closed"):
-		// database/sql does not export this error; a closed pool cannot serve.
-		return true
-	case errors.As(err, &mysqlErr):
-		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
-		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
-		switch mysqlErr.Number {
-		case 1040, 1053, 1205, 1213, 2006, 2013:
-			return true
-		}
-	}
-	return false
-}
+func isUnavailable(err error) bool { return models.IsUnreachable(err) }
 
 // writeError renders err in the one envelope. 500s are logged with the
 // request id; the client never sees internals.

@@ -1,20 +1,26 @@
-// Command bench measures the performance targets of SPEC.md against
-// MariaDB/MySQL, side by side in one run, and prints the ratios:
+// Command bench measures the performance targets of SPEC.md side by side in
+// one run, and prints the ratios:
 //
-//   - checkins: raw single-row INSERTs through the bare MySQL driver versus
-//     authenticated check-in POSTs through the running server, both at the
-//     same concurrency, with p50/p99 and the server's peak resident memory;
+//   - checkins (MariaDB/MySQL) and sqlite (the embedded default, WAL with
+//     synchronous=FULL): authenticated check-in POSTs through the running
+//     server against two hand-written baselines on the same database at the
+//     same concurrency — single-row autocommit INSERTs (information) and a
+//     database/sql check-in doing the server's work in one transaction
+//     (target: the server at least as fast) — with p50/p99 and the server's
+//     peak resident memory;
 //   - kpi: the KPI report over HTTP versus a GROUP BY over the activities
 //     table, for one year at N activities (default 1,000,000), with a check
 //     that both give the same numbers.
 //
 // Usage:
 //
-//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi]
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite]
 //	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-keep]
 //
-// It creates a fresh database (ethicsops_bench_<pid>), builds and starts the
-// server on it, and drops the database at the end unless -keep is given.
+// On MariaDB/MySQL it creates a fresh database (ethicsops_bench_<pid>),
+// builds and starts the server on it, and drops the database at the end
+// unless -keep is given. The sqlite suite needs no MySQL: the server runs on
+// a SQLite file in a temporary data directory, removed at the end.
 package main
 
 import (
@@ -39,6 +45,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
+
+	"ethicsops/models"
 )
 
 type options struct {
@@ -55,7 +63,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.dsn, "dsn", envOr("ETHICSOPS_BENCH_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL/MariaDB server (its user must create databases)")
-	flag.StringVar(&o.suite, "suite", "all", "all, checkins or kpi")
+	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi (MariaDB/MySQL) or sqlite")
 	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
 	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
@@ -73,6 +81,31 @@ func run(o options) error {
 	if o.n < 1 || o.c < 1 || o.rounds < 1 {
 		return fmt.Errorf("-n, -c and -rounds must be at least 1")
 	}
+	switch o.suite {
+	case "all", "checkins", "kpi", "sqlite":
+	default:
+		return fmt.Errorf("-suite must be all, checkins, kpi or sqlite")
+	}
+	bin, err := buildServer()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(bin))
+	fmt.Printf("ethicsops bench — %d cores on this machine\n", numCPU())
+	if o.suite != "sqlite" {
+		if err := runMySQL(o, bin); err != nil {
+			return err
+		}
+	}
+	if o.suite == "all" || o.suite == "sqlite" {
+		return runSQLite(o, bin)
+	}
+	return nil
+}
+
+// runMySQL runs the check-in and KPI suites on a fresh MariaDB/MySQL
+// database.
+func runMySQL(o options, bin string) error {
 	base, err := mysql.ParseDSN(o.dsn)
 	if err != nil {
 		return err
@@ -95,25 +128,24 @@ func run(o options) error {
 	cfg.DBName = name
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
-	// The raw baseline uses the driver at its fastest, as the server does:
+	// The baselines use the driver at its fastest, as the server does:
 	// one round trip per statement.
 	cfg.InterpolateParams = true
 	dsn := cfg.FormatDSN()
+	fmt.Printf("MariaDB/MySQL database %s\n", name)
 
-	bin, err := buildServer()
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(filepath.Dir(bin))
-	fmt.Printf("ethicsops bench — database %s, GOMAXPROCS of this machine %d cores\n", name, numCPU())
-
-	srv, err := startServer(bin, dsn)
+	srv, err := startServer(bin, "ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn, "ETHICSOPS_DATA_DIR="+filepath.Dir(bin))
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
 	if o.suite == "all" || o.suite == "checkins" {
-		if err := benchCheckins(o, dsn, srv); err != nil {
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := benchCheckins(o, checkinTarget{name: "MariaDB/MySQL", db: db, copyTable: mysqlCopyTable}, srv); err != nil {
 			return err
 		}
 	}
@@ -123,6 +155,45 @@ func run(o options) error {
 		}
 	}
 	return nil
+}
+
+// runSQLite runs the check-in suite on the embedded default: the server on
+// a SQLite file with its default settings, the baselines on the same file
+// opened the way the server opens it (models.Open: the same driver, WAL,
+// synchronous=FULL, busy timeout, immediate transactions).
+func runSQLite(o options, bin string) error {
+	dir, err := os.MkdirTemp("", "ethicsops-bench-sqlite")
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Printf("\nSQLite database %s\n", filepath.Join(dir, "ethicsops.db"))
+	srv, err := startServer(bin, "ETHICSOPS_DB_DRIVER=sqlite", "ETHICSOPS_DB_DSN="+filepath.Join(dir, "ethicsops.db"), "ETHICSOPS_DATA_DIR="+dir)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	gdb, err := models.Open(models.Options{Driver: "sqlite", DSN: filepath.Join(dir, "ethicsops.db")})
+	if err != nil {
+		return err
+	}
+	db, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var sync int
+	var mode string
+	if err := db.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil {
+		return err
+	}
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("SQLite (journal_mode=%s, synchronous=%d)", mode, sync)
+	return benchCheckins(o, checkinTarget{name: name, db: db, copyTable: sqliteCopyTable}, srv)
 }
 
 // ---- the server under test ----
@@ -155,17 +226,19 @@ func buildServer() (string, error) {
 	return bin, nil
 }
 
-func startServer(bin, dsn string) (*server, error) {
+// startServer starts the server with env (its database settings) added to
+// the bench's environment.
+func startServer(bin string, env ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	s := &server{base: "http://127.0.0.1:" + strconv.Itoa(port), stopRSS: make(chan struct{}), log: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = append(os.Environ(),
-		"ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn, "ETHICSOPS_JWT_SECRET="+benchSecret,
+	s.cmd.Env = append(append(os.Environ(), env...),
+		"ETHICSOPS_JWT_SECRET="+benchSecret,
 		"ETHICSOPS_ADMIN_PASSWORD="+adminPassword, "ETHICSOPS_ADDR=127.0.0.1:"+strconv.Itoa(port),
-		"ETHICSOPS_LOG_LEVEL=warn", "ETHICSOPS_DATA_DIR="+filepath.Dir(bin))
+		"ETHICSOPS_LOG_LEVEL=warn")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		return nil, err

@@ -86,3 +86,29 @@ func TestEnsureJWTSecretIsKept(t *testing.T) {
 		t.Fatalf("secret not kept across restarts")
 	}
 }
+
+// The pool follows the driver unless set: SQLite gains nothing from many
+// connections and pays memory for each.
+func TestPoolDefaultsByDriver(t *testing.T) {
+	secret := strings.Repeat("k", 32)
+	for _, tc := range []struct {
+		env            map[string]string
+		wantOpen, idle int
+	}{
+		{nil, 8, 8},
+		{map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": secret}, 40, 40},
+		{map[string]string{"ETHICSOPS_DB_MAX_OPEN": "12"}, 12, 12},
+		{map[string]string{"ETHICSOPS_DB_MAX_OPEN": "12", "ETHICSOPS_DB_MAX_IDLE": "3"}, 12, 3},
+	} {
+		c, err := Load(nil, env(tc.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if c.DBMaxOpen != tc.wantOpen || c.DBMaxIdle != tc.idle {
+			t.Errorf("%v: pool %d open / %d idle, want %d / %d", tc.env, c.DBMaxOpen, c.DBMaxIdle, tc.wantOpen, tc.idle)
+		}
+	}
+}

@@ -102,6 +102,9 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	if err := seedVolunteers(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedAttachments(ctx, s, o); err != nil {
+		return nil, err
+	}
 	if err := seedPeriods(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}

@@ -91,6 +91,17 @@ func TestSeed(t *testing.T) {
 	if endless != 0 {
 		t.Errorf("%d demo events without an end", endless)
 	}
+	// Photos and a record from the phone: the resent photo stored once,
+	// names cleaned to what the content is.
+	var atts []models.Attachment
+	db.Order("filename").Find(&atts)
+	names := map[string]int{}
+	for _, a := range atts {
+		names[a.Filename]++
+	}
+	if len(atts) != 6 || names["驗收現場照片.png"] != 2 || names["IMG_2048.png"] != 2 || names["驗收紀錄fdp.pdf"] != 2 {
+		t.Errorf("demo attachments: %v", names)
+	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}

@@ -451,7 +451,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one part named file. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB.",
+                "description": "multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, \"attachment\" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -472,6 +472,18 @@ const docTemplate = `{
                         "required": true
                     },
                     {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), as the form field id",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), sent before file",
+                        "name": "id",
+                        "in": "formData"
+                    },
+                    {
                         "type": "file",
                         "description": "the file",
                         "name": "file",
@@ -480,6 +492,12 @@ const docTemplate = `{
                     }
                 ],
                 "responses": {
+                    "200": {
+                        "description": "a resend: the attachment stored under this id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
                     "201": {
                         "description": "Created",
                         "schema": {
@@ -506,6 +524,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }

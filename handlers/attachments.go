@@ -15,22 +15,26 @@ import (
 // UploadAttachment godoc
 //
 //	@Summary		Attach a photo or document (owner)
-//	@Description	multipart/form-data with one part named file. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB.
+//	@Description	multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, "attachment" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png.
 //	@ID				uploadAttachment
 //	@Tags			attachments
 //	@Accept			multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string	true	"activity id"
-//	@Param			file	formData	file	true	"the file"
-//	@Success		201		{object}	AttachmentDTO
-//	@Failure		400		{object}	ErrorResponse
-//	@Failure		401		{object}	ErrorResponse
-//	@Failure		403		{object}	ErrorResponse
-//	@Failure		404		{object}	ErrorResponse
-//	@Failure		413		{object}	ErrorResponse
-//	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse
+//	@Param			id				path		string			true	"activity id"
+//	@Param			Idempotency-Key	header		string			false	"client id of the upload (UUID), as the form field id"
+//	@Param			id				formData	string			false	"client id of the upload (UUID), sent before file"
+//	@Param			file			formData	file			true	"the file"
+//	@Success		200				{object}	AttachmentDTO	"a resend: the attachment stored under this id"
+//	@Success		201				{object}	AttachmentDTO
+//	@Failure		400				{object}	ErrorResponse
+//	@Failure		401				{object}	ErrorResponse
+//	@Failure		403				{object}	ErrorResponse
+//	@Failure		404				{object}	ErrorResponse
+//	@Failure		409				{object}	ErrorResponse	"id_conflict"
+//	@Failure		413				{object}	ErrorResponse
+//	@Failure		415				{object}	ErrorResponse
+//	@Failure		422				{object}	ErrorResponse
 //	@Router			/api/v1/activities/{id}/attachments [post]
 func (h *Handler) UploadAttachment(c *gin.Context) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -43,7 +47,8 @@ func (h *Handler) UploadAttachment(c *gin.Context) {
 		fail(c, services.BadRequest("malformed multipart body"))
 		return
 	}
-	// Stream the part named file; other parts are skipped.
+	in := services.UploadInput{IdempotencyKey: c.GetHeader("Idempotency-Key")}
+	// Stream the part named file; the id comes before it; others are skipped.
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -53,19 +58,39 @@ func (h *Handler) UploadAttachment(c *gin.Context) {
 			fail(c, bodyError(err))
 			return
 		}
-		if part.FormName() != "file" {
-			continue
-		}
-		att, err := h.Attachments.Upload(c.Request.Context(), actor(c), c.Param("id"), part.FileName(), bodyReader{part})
-		if err != nil {
-			fail(c, err)
+		switch part.FormName() {
+		case "id":
+			b, err := io.ReadAll(io.LimitReader(bodyReader{part}, maxIDField+1))
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			if len(b) > maxIDField {
+				fail(c, services.Invalid("id", "must be a UUID"))
+				return
+			}
+			in.ID = string(b)
+		case "file":
+			in.Filename, in.Body = part.FileName(), bodyReader{part}
+			att, created, err := h.Attachments.Upload(c.Request.Context(), actor(c), c.Param("id"), in)
+			if err != nil {
+				fail(c, err)
+				return
+			}
+			status := http.StatusOK
+			if created {
+				status = http.StatusCreated
+			}
+			c.JSON(status, toAttachmentDTO(att))
 			return
 		}
-		c.JSON(http.StatusCreated, toAttachmentDTO(att))
-		return
 	}
 	fail(c, services.Invalid("file", "required: a multipart part named file"))
 }
+
+// maxIDField bounds the form field id (a UUID is 36 characters; braces and
+// a urn:uuid: prefix are accepted too).
+const maxIDField = 64
 
 // GetAttachment godoc
 //

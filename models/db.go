@@ -4,11 +4,15 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -86,7 +90,11 @@ func Open(o Options) (*gorm.DB, error) {
 
 // sqliteDSN turns a path (or file: URI) into a DSN with WAL, a busy timeout
 // and immediate transactions, so that concurrent writers queue instead of
-// failing with "database is locked".
+// failing with "database is locked". synchronous is FULL: in WAL mode NORMAL
+// syncs the log only at checkpoints, so a commit already answered could be
+// lost on power loss; FULL syncs it at every commit, and the group commit of
+// check-ins shares one sync among the check-ins of a busy moment. A DSN with
+// its own parameters is taken as it is.
 func sqliteDSN(dsn string) (string, error) {
 	path := dsn
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -101,7 +109,7 @@ func sqliteDSN(dsn string) (string, error) {
 	if strings.Contains(dsn, "?") {
 		return dsn, nil
 	}
-	return dsn + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate", nil
+	return dsn + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate", nil
 }
 
 // MySQLDSN adds what the service relies on to a MySQL DSN: parseTime, UTC,
@@ -147,6 +155,82 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 // IsDuplicate reports whether err is a unique-key violation.
 func IsDuplicate(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+// IsUnreachable reports whether err means the database cannot be reached
+// or cannot take the statement now (as opposed to a bug or a bad value):
+// refused or dropped connections, timeouts, a server shutting down, lock
+// waits and deadlocks (the client may retry).
+func IsUnreachable(err error) bool {
+	var (
+		netErr   net.Error
+		opErr    *net.OpError
+		mysqlErr *mysql.MySQLError
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &opErr):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	case strings.Contains(err.Error(), "sql: database is closed"):
+		// database/sql does not export this error; a closed pool cannot serve.
+		return true
+	case errors.As(err, &mysqlErr):
+		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
+		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
+		switch mysqlErr.Number {
+		case 1040, 1053, 1205, 1213, 2006, 2013:
+			return true
+		}
+	}
+	return false
+}
+
+// IsDatabaseWide reports whether err is about the database as a whole — it
+// is unreachable (IsUnreachable), the statement was cancelled, the server is
+// shutting down, busy, locked, out of disk or memory, read-only or corrupt —
+// rather than about the values of the rows a statement wrote (a duplicate
+// key, a constraint, a value out of range or of the wrong type, which the
+// server or the driver refuses). The same statement without those rows
+// would meet a database-wide error as well; it would not meet a row error.
+func IsDatabaseWide(err error) bool {
+	if err == nil {
+		return false
+	}
+	if IsUnreachable(err) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return mysqlServerWide[me.Number]
+	}
+	// The SQLite driver's errors carry the result code; the low byte is
+	// the primary code.
+	var se interface{ Code() int }
+	if errors.As(err, &se) {
+		return sqliteDatabaseWide[se.Code()&0xff]
+	}
+	return false
+}
+
+// sqliteDatabaseWide are SQLite's primary result codes about the database
+// file or the engine: BUSY, LOCKED, NOMEM, READONLY, INTERRUPT, IOERR,
+// CORRUPT, FULL, CANTOPEN, PROTOCOL, NOTADB.
+var sqliteDatabaseWide = map[int]bool{5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 13: true, 14: true, 15: true, 26: true}
+
+// mysqlServerWide are the MySQL/MariaDB errors about the server or the
+// connection, not the rows of a statement: connections refused, lost or
+// killed, shutdown, lock waits and deadlocks (retried whole), a full disk or
+// table, read-only mode, a statement timeout.
+var mysqlServerWide = map[uint16]bool{
+	1021: true, 1040: true, 1042: true, 1043: true, 1053: true, 1077: true, 1078: true, 1079: true, 1080: true,
+	1114: true, 1152: true, 1153: true, 1154: true, 1155: true, 1156: true, 1157: true, 1158: true, 1159: true,
+	1160: true, 1161: true, 1184: true, 1205: true, 1213: true, 1290: true, 1836: true, 1927: true, 2006: true,
+	2013: true, 3024: true,
 }
 
 // IsMySQL reports whether db talks to MySQL/MariaDB.

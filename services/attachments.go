@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"ethicsops/models"
@@ -38,30 +38,49 @@ func NewAttachmentService(db *gorm.DB, now Clock, dataDir string, activities *Ac
 	return &AttachmentService{db: db, now: now, dir: filepath.Join(dataDir, "attachments"), activities: activities}
 }
 
-// Upload stores r as an attachment of activity id. The type is decided by
-// content; the file is written to a temporary file and hashed while it
+// UploadInput is one file sent for an activity.
+type UploadInput struct {
+	// ID is the client id (the form field id), IdempotencyKey the same id
+	// given as the Idempotency-Key header; either, both (then equal) or
+	// neither may be given.
+	ID, IdempotencyKey string
+	Filename           string // as the client named it
+	Body               io.Reader
+}
+
+// Upload stores in.Body as an attachment of activity id. The type is decided
+// by content; the file is written to a temporary file and hashed while it
 // streams, then renamed into place; the row and its audit event commit in one
 // transaction. If anything fails, neither a row nor a new file remains.
+// With a client id it is idempotent, as Create is: the same id with the same
+// bytes on the same activity again returns the stored attachment and created
+// false, storing nothing; the id with other bytes or on another activity is
+// id_conflict.
 // Errors: ErrNotFound, ErrForbidden, payload_too_large, unsupported_media_type,
-// validation_failed (no file).
-func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID, filename string, r io.Reader) (models.Attachment, error) {
+// validation_failed (no file, a bad id), id_conflict.
+func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID string, in UploadInput) (models.Attachment, bool, error) {
 	a, err := s.activities.Get(ctx, actor, activityID)
 	if err != nil {
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	if !CanUpload(actor, a) {
-		return models.Attachment{}, Forbidden("only the owner adds files to this activity")
+		return models.Attachment{}, false, Forbidden("only the owner adds files to this activity")
 	}
+	id, err := uploadID(in.ID, in.IdempotencyKey)
+	if err != nil {
+		return models.Attachment{}, false, err
+	}
+	r := in.Body
 	if r == nil {
-		return models.Attachment{}, Invalid("file", "required")
+		return models.Attachment{}, false, Invalid("file", "required")
 	}
 	tmpDir := filepath.Join(s.dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	tmp, err := os.CreateTemp(tmpDir, "upload-*")
 	if err != nil {
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // a no-op once renamed
@@ -70,22 +89,22 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID,
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		tmp.Close()
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	head = head[:n]
 	if n == 0 {
 		tmp.Close()
-		return models.Attachment{}, Invalid("file", "the file is empty")
+		return models.Attachment{}, false, Invalid("file", "the file is empty")
 	}
 	ctype := SniffContentType(head)
 	if ctype == "" {
 		tmp.Close()
-		return models.Attachment{}, E(CodeUnsupportedType, "only JPEG, PNG, WebP, HEIC and PDF files are accepted")
+		return models.Attachment{}, false, E(CodeUnsupportedType, "only JPEG, PNG, WebP, HEIC and PDF files are accepted")
 	}
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
 		tmp.Close()
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	copied, err := io.Copy(w, io.LimitReader(r, MaxAttachmentSize-int64(n)+1))
 	size := int64(n) + copied
@@ -96,12 +115,12 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID,
 		err = cerr
 	}
 	if err != nil {
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	final := s.path(sum)
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
 	// Uploads of the same bytes share one file. Without this lock, two of
 	// them at once (a phone retrying on a weak signal while its first try is
@@ -110,16 +129,19 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID,
 	// other's committed row points to. Held to the end, the lock lets a
 	// failed upload remove only a file no other upload has counted on.
 	defer s.stored.lock(sum)()
+	if old, found, err := s.replay(ctx, id, a.ID, sum); err != nil || found {
+		return old, false, err
+	}
 	_, statErr := os.Stat(final)
 	existed := statErr == nil
 	if !existed {
 		if err := os.Rename(tmpName, final); err != nil {
-			return models.Attachment{}, err
+			return models.Attachment{}, false, err
 		}
 	}
 	att := models.Attachment{
-		ID: newID(), ActivityID: a.ID, UploaderID: actor.UserID, SHA256: sum, Size: size, ContentType: ctype,
-		Filename: cleanFilename(filename), CreatedAt: s.now(),
+		ID: id, ActivityID: a.ID, UploaderID: actor.UserID, SHA256: sum, Size: size, ContentType: ctype,
+		Filename: attachmentFilename(in.Filename, ctype), CreatedAt: s.now(),
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&att).Error; err != nil {
@@ -128,13 +150,66 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID,
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "attachment.create", EntityType: "attachment", EntityID: att.ID,
 			After: map[string]any{"activity_id": att.ActivityID, "sha256": att.SHA256, "size": att.Size, "content_type": att.ContentType, "filename": att.Filename}})
 	})
+	if models.IsDuplicate(err) {
+		// The same id committed meanwhile by another server on this
+		// database. With the same bytes its row points to this very path,
+		// so the file stays whoever put it there.
+		old, found, rerr := s.replay(ctx, id, a.ID, sum)
+		if found && rerr == nil {
+			return old, false, nil
+		}
+		if rerr != nil {
+			err = rerr
+		}
+	}
 	if err != nil {
 		if !existed {
 			_ = os.Remove(final)
 		}
-		return models.Attachment{}, err
+		return models.Attachment{}, false, err
 	}
-	return att, nil
+	return att, true, nil
+}
+
+// uploadID is the client id of an upload, from the form field or the
+// header (a new UUIDv7 when neither is given).
+func uploadID(field, header string) (string, error) {
+	field, header = strings.TrimSpace(field), strings.TrimSpace(header)
+	id := field
+	if id == "" {
+		id = header
+	}
+	if id == "" {
+		return newID(), nil
+	}
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return "", Invalid("id", "must be a UUID")
+	}
+	if field != "" && header != "" {
+		if h, err := uuid.Parse(header); err != nil || h != u {
+			return "", Invalid("id", "differs from the Idempotency-Key header; send one id")
+		}
+	}
+	return u.String(), nil
+}
+
+// replay finds an attachment already stored under id: found with the stored
+// row when it holds the same bytes (sum) on the same activity, id_conflict
+// when it holds anything else.
+func (s *AttachmentService) replay(ctx context.Context, id, activityID, sum string) (models.Attachment, bool, error) {
+	var old models.Attachment
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&old).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Attachment{}, false, nil
+	}
+	if err != nil {
+		return models.Attachment{}, false, err
+	}
+	if old.ActivityID != activityID || old.SHA256 != sum {
+		return models.Attachment{}, false, Conflict(CodeIDConflict, "id %s is already used by a different attachment", id)
+	}
+	return old, true, nil
 }
 
 // Open returns an attachment and its bytes to one who may read its activity.
@@ -160,25 +235,6 @@ func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (m
 
 func (s *AttachmentService) path(sum string) string {
 	return filepath.Join(s.dir, sum[:2], sum)
-}
-
-// cleanFilename keeps the base name a client gave, for Content-Disposition.
-func cleanFilename(n string) string {
-	n = filepath.Base(strings.ReplaceAll(n, "\\", "/"))
-	n = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, n)
-	if n == "." || n == "/" || !utf8.ValidString(n) {
-		return ""
-	}
-	for len(n) > 255 {
-		_, size := utf8.DecodeLastRuneInString(n)
-		n = n[:len(n)-size]
-	}
-	return n
 }
 
 // keyedMutex is a mutex per key, kept only while someone holds or waits

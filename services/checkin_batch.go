@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"errors"
 
 	"gorm.io/gorm"
 
@@ -65,19 +64,38 @@ func (b *checkinBatcher) write(ctx context.Context, c models.Checkin, audit mode
 }
 
 func (b *checkinBatcher) flush(batch []*checkinJob) {
-	err := b.insert(batch)
-	if errors.Is(err, errDuplicateID) && len(batch) > 1 {
-		// One replayed id must not fail the others: write each on its own
-		// and answer each its own result. (Other errors — the database is
-		// away — are the same for all and answered as they are.)
-		for _, j := range batch {
-			j.done <- b.insert([]*checkinJob{j})
-		}
-		return
+	b.answer(batch, nil)
+}
+
+// answer writes batch and answers each of its jobs. A batch that fails on
+// an error about its rows (a replayed id, a value the database or the
+// driver refuses) is split in halves and each written on its own, down to
+// the single check-in that fails, so that one bad row costs its neighbours
+// nothing and a batch of 64 with one bad row takes about a dozen
+// transactions, not 64. A database-wide error — the connection lost, the
+// database down, busy, full or read-only (models.IsDatabaseWide) — is not
+// about the rows: every job of the batch is answered with it at once, and
+// so are the jobs of a split still waiting (down is that error, met by a
+// half written before), so that an outage never becomes a long series of
+// doomed single writes while phones wait. answer returns the database-wide
+// error it met, if any.
+func (b *checkinBatcher) answer(batch []*checkinJob, down error) error {
+	err := down
+	if err == nil {
+		err = b.insert(batch)
+	}
+	if err != nil && down == nil && len(batch) > 1 && !models.IsDatabaseWide(err) {
+		mid := len(batch) / 2
+		down = b.answer(batch[:mid], nil)
+		return b.answer(batch[mid:], down)
 	}
 	for _, j := range batch {
 		j.done <- err
 	}
+	if models.IsDatabaseWide(err) {
+		return err
+	}
+	return nil
 }
 
 func (b *checkinBatcher) insert(batch []*checkinJob) error {

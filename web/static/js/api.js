@@ -267,7 +267,10 @@ const writes = {
   async checkin(p) {
     return request('POST', `/activities/${encodeURIComponent(p.activityId)}/checkins`, { body: p.checkin });
   },
-  /** payload: {activityId, id, name}, blob: the file. */
+  /** payload: {activityId, id, name}, blob: the file. id is the client id
+   * kept with the queued item, so a resend after a lost answer is the same
+   * upload (200, nothing stored twice). The server reads the parts in
+   * order: id goes before file. */
   async attachment(p, blob) {
     const form = new FormData();
     form.append('id', p.id);

@@ -59,6 +59,9 @@ export const all = () => tx('queue', 'readonly', (s) => wrap(s.getAll()));
  * write belongs to (later writes of a record wait for the earlier ones). */
 export async function enqueue({ op, payload, label, activityId, blob }) {
   const user = currentUser();
+  // Every create is stored with its client id before the first try, so
+  // that each resend carries the same one.
+  if (op === 'attachment' && !payload.id) payload = { ...payload, id: crypto.randomUUID() };
   const item = {
     op, payload, label, activityId: activityId || null, blob: blob || null,
     userId: user?.id || null, username: user?.username || '',
