@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -320,5 +321,32 @@ func TestRevocationWithinOneSecond(t *testing.T) {
 		}
 		ended(t, e, "signed in the same second as the reset", after, path)
 		works(t, e, "signed in after the reset, same second", signIn(t, e, "officer", "a-new-password-from-admin"), path)
+	})
+}
+
+// Sessions begun before sessions were stored (a refresh token with no
+// session row) get theirs from the migration, so that the upgrade signs
+// nobody out.
+func TestMigrationKeepsEarlierSessions(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		d := signIn(t, e, "officer", apitest.Password)
+		var rt models.RefreshToken
+		if err := e.DB.Where("user_id = ? AND used_at IS NULL AND revoked_at IS NULL", e.Users["officer"].ID).Order("created_at DESC").Take(&rt).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.DB.Where("id = ?", rt.FamilyID).Delete(&models.Session{}).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := models.Migrate(context.Background(), e.DB); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.Count(&models.Session{}, "id = ? AND user_id = ? AND revoked_at IS NULL", rt.FamilyID, e.Users["officer"].ID); n != 1 {
+			t.Fatalf("sessions of the earlier family: %d", n)
+		}
+		r := e.Do("POST", "/api/v1/auth/refresh", "", map[string]string{"refresh_token": d.refresh})
+		if r.Code != 200 {
+			t.Fatalf("refresh of an earlier session: %d %s", r.Code, r.Body)
+		}
+		works(t, e, "refreshed", device{access: r.JSON()["access_token"].(string)}, "")
 	})
 }
