@@ -27,15 +27,15 @@ var UserStatuses = []string{StatusActive, StatusPending, StatusDisabled}
 
 // User is an account: staff of the office or an integrity volunteer (廉政志工).
 type User struct {
-	ID           string     `gorm:"primaryKey;size:36"`
-	Username     string     `gorm:"size:64;not null;uniqueIndex"`
-	DisplayName  string     `gorm:"size:100;not null"`
-	Role         string     `gorm:"size:16;not null;index"`
-	Status       string     `gorm:"size:16;not null;index"`
-	UnitID       *string    `gorm:"size:36;index"`
-	Phone        string     `gorm:"size:32;not null;default:''"`
-	Email        string     `gorm:"size:254;not null;default:''"`
-	PasswordHash string     `gorm:"size:100;not null"`
+	ID           string  `gorm:"primaryKey;size:36"`
+	Username     string  `gorm:"size:64;not null;uniqueIndex"`
+	DisplayName  string  `gorm:"size:100;not null"`
+	Role         string  `gorm:"size:16;not null;index"`
+	Status       string  `gorm:"size:16;not null;index"`
+	UnitID       *string `gorm:"size:36;index"`
+	Phone        string  `gorm:"size:32;not null;default:''"`
+	Email        string  `gorm:"size:254;not null;default:''"`
+	PasswordHash string  `gorm:"size:100;not null"`
 	// SessionEpoch counts the times every session of the account was ended
 	// at once (password, role or status changed; sign out everywhere). A
 	// session is valid only while its Epoch equals this (see Session).
