@@ -1416,7 +1416,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "The old refresh token is spent. Presenting a spent token again revokes its whole family.",
+                "description": "The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused.",
                 "consumes": [
                     "application/json"
                 ],

@@ -38,7 +38,7 @@ func (h *Handler) Login(c *gin.Context) {
 // Refresh godoc
 //
 //	@Summary		Exchange a refresh token for a new pair
-//	@Description	The old refresh token is spent. Presenting a spent token again revokes its whole family.
+//	@Description	The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused.
 //	@ID				refresh
 //	@Tags			auth
 //	@Accept			json
@@ -74,11 +74,11 @@ func (h *Handler) Refresh(c *gin.Context) {
 //	@Security		BearerAuth
 //	@Param			body	body	RefreshRequest	true	"refresh token"
 //	@Success		204
-//	@Failure	400	{object}	ErrorResponse
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	413	{object}	ErrorResponse
-//	@Failure	415	{object}	ErrorResponse
-//	@Router		/api/v1/auth/logout [post]
+//	@Failure		400	{object}	ErrorResponse
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		413	{object}	ErrorResponse
+//	@Failure		415	{object}	ErrorResponse
+//	@Router			/api/v1/auth/logout [post]
 func (h *Handler) Logout(c *gin.Context) {
 	var req RefreshRequest
 	if err := bindJSON(c, &req); err != nil {
