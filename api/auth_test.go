@@ -114,8 +114,15 @@ func forge(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims
 func TestTokenTampering(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		sub := e.Users["admin"].ID
+		sessionOf := func(name string) string {
+			var s models.Session
+			if err := e.DB.Where("user_id = ?", e.Users[name].ID).Take(&s).Error; err != nil {
+				t.Fatal(err)
+			}
+			return s.ID
+		}
 		now := time.Now()
-		good := jwt.MapClaims{"sub": sub, "role": "admin", "iss": services.TokenIssuer, "aud": services.TokenAudience, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()}
+		good := jwt.MapClaims{"sub": sub, "sid": sessionOf("admin"), "role": "admin", "iss": services.TokenIssuer, "aud": services.TokenAudience, "iat": now.Unix(), "exp": now.Add(time.Minute).Unix()}
 		with := func(k string, v any) jwt.MapClaims {
 			c := jwt.MapClaims{}
 			for kk, vv := range good {
@@ -146,6 +153,9 @@ func TestTokenTampering(t *testing.T) {
 			{"wrong aud", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("aud", "another-api")), 401},
 			{"wrong iss", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("iss", "evil")), 401},
 			{"unknown subject", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("sub", "nobody")), 401},
+			{"no session", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("sid", nil)), 401},
+			{"unknown session", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("sid", "nobody")), 401},
+			{"another account's session", forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("sid", sessionOf("officer"))), 401},
 			{"garbage", "not.a.token", 401},
 		}
 		for _, tc := range cases {
@@ -158,7 +168,9 @@ func TestTokenTampering(t *testing.T) {
 			}
 		}
 		// The role claim is not trusted: the account's role is re-read.
-		officerAsAdmin := forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), with("sub", e.Users["officer"].ID))
+		officer := with("sub", e.Users["officer"].ID)
+		officer["sid"] = sessionOf("officer")
+		officerAsAdmin := forge(t, jwt.SigningMethodHS256, []byte(apitest.Secret), officer)
 		if r := e.Do("GET", "/api/v1/users", officerAsAdmin, nil); r.Code != 403 {
 			t.Errorf("role claim trusted: %d", r.Code)
 		}
@@ -193,7 +205,8 @@ func TestDisabledAndPendingAccounts(t *testing.T) {
 }
 
 // A token the server has verified before (and remembers) still stops working
-// the moment it expires, and still follows a role change at once.
+// the moment it expires, and still follows the account: a role change ends
+// it at once (the cache remembers what a token says, never that it is good).
 func TestVerifiedTokenExpiresAndFollowsTheAccount(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		e.Clock.Set(time.Now())
@@ -209,8 +222,12 @@ func TestVerifiedTokenExpiresAndFollowsTheAccount(t *testing.T) {
 		if r := e.Do("PATCH", "/api/v1/users/"+e.Users["officer2"].ID, e.Tokens["admin"], map[string]string{"role": "admin"}); r.Code != 200 {
 			t.Fatalf("promote: %d %s", r.Code, r.Body)
 		}
+		if r := e.Do("GET", "/api/v1/units", tok, nil); r.Code != 401 {
+			t.Fatalf("the remembered token outlived a role change: %d", r.Code)
+		}
+		tok = e.Login("officer2", apitest.Password)
 		if r := e.Do("GET", "/api/v1/users", tok, nil); r.Code != 200 {
-			t.Fatalf("the remembered token did not follow the new role: %d", r.Code)
+			t.Fatalf("signed in again under the new role: %d", r.Code)
 		}
 		e.Clock.Advance(services.AccessTTL - time.Second)
 		if r := e.Do("GET", "/api/v1/units", tok, nil); r.Code != 200 {

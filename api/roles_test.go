@@ -130,11 +130,14 @@ var declarationRoutes = []string{
 	"GET /api/v1/declarations/draws/:id", "GET /api/v1/declarations/draws/:id/verify",
 }
 
-// uncheckedRoutes need no role check: the refresh route takes no access token
-// (its refresh token is tested in auth_test.go), and the static files and
-// Swagger catch-alls are public.
+// uncheckedRoutes need no role check here: the refresh route takes no access
+// token (its refresh token is tested in auth_test.go), and the static files
+// and Swagger catch-alls are public. Signing out everywhere and changing
+// one's password end the caller's sessions, which the matrix's tokens must
+// survive: every role is checked on them in sessions_test.go.
 // The web client's routes are tested in web_test.go.
-var uncheckedRoutes = []string{"POST /api/v1/auth/refresh", "GET /swagger/*any", "GET /static/*path", "GET /", "HEAD /", "GET /sw.js"}
+var uncheckedRoutes = []string{"POST /api/v1/auth/refresh", "GET /swagger/*any", "GET /static/*path", "GET /", "HEAD /", "GET /sw.js",
+	"POST /api/v1/auth/logout-all", "POST /api/v1/me/password"}
 
 // pattern turns a table path into the router's pattern: no query, and each
 // {placeholder} segment a :id.

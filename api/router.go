@@ -65,7 +65,9 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/auth/login", h.Login)
 	v1.POST("/auth/refresh", h.Refresh)
 	v1.POST("/auth/logout", authPending, h.Logout)
+	v1.POST("/auth/logout-all", authPending, h.LogoutAll)
 	v1.GET("/me", authPending, h.Me)
+	v1.POST("/me/password", authPending, h.ChangePassword)
 	v1.GET("/meta", h.Meta)
 	v1.POST("/volunteers/register", h.RegisterVolunteer)
 

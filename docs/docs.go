@@ -1337,13 +1337,14 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Ends the session (refresh token family) of the refresh token sent: its refresh tokens are refused and its access tokens answer 401 from the next request. The caller's other sessions (other devices) go on.",
                 "consumes": [
                     "application/json"
                 ],
                 "tags": [
                     "auth"
                 ],
-                "summary": "Sign out: revoke the refresh token's family",
+                "summary": "Sign out: end the refresh token's session",
                 "operationId": "logout",
                 "parameters": [
                     {
@@ -1387,9 +1388,35 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/auth/logout-all": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Ends every session of the caller at once, this one included: every access token of the account answers 401 from its next request and every refresh token is refused. Recorded in the audit trail as auth.logout_all.",
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Sign out everywhere",
+                "operationId": "logoutAll",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "The old refresh token is spent. Presenting a spent token again revokes its whole family.",
+                "description": "The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2486,6 +2513,70 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/me/password": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Any signed-in account, pending volunteers too. A wrong current_password is a 422 naming it; after 5 wrong ones the session that sent them ends (401). On success every session of the account ends, this one included: sign in again with the new password. Recorded as user.password_change.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Change one's own password",
+                "operationId": "changePassword",
+                "parameters": [
+                    {
+                        "description": "current and new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PasswordChangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -4640,6 +4731,19 @@ const docTemplate = `{
                 "unconfirmed_hours": {
                     "type": "number",
                     "example": 0
+                }
+            }
+        },
+        "handlers.PasswordChangeRequest": {
+            "type": "object",
+            "properties": {
+                "current_password": {
+                    "type": "string",
+                    "example": "demo-officer-2026"
+                },
+                "new_password": {
+                    "type": "string",
+                    "example": "a-longer-new-passphrase"
                 }
             }
         },

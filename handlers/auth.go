@@ -38,7 +38,7 @@ func (h *Handler) Login(c *gin.Context) {
 // Refresh godoc
 //
 //	@Summary		Exchange a refresh token for a new pair
-//	@Description	The old refresh token is spent. Presenting a spent token again revokes its whole family.
+//	@Description	The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused.
 //	@ID				refresh
 //	@Tags			auth
 //	@Accept			json
@@ -66,18 +66,19 @@ func (h *Handler) Refresh(c *gin.Context) {
 
 // Logout godoc
 //
-//	@Summary	Sign out: revoke the refresh token's family
-//	@ID			logout
-//	@Tags		auth
-//	@Accept		json
-//	@Security	BearerAuth
-//	@Param		body	body	RefreshRequest	true	"refresh token"
-//	@Success	204
-//	@Failure	400	{object}	ErrorResponse
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	413	{object}	ErrorResponse
-//	@Failure	415	{object}	ErrorResponse
-//	@Router		/api/v1/auth/logout [post]
+//	@Summary		Sign out: end the refresh token's session
+//	@Description	Ends the session (refresh token family) of the refresh token sent: its refresh tokens are refused and its access tokens answer 401 from the next request. The caller's other sessions (other devices) go on.
+//	@ID				logout
+//	@Tags			auth
+//	@Accept			json
+//	@Security		BearerAuth
+//	@Param			body	body	RefreshRequest	true	"refresh token"
+//	@Success		204
+//	@Failure		400	{object}	ErrorResponse
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		413	{object}	ErrorResponse
+//	@Failure		415	{object}	ErrorResponse
+//	@Router			/api/v1/auth/logout [post]
 func (h *Handler) Logout(c *gin.Context) {
 	var req RefreshRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -85,6 +86,53 @@ func (h *Handler) Logout(c *gin.Context) {
 		return
 	}
 	if err := h.Auth.Logout(c.Request.Context(), actor(c), req.RefreshToken); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// LogoutAll godoc
+//
+//	@Summary		Sign out everywhere
+//	@Description	Ends every session of the caller at once, this one included: every access token of the account answers 401 from its next request and every refresh token is refused. Recorded in the audit trail as auth.logout_all.
+//	@ID				logoutAll
+//	@Tags			auth
+//	@Security		BearerAuth
+//	@Success		204
+//	@Failure		401	{object}	ErrorResponse
+//	@Router			/api/v1/auth/logout-all [post]
+func (h *Handler) LogoutAll(c *gin.Context) {
+	if err := h.Auth.LogoutAll(c.Request.Context(), actor(c)); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// ChangePassword godoc
+//
+//	@Summary		Change one's own password
+//	@Description	Any signed-in account, pending volunteers too. A wrong current_password is a 422 naming it; after 5 wrong ones the session that sent them ends (401). On success every session of the account ends, this one included: sign in again with the new password. Recorded as user.password_change.
+//	@ID				changePassword
+//	@Tags			auth
+//	@Accept			json
+//	@Security		BearerAuth
+//	@Param			body	body	PasswordChangeRequest	true	"current and new password"
+//	@Success		204
+//	@Failure		400	{object}	ErrorResponse
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		413	{object}	ErrorResponse
+//	@Failure		415	{object}	ErrorResponse
+//	@Failure		422	{object}	ErrorResponse
+//	@Router			/api/v1/me/password [post]
+func (h *Handler) ChangePassword(c *gin.Context) {
+	var req PasswordChangeRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := h.Users.ChangePassword(c.Request.Context(), actor(c), req.CurrentPassword, req.NewPassword); err != nil {
 		fail(c, err)
 		return
 	}

@@ -47,6 +47,12 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
+// PasswordChangeRequest changes the caller's own password.
+type PasswordChangeRequest struct {
+	CurrentPassword string `json:"current_password" example:"demo-officer-2026"`
+	NewPassword     string `json:"new_password" example:"a-longer-new-passphrase"`
+}
+
 // TokenResponse is a signed-in session.
 type TokenResponse struct {
 	AccessToken  string  `json:"access_token"`

@@ -12,6 +12,7 @@ var schema = []any{
 	&Unit{},
 	&User{},
 	&RefreshToken{},
+	&Session{},
 	&LoginThrottle{},
 	&AuditEvent{},
 	&AuditSealState{},
@@ -49,6 +50,7 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 // seeds install reference data that migrations own (idempotent).
 var seeds = []func(context.Context, *gorm.DB) error{
 	seedPlanTargets,
+	backfillSessions,
 	backfillEventEnds,
 	func(ctx context.Context, db *gorm.DB) error {
 		return db.WithContext(ctx).Where(AuditSealState{ID: 1}).FirstOrCreate(&AuditSealState{ID: 1}).Error
@@ -111,4 +113,17 @@ func backfillEventEnds(ctx context.Context, db *gorm.DB) error {
 			return err
 		}
 	}
+}
+
+// backfillSessions gives every live refresh token family that was issued
+// before sessions existed its session, so that nobody signed in is signed
+// out by the upgrade. Later families get theirs when they begin, so on later
+// starts this inserts nothing.
+func backfillSessions(ctx context.Context, db *gorm.DB) error {
+	return db.WithContext(ctx).Exec(`INSERT INTO sessions (id, user_id, epoch, created_at, password_failures)
+SELECT r.family_id, r.user_id, u.session_epoch, MIN(r.created_at), 0
+FROM refresh_tokens r JOIN users u ON u.id = r.user_id
+WHERE r.revoked_at IS NULL AND r.used_at IS NULL AND r.expires_at > ?
+  AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = r.family_id)
+GROUP BY r.family_id, r.user_id, u.session_epoch`, Now()).Error
 }

@@ -27,15 +27,19 @@ var UserStatuses = []string{StatusActive, StatusPending, StatusDisabled}
 
 // User is an account: staff of the office or an integrity volunteer (廉政志工).
 type User struct {
-	ID           string     `gorm:"primaryKey;size:36"`
-	Username     string     `gorm:"size:64;not null;uniqueIndex"`
-	DisplayName  string     `gorm:"size:100;not null"`
-	Role         string     `gorm:"size:16;not null;index"`
-	Status       string     `gorm:"size:16;not null;index"`
-	UnitID       *string    `gorm:"size:36;index"`
-	Phone        string     `gorm:"size:32;not null;default:''"`
-	Email        string     `gorm:"size:254;not null;default:''"`
-	PasswordHash string     `gorm:"size:100;not null"`
+	ID           string  `gorm:"primaryKey;size:36"`
+	Username     string  `gorm:"size:64;not null;uniqueIndex"`
+	DisplayName  string  `gorm:"size:100;not null"`
+	Role         string  `gorm:"size:16;not null;index"`
+	Status       string  `gorm:"size:16;not null;index"`
+	UnitID       *string `gorm:"size:36;index"`
+	Phone        string  `gorm:"size:32;not null;default:''"`
+	Email        string  `gorm:"size:254;not null;default:''"`
+	PasswordHash string  `gorm:"size:100;not null"`
+	// SessionEpoch counts the times every session of the account was ended
+	// at once (password, role or status changed; sign out everywhere). A
+	// session is valid only while its Epoch equals this (see Session).
+	SessionEpoch int64      `gorm:"not null;default:0"`
 	ApprovedAt   *time.Time `gorm:"precision:6"`
 	ApprovedBy   *string    `gorm:"size:36"`
 	CreatedAt    time.Time  `gorm:"precision:6;not null"`
@@ -69,6 +73,29 @@ type RefreshToken struct {
 	UsedAt    *time.Time `gorm:"precision:6"`
 	RevokedAt *time.Time `gorm:"precision:6"`
 	CreatedAt time.Time  `gorm:"precision:6;not null"`
+}
+
+// Session is one sign-in: the family of refresh tokens it started (ID is
+// their FamilyID) and the access tokens issued with them, which carry its ID
+// in their "sid" claim. Every request reads its session together with the
+// account in one query, so that ending a session ends its access tokens at
+// once, not when they expire.
+//
+// Epoch is the account's SessionEpoch when the session began: bumping the
+// account's counter ends every session of the account in one UPDATE, and a
+// sign-in that read the account before the bump starts a session that is
+// already over. A counter rather than a time, so that the order of a
+// revocation and a sign-in does not depend on clocks (JWT's iat is whole
+// seconds, and servers' clocks differ).
+type Session struct {
+	ID        string     `gorm:"primaryKey;size:36"`
+	UserID    string     `gorm:"size:36;not null;index"`
+	Epoch     int64      `gorm:"not null"`
+	CreatedAt time.Time  `gorm:"precision:6;not null"`
+	RevokedAt *time.Time `gorm:"precision:6"`
+	// PasswordFailures counts wrong current passwords given to change the
+	// password with this session's tokens; enough of them end the session.
+	PasswordFailures int `gorm:"not null;default:0"`
 }
 
 // LoginThrottle counts failed logins per key (an account name, or an address

@@ -46,12 +46,17 @@ type AuthService struct {
 	verified verifiedTokens
 }
 
-// accountRow is what each request re-reads of its account.
+// accountRow is what each request re-reads of its session and account.
 type accountRow struct {
-	ID     string
-	Role   string
-	Status string
-	UnitID *string
+	SessionID    string
+	SessionUser  string
+	Epoch        int64
+	RevokedAt    *time.Time
+	ID           string
+	Role         string
+	Status       string
+	UnitID       *string
+	SessionEpoch int64
 }
 
 // NewAuthService builds the service; bcryptCost 0 means bcrypt.DefaultCost+2.
@@ -65,12 +70,20 @@ func NewAuthService(db *gorm.DB, secret []byte, now Clock, bcryptCost int) *Auth
 	return s
 }
 
-func (s *AuthService) fetchAccounts(ctx context.Context, ids []string) (map[string]accountRow, error) {
+// fetchAccounts reads sessions with their accounts, by session id. The
+// session and its account come in one query (a join on two primary keys), so
+// that checking revocation costs the request no round trip of its own: this
+// is the read every authenticated request makes anyway.
+func (s *AuthService) fetchAccounts(ctx context.Context, sids []string) (map[string]accountRow, error) {
 	var rows []accountRow
-	err := s.db.WithContext(ctx).Model(&models.User{}).Select("id, role, status, unit_id").Where("id IN ?", ids).Find(&rows).Error
+	err := s.db.WithContext(ctx).Table("sessions").
+		Select("sessions.id AS session_id, sessions.user_id AS session_user, sessions.epoch, sessions.revoked_at, "+
+			"users.id, users.role, users.status, users.unit_id, users.session_epoch").
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.id IN ?", sids).Find(&rows).Error
 	out := make(map[string]accountRow, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r
+		out[r.SessionID] = r
 	}
 	return out, err
 }
@@ -82,9 +95,11 @@ type TokenPair struct {
 	ExpiresIn    int
 }
 
-// Claims are the access token's claims.
+// Claims are the access token's claims. SessionID (the refresh token
+// family) names the session the token belongs to: ending it ends the token.
 type Claims struct {
-	Role string `json:"role"`
+	Role      string `json:"role"`
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -188,8 +203,19 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken string) (TokenPa
 		if u.Status == models.StatusDisabled {
 			return E(CodeUnauthenticated, "this account is disabled")
 		}
+		// The family's session may have ended since (another device signed
+		// out everywhere, the password changed): its refresh tokens end too.
+		var sess models.Session
+		if err := tx.Where("id = ?", rt.FamilyID).Take(&sess).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return E(CodeUnauthenticated, "this session has ended; sign in again")
+		} else if err != nil {
+			return err
+		}
+		if !sessionLive(sess.RevokedAt, sess.Epoch, u.SessionEpoch) {
+			return E(CodeUnauthenticated, "this session has ended; sign in again")
+		}
 		var err error
-		pair, err = s.issue(tx, u, rt.FamilyID)
+		pair, err = s.tokens(tx, u, rt.FamilyID)
 		return err
 	})
 	if err != nil {
@@ -222,52 +248,100 @@ func (s *AuthService) Logout(ctx context.Context, actor Actor, refreshToken stri
 	return s.revokeFamily(ctx, rt.FamilyID, AuditEntry{Actor: actor, Action: "auth.logout", EntityType: "user", EntityID: actor.UserID})
 }
 
-// revokeFamily revokes a token family and records why (audit) with it.
+// LogoutAll ends every session of actor at once ("sign out everywhere"):
+// their access tokens answer 401 from the next request, their refresh
+// tokens are refused.
+func (s *AuthService) LogoutAll(ctx context.Context, actor Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := endSessions(tx, s.now(), actor.UserID); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "auth.logout_all", EntityType: "user", EntityID: actor.UserID})
+	})
+}
+
+// revokeFamily ends the session of a token family (its access tokens and
+// refresh tokens) and records why (audit) with it.
 func (s *AuthService) revokeFamily(ctx context.Context, family string, audit AuditEntry) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := tx.Model(&models.Session{}).
+			Where("id = ? AND revoked_at IS NULL", family).Update("revoked_at", now).Error; err != nil {
+			return err
+		}
 		if err := tx.Model(&models.RefreshToken{}).
-			Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", s.now()).Error; err != nil {
+			Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", now).Error; err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, s.now, audit)
 	})
 }
 
-// Authenticate checks an access token and re-reads the account, so that a
-// disabled account or a changed role takes effect at once. It returns
-// ErrUnauthenticated for any bad token or a disabled/unknown account.
+// endSessions ends every session of the account userID inside tx, the
+// transaction of the change that calls for it (a new password, a new role,
+// a disabled account, sign out everywhere). Bumping the account's
+// session_epoch is what ends them, also a session begun by a sign-in that
+// read the account before this commit (see models.Session); the sessions
+// and refresh tokens are marked revoked as well, so that no later change of
+// the account (re-enabling it) brings any of them back.
+func endSessions(tx *gorm.DB, now time.Time, userID string) error {
+	if err := tx.Model(&models.User{}).Where("id = ?", userID).
+		UpdateColumn("session_epoch", gorm.Expr("session_epoch + 1")).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&models.Session{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error; err != nil {
+		return err
+	}
+	return tx.Model(&models.RefreshToken{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", now).Error
+}
+
+// sessionLive reports whether a session neither ended on its own (revoked)
+// nor with every session of its account (epoch behind the account's).
+func sessionLive(revokedAt *time.Time, epoch, accountEpoch int64) bool {
+	return revokedAt == nil && epoch == accountEpoch
+}
+
+// Authenticate checks an access token and re-reads its session and the
+// account, so that an ended session, a disabled account or a changed role
+// takes effect at once. It returns ErrUnauthenticated for any bad token, an
+// ended session or a disabled/unknown account.
 func (s *AuthService) Authenticate(ctx context.Context, token string) (Actor, error) {
-	subject, err := s.verify(token)
+	subject, sid, err := s.verify(token)
 	if err != nil {
 		return Actor{}, err
 	}
-	// The account is read again on every request (not trusted from the
-	// token), so that disabling it or changing its role takes effect at once.
-	u, found, err := s.accounts.load(ctx, subject)
+	// The session and the account are read again on every request (not
+	// trusted from the token or from the verified-token cache), in one query.
+	u, found, err := s.accounts.load(ctx, sid)
 	if err != nil {
 		return Actor{}, err
 	}
-	if !found {
-		return Actor{}, E(CodeUnauthenticated, "account no longer exists")
+	if !found || u.SessionUser != subject {
+		return Actor{}, E(CodeUnauthenticated, "this session has ended; sign in again")
 	}
 	if u.Status == models.StatusDisabled {
 		return Actor{}, E(CodeUnauthenticated, "this account is disabled")
 	}
-	a := Actor{UserID: u.ID, Role: u.Role, Status: u.Status}
+	if !sessionLive(u.RevokedAt, u.Epoch, u.SessionEpoch) {
+		return Actor{}, E(CodeUnauthenticated, "this session has ended; sign in again")
+	}
+	a := Actor{UserID: u.ID, Role: u.Role, Status: u.Status, SessionID: u.SessionID}
 	if u.UnitID != nil {
 		a.UnitID = *u.UnitID
 	}
 	return a, nil
 }
 
-// verify checks an access token and returns its subject.
-func (s *AuthService) verify(token string) (string, error) {
+// verify checks an access token and returns its subject and session.
+func (s *AuthService) verify(token string) (subject, session string, err error) {
 	now := s.now()
-	if sub, ok := s.verified.get(token, now); ok {
-		return sub, nil
+	if sub, sid, ok := s.verified.get(token, now); ok {
+		return sub, sid, nil
 	}
 	claims := &Claims{}
-	_, err := jwt.NewParser(
+	_, err = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
@@ -275,18 +349,38 @@ func (s *AuthService) verify(token string) (string, error) {
 		jwt.WithAudience(TokenAudience),
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	).ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return s.secret, nil })
-	if err != nil || claims.Subject == "" || claims.ExpiresAt == nil {
-		return "", E(CodeUnauthenticated, "invalid or expired access token")
+	if err != nil || claims.Subject == "" || claims.SessionID == "" || claims.ExpiresAt == nil {
+		return "", "", E(CodeUnauthenticated, "invalid or expired access token")
 	}
-	s.verified.put(token, claims.Subject, claims.ExpiresAt.Time, now)
-	return claims.Subject, nil
+	s.verified.put(token, claims.Subject, claims.SessionID, claims.ExpiresAt.Time, now)
+	return claims.Subject, claims.SessionID, nil
 }
 
-// issue makes an access token and a refresh token of family inside tx.
+// issue begins a session (refresh token family) for u and makes its first
+// pair inside tx. u must have been read before its password was compared:
+// if every session of the account was ended since (a password reset racing
+// this sign-in), the sign-in is refused rather than outliving the reset.
 func (s *AuthService) issue(tx *gorm.DB, u models.User, family string) (TokenPair, error) {
+	var epoch int64
+	if err := tx.Model(&models.User{}).Where("id = ?", u.ID).Select("session_epoch").Scan(&epoch).Error; err != nil {
+		return TokenPair{}, err
+	}
+	if epoch != u.SessionEpoch {
+		return TokenPair{}, E(CodeUnauthenticated, "the account changed while signing in; sign in again")
+	}
+	if err := tx.Create(&models.Session{ID: family, UserID: u.ID, Epoch: u.SessionEpoch, CreatedAt: s.now()}).Error; err != nil {
+		return TokenPair{}, err
+	}
+	return s.tokens(tx, u, family)
+}
+
+// tokens makes an access token and a refresh token of the session family
+// inside tx.
+func (s *AuthService) tokens(tx *gorm.DB, u models.User, family string) (TokenPair, error) {
 	now := s.now()
 	claims := Claims{
-		Role: u.Role,
+		Role:      u.Role,
+		SessionID: family,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   u.ID,
 			Issuer:    TokenIssuer,
@@ -313,6 +407,11 @@ func (s *AuthService) issue(tx *gorm.DB, u models.User, family string) (TokenPai
 		return TokenPair{}, err
 	}
 	return TokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTTL / time.Second)}, nil
+}
+
+// samePassword reports whether pw is the password of hash (bcrypt).
+func (s *AuthService) samePassword(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
 // lockedFor returns how long key is still locked (0 when it is not).

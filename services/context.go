@@ -13,6 +13,9 @@ type Actor struct {
 	Role   string
 	Status string
 	UnitID string
+	// SessionID is the session of the access token the caller sent (empty
+	// when the service acts for nobody signed in).
+	SessionID string
 }
 
 // Is reports whether the actor has one of roles.

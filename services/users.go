@@ -262,13 +262,108 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 			return nil
 		}
 		u.UpdatedAt = s.now()
-		if err := tx.Save(&u).Error; err != nil {
+		// session_epoch is only ever bumped (endSessions), never written
+		// back from a copy read earlier.
+		if err := tx.Omit("session_epoch").Save(&u).Error; err != nil {
 			return err
+		}
+		// A new password, a new role or a disabled account ends every
+		// session of the account at once: whoever held its tokens signs in
+		// again, with the new password and under the new role.
+		_, newRole := after["role"]
+		if p.Password != nil || newRole || after["status"] == models.StatusDisabled {
+			if err := endSessions(tx, u.UpdatedAt, u.ID); err != nil {
+				return err
+			}
 		}
 		out = u
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "user.update", EntityType: "user", EntityID: u.ID, Before: before, After: after})
 	})
 	return out, err
+}
+
+// MaxPasswordChangeFailures wrong current passwords end the session that
+// sent them, so that a stolen access token cannot be used to guess the
+// password: a new session needs a sign-in, which is throttled.
+const MaxPasswordChangeFailures = 5
+
+// ChangePassword sets the caller's own password, given the current one, and
+// ends every session of the account (this one too: the caller signs in again
+// with the new password).
+// Errors: validation_failed (current_password wrong, new_password invalid),
+// ErrUnauthenticated once MaxPasswordChangeFailures wrong current passwords
+// have ended the session, ErrNotFound when the account is gone.
+func (s *UserService) ChangePassword(ctx context.Context, actor Actor, current, next string) error {
+	f := Fields{}
+	if current == "" {
+		f.Add("current_password", "is required")
+	}
+	validatePassword(f, "new_password", next)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.Get(ctx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if !s.auth.samePassword(u.PasswordHash, current) {
+		return s.wrongCurrentPassword(ctx, actor)
+	}
+	hash, err := s.auth.HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		// Only if the password is still the one just checked: of two
+		// concurrent changes, the second must prove the first one's password.
+		res := tx.Model(&models.User{}).Where("id = ? AND password_hash = ?", u.ID, u.PasswordHash).
+			Updates(map[string]any{"password_hash": hash, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Invalid("current_password", "is not your current password")
+		}
+		if err := endSessions(tx, now, u.ID); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "user.password_change", EntityType: "user", EntityID: u.ID,
+			Before: map[string]any{"password": "***"}, After: map[string]any{"password": "***"}})
+	})
+}
+
+// wrongCurrentPassword counts a wrong current password against the caller's
+// session and ends the session at MaxPasswordChangeFailures.
+func (s *UserService) wrongCurrentPassword(ctx context.Context, actor Actor) error {
+	ended := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Session{}).Where("id = ?", actor.SessionID).
+			UpdateColumn("password_failures", gorm.Expr("password_failures + 1")).Error; err != nil {
+			return err
+		}
+		res := tx.Model(&models.Session{}).
+			Where("id = ? AND password_failures >= ? AND revoked_at IS NULL", actor.SessionID, MaxPasswordChangeFailures).
+			Update("revoked_at", s.now())
+		if res.Error != nil {
+			return res.Error
+		}
+		if ended = res.RowsAffected > 0; ended {
+			if err := tx.Model(&models.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", actor.SessionID).
+				Update("revoked_at", s.now()).Error; err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "auth.password_change_failed", EntityType: "user", EntityID: actor.UserID,
+			After: map[string]any{"session_ended": ended}})
+	})
+	if err != nil {
+		return err
+	}
+	if ended {
+		return E(CodeUnauthenticated, "too many wrong passwords; this session has ended, sign in again")
+	}
+	return Invalid("current_password", "is not your current password")
 }
 
 // Approve makes a pending volunteer active. Managers and admins only;
