@@ -27,7 +27,7 @@ func (h *Handler) Login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	pair, u, err := h.Auth.Login(c.Request.Context(), req.Username, req.Password)
+	pair, u, err := h.Auth.Login(c.Request.Context(), c.ClientIP(), req.Username, req.Password)
 	if err != nil {
 		fail(c, err)
 		return
