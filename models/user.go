@@ -85,9 +85,10 @@ type LoginThrottle struct {
 	Pending     int        `gorm:"not null;default:0"`
 	WindowStart time.Time  `gorm:"precision:6;not null"`
 	LockedUntil *time.Time `gorm:"precision:6"`
-	// AlertedAt is when the account ceiling's audit event was written, so
-	// that it is written once per window.
-	AlertedAt *time.Time `gorm:"precision:6"`
+	// AlertedWindow is the window_start of the window whose reaching of the
+	// account ceiling was written to the audit trail, so that it is written
+	// once per window (whatever the clocks of several servers say).
+	AlertedWindow *time.Time `gorm:"precision:6"`
 	// ExpiresAt is when the row no longer holds anything (its window and any
 	// lock are over); the sweep deletes it after. Rows written before this
 	// column existed have none and are swept by their window.

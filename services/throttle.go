@@ -111,11 +111,12 @@ func (r throttleRule) succeed(t *models.LoginThrottle) {
 
 // alert reports whether the ceiling is reached for the first time in this
 // window (the caller writes the audit event once) and marks it.
-func (r throttleRule) alert(t *models.LoginThrottle, now time.Time) bool {
-	if t.Failures < r.max || (t.AlertedAt != nil && !t.AlertedAt.Before(t.WindowStart)) {
+func (r throttleRule) alert(t *models.LoginThrottle) bool {
+	if t.Failures < r.max || (t.AlertedWindow != nil && t.AlertedWindow.Equal(t.WindowStart)) {
 		return false
 	}
-	t.AlertedAt = &now
+	w := t.WindowStart
+	t.AlertedWindow = &w
 	return true
 }
 
@@ -240,7 +241,7 @@ func (s *AuthService) judgeFailure(ctx context.Context, a *attempt, userID strin
 			acct.Failures++
 			release(acct)
 			accountRule.expire(acct)
-			attack = accountRule.alert(acct, now)
+			attack = accountRule.alert(acct)
 		}
 		locked = pairRule.fail(pair, now)
 		if err := saveThrottles(tx, acct, pair); err != nil {
@@ -335,7 +336,7 @@ func saveThrottles(tx *gorm.DB, rows ...*models.LoginThrottle) error {
 		}
 		err := tx.Model(&models.LoginThrottle{}).Where("throttle_key = ?", t.ThrottleKey).Updates(map[string]any{
 			"failures": t.Failures, "pending": t.Pending, "window_start": t.WindowStart,
-			"locked_until": t.LockedUntil, "alerted_at": t.AlertedAt, "expires_at": t.ExpiresAt,
+			"locked_until": t.LockedUntil, "alerted_window": t.AlertedWindow, "expires_at": t.ExpiresAt,
 		}).Error
 		if err != nil {
 			return err
