@@ -186,7 +186,7 @@ func TestLockoutIsPerAccountAndAddress(t *testing.T) {
 // see one auth.account_under_attack event for the window.
 func TestAccountCeilingSlowsEveryAddress(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		e.Clock.Set(e.Clock.Now()) // stands still from here
+		e.Clock.Set(e.Clock.Now())                             // stands still from here
 		e.Tokens["admin"] = e.Login("admin", apitest.Password) // for the audit trail, at this clock
 		const owner = "198.51.100.20"
 		attackers := services.AccountFailureCeiling / services.MaxLoginFailure
