@@ -207,6 +207,11 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log 
 		defer close(sealerDone)
 		svc.Audit.SealEvery(sealCtx, time.Second, func(err error) { log.Error("seal audit events", "error", err.Error()) })
 	}()
+	// Delete expired sign-in throttle rows every minute (see
+	// services.AuthService.SweepThrottles); several servers sweeping one
+	// database delete the same rows, which is harmless. It stops when the
+	// server starts shutting down.
+	go svc.Auth.SweepThrottlesEvery(ctx, services.ThrottleSweepInterval, func(err error) { log.Error("sweep sign-in throttles", "error", err.Error()) })
 	select {
 	case err := <-errc:
 		log.Error("serve", "error", err.Error())

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -198,6 +199,18 @@ func (e *Env) Do(method, path, token string, body any) *Response {
 // DoWith is Do with extra headers (which may override Content-Type).
 func (e *Env) DoWith(method, path, token string, body any, headers map[string]string) *Response {
 	e.T.Helper()
+	return e.send(method, path, token, body, headers, "")
+}
+
+// DoFrom is Do from another client: ip is the address the request comes
+// from (its RemoteAddr; without it every request comes from 192.0.2.1).
+func (e *Env) DoFrom(ip, method, path, token string, body any) *Response {
+	e.T.Helper()
+	return e.send(method, path, token, body, nil, net.JoinHostPort(ip, "40000"))
+}
+
+func (e *Env) send(method, path, token string, body any, headers map[string]string, remote string) *Response {
+	e.T.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -213,6 +226,9 @@ func (e *Env) DoWith(method, path, token string, body any, headers map[string]st
 		rd = bytes.NewReader(j)
 	}
 	req := httptest.NewRequest(method, path, rd)
+	if remote != "" {
+		req.RemoteAddr = remote
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -1268,6 +1268,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
+                "description": "Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, \".\", \"_\", \"-\") is a plain 401 with nothing stored.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1304,7 +1305,7 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "wrong username or password, a name no account can have, or a disabled account",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -1322,7 +1323,7 @@ const docTemplate = `{
                         }
                     },
                     "429": {
-                        "description": "locked after 5 failures; see Retry-After",
+                        "description": "locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2968,7 +2969,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -3056,7 +3057,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -3318,13 +3319,13 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
                     },
                     "429": {
-                        "description": "Too Many Requests",
+                        "description": "too many registrations from this address; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }

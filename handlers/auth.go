@@ -8,26 +8,27 @@ import (
 
 // Login godoc
 //
-//	@Summary	Sign in
-//	@ID			login
-//	@Tags		auth
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		LoginRequest	true	"credentials"
-//	@Success	200		{object}	TokenResponse
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	413		{object}	ErrorResponse
-//	@Failure	415		{object}	ErrorResponse
-//	@Failure	429		{object}	ErrorResponse	"locked after 5 failures; see Retry-After"
-//	@Router		/api/v1/auth/login [post]
+//	@Summary		Sign in
+//	@Description	Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, ".", "_", "-") is a plain 401 with nothing stored.
+//	@ID				login
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"credentials"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse	"wrong username or password, a name no account can have, or a disabled account"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse	"locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After"
+//	@Router			/api/v1/auth/login [post]
 func (h *Handler) Login(c *gin.Context) {
 	var req LoginRequest
 	if err := bindJSON(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	pair, u, err := h.Auth.Login(c.Request.Context(), req.Username, req.Password)
+	pair, u, err := h.Auth.Login(c.Request.Context(), c.ClientIP(), req.Username, req.Password)
 	if err != nil {
 		fail(c, err)
 		return

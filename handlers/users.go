@@ -54,7 +54,7 @@ func (h *Handler) ListUsers(c *gin.Context) {
 //	@Failure	409		{object}	ErrorResponse	"username taken"
 //	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
 //	@Router		/api/v1/users [post]
 func (h *Handler) CreateUser(c *gin.Context) {
 	var req CreateUserRequest
@@ -90,7 +90,7 @@ func (h *Handler) CreateUser(c *gin.Context) {
 //	@Failure	404		{object}	ErrorResponse
 //	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field"
 //	@Router		/api/v1/users/{id} [patch]
 func (h *Handler) UpdateUser(c *gin.Context) {
 	var req PatchUserRequest
@@ -146,8 +146,8 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"username taken"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse
-//	@Failure		429		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
+//	@Failure		429		{object}	ErrorResponse	"too many registrations from this address; see Retry-After"
 //	@Router			/api/v1/volunteers/register [post]
 func (h *Handler) RegisterVolunteer(c *gin.Context) {
 	var req RegisterRequest

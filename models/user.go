@@ -98,12 +98,26 @@ type Session struct {
 	PasswordFailures int `gorm:"not null;default:0"`
 }
 
-// LoginThrottle counts failed logins per key (an account name, or an address
-// for registrations) in the database, so that the lock holds across restarts
-// and across servers.
+// LoginThrottle counts sign-in attempts of one key in the database, so that a
+// lock holds across restarts and across servers. The keys are an account and
+// a client address ("login:<username>|<address>"), an account alone
+// ("account:<username>", the ceiling across all addresses), an address for
+// unknown usernames ("login-unknown:<address>") and an address for
+// registrations ("register:<address>"). Pending counts the attempts reserved
+// and not yet judged, so that parallel requests cannot all pass a check made
+// before any of them is counted.
 type LoginThrottle struct {
 	ThrottleKey string     `gorm:"primaryKey;size:128"`
 	Failures    int        `gorm:"not null;default:0"`
+	Pending     int        `gorm:"not null;default:0"`
 	WindowStart time.Time  `gorm:"precision:6;not null"`
 	LockedUntil *time.Time `gorm:"precision:6"`
+	// AlertedWindow is the window_start of the window whose reaching of the
+	// account ceiling was written to the audit trail, so that it is written
+	// once per window (whatever the clocks of several servers say).
+	AlertedWindow *time.Time `gorm:"precision:6"`
+	// ExpiresAt is when the row no longer holds anything (its window and any
+	// lock are over); the sweep deletes it after. Rows written before this
+	// column existed have none and are swept by their window.
+	ExpiresAt *time.Time `gorm:"precision:6;index"`
 }

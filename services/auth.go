@@ -112,48 +112,53 @@ func (s *AuthService) HashPassword(pw string) (string, error) {
 	return string(h), nil
 }
 
-// Login checks a username and password. It returns ErrUnauthenticated for a
-// wrong pair or a disabled account, and a too_many_requests *Error while the
-// account is locked after MaxLoginFailure failures.
-func (s *AuthService) Login(ctx context.Context, username, password string) (TokenPair, models.User, error) {
+// Login checks a username and password from clientAddr (the client's
+// address as the router determines it). It returns ErrUnauthenticated for a
+// wrong pair, a name no account can have, or a disabled account, and a
+// too_many_requests *Error with Retry-After while the account and address
+// are locked or the account is slowed down (throttle.go).
+func (s *AuthService) Login(ctx context.Context, clientAddr, username, password string) (TokenPair, models.User, error) {
 	username = NormalizeUsername(username)
-	key := "login:" + username
-	if wait, err := s.lockedFor(ctx, key); err != nil {
-		return TokenPair{}, models.User{}, err
-	} else if wait > 0 {
-		return TokenPair{}, models.User{}, TooMany(wait, "too many failed sign-ins; try again later")
+	if !ValidUsername(username) {
+		// No account has such a name: answered at once, with nothing stored
+		// and no hash compared, so that a long or odd name costs nothing.
+		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "wrong username or password")
 	}
 	var u models.User
 	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return TokenPair{}, models.User{}, err
 	}
+	known := err == nil
+	// The attempt is counted before the password is compared, so that
+	// parallel attempts cannot all pass the limit before any is counted.
+	att, err := s.reserve(ctx, username, clientAddr, known)
+	if err != nil {
+		return TokenPair{}, models.User{}, err
+	}
+	defer s.abandon(ctx, att)
 	hash := s.dummyHash
-	if err == nil {
+	if known {
 		hash = []byte(u.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
-		if aerr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return appendAudit(ctx, tx, s.now, AuditEntry{Action: "auth.login_failed", EntityType: "account", EntityID: username})
-		}); aerr != nil {
-			return TokenPair{}, models.User{}, aerr
-		}
-		locked, ferr := s.recordFailure(ctx, key)
-		if ferr != nil {
-			return TokenPair{}, models.User{}, ferr
+	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	if !match || !known {
+		locked, err := s.judgeFailure(ctx, att, u.ID)
+		if err != nil {
+			return TokenPair{}, models.User{}, err
 		}
 		if locked {
 			return TokenPair{}, models.User{}, TooMany(LockoutPeriod, "too many failed sign-ins; try again later")
 		}
 		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "wrong username or password")
 	}
-	if u.Status == models.StatusDisabled {
-		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "this account is disabled")
-	}
 	var pair TokenPair
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("throttle_key = ?", key).Delete(&models.LoginThrottle{}).Error; err != nil {
+	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := s.judgeSuccess(tx, att); err != nil {
 			return err
+		}
+		if u.Status == models.StatusDisabled {
+			return nil
 		}
 		var err error
 		pair, err = s.issue(tx, u, newID())
@@ -164,7 +169,14 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (Tok
 			Actor: Actor{UserID: u.ID, Role: u.Role}, Action: "auth.login", EntityType: "user", EntityID: u.ID,
 		})
 	})
-	return pair, u, err
+	if err != nil {
+		return TokenPair{}, models.User{}, err
+	}
+	att.judged = true
+	if u.Status == models.StatusDisabled {
+		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "this account is disabled")
+	}
+	return pair, u, nil
 }
 
 // Refresh spends a refresh token and returns a new pair of the same family.
@@ -415,10 +427,6 @@ func (s *AuthService) samePassword(hash, pw string) bool {
 }
 
 // lockedFor returns how long key is still locked (0 when it is not).
-func (s *AuthService) lockedFor(ctx context.Context, key string) (time.Duration, error) {
-	return lockedFor(ctx, s.db, s.now, key)
-}
-
 func lockedFor(ctx context.Context, db *gorm.DB, now Clock, key string) (time.Duration, error) {
 	var t models.LoginThrottle
 	err := db.WithContext(ctx).Where("throttle_key = ?", key).Take(&t).Error
@@ -433,38 +441,29 @@ func lockedFor(ctx context.Context, db *gorm.DB, now Clock, key string) (time.Du
 	return 0, nil
 }
 
-// recordFailure counts one failure of key and locks it once MaxLoginFailure
-// failures fall within LockoutPeriod. The increment is one UPDATE, so that
-// concurrent failures on several servers are all counted.
-func (s *AuthService) recordFailure(ctx context.Context, key string) (locked bool, err error) {
-	locked, err = countAttempt(ctx, s.db, s.now, key, MaxLoginFailure, LockoutPeriod, LockoutPeriod)
-	if locked && err == nil {
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return appendAudit(ctx, tx, s.now, AuditEntry{Action: "auth.lockout", EntityType: "account", EntityID: strings.TrimPrefix(key, "login:")})
-		})
-	}
-	return locked, err
-}
-
 // countAttempt adds one attempt to key within window; when the count reaches
-// max the key is locked for lock and the count restarts. It reports whether
+// limit the key is locked for lock and the count restarts. It reports whether
 // this attempt locked the key.
-func countAttempt(ctx context.Context, db *gorm.DB, clock Clock, key string, max int, window, lock time.Duration) (bool, error) {
+func countAttempt(ctx context.Context, db *gorm.DB, clock Clock, key string, limit int, window, lock time.Duration) (bool, error) {
 	now := clock()
 	db = db.WithContext(ctx)
+	// The row holds nothing once its window and any lock are over; the
+	// later of the two ends from now is a bound the sweep may go by.
+	expires := now.Add(max(window, lock))
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&models.LoginThrottle{ThrottleKey: key, WindowStart: now}).Error; err != nil {
+		Create(&models.LoginThrottle{ThrottleKey: key, WindowStart: now, ExpiresAt: &expires}).Error; err != nil {
 		return false, err
 	}
 	// A window that has run out starts again at this attempt.
 	err := db.Model(&models.LoginThrottle{}).Where("throttle_key = ?", key).Updates(map[string]any{
 		"failures":     gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE failures + 1 END", now.Add(-window)),
 		"window_start": gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", now.Add(-window), now),
+		"expires_at":   expires,
 	}).Error
 	if err != nil {
 		return false, err
 	}
-	res := db.Model(&models.LoginThrottle{}).Where("throttle_key = ? AND failures >= ?", key, max).
+	res := db.Model(&models.LoginThrottle{}).Where("throttle_key = ? AND failures >= ?", key, limit).
 		Updates(map[string]any{"failures": 0, "window_start": now, "locked_until": now.Add(lock)})
 	return res.RowsAffected > 0, res.Error
 }

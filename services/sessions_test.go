@@ -31,7 +31,7 @@ func TestVerifiedTokenCacheDoesNotOutliveRevocation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		auth, _ := sessionFixture(t, db)
-		pair, _, err := auth.Login(ctx, "lin.officer", "correct-horse-battery")
+		pair, _, err := auth.Login(ctx, "192.0.2.10", "lin.officer", "correct-horse-battery")
 		if err != nil {
 			t.Fatal(err)
 		}

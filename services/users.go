@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -467,23 +467,39 @@ func (s *UserService) unitExists(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
+// Identity bounds. A username is 3 to 64 characters of a–z, 0–9, ".", "_"
+// and "-", starting with a letter or digit (after trimming and lower-casing,
+// NormalizeUsername). A new password is 12 to 72 bytes: bcrypt reads no
+// further than 72, so a longer one would be partly ignored; bytes, not
+// characters, because a Chinese character takes three. A display name is at
+// most 100 characters. Passwords set before the 12-byte minimum keep working:
+// only a password being set is checked.
+const (
+	MinPasswordBytes = 12
+	MaxPasswordBytes = 72
+	MaxDisplayName   = 100
+)
+
+// ValidUsername reports whether u (normalized) is a name an account may have.
+func ValidUsername(u string) bool { return usernameRe.MatchString(u) }
+
 func validateUsername(f Fields, u string) {
-	if !usernameRe.MatchString(u) {
+	if !ValidUsername(u) {
 		f.Add("username", "3 to 64 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit")
 	}
 }
 
 func validatePassword(f Fields, field, pw string) {
 	switch {
-	case utf8.RuneCountInString(pw) < 10:
-		f.Add(field, "must be at least 10 characters")
-	case len(pw) > 72:
-		f.Add(field, "must be at most 72 bytes")
+	case len(pw) < MinPasswordBytes:
+		f.Add(field, fmt.Sprintf("must be at least %d bytes", MinPasswordBytes))
+	case len(pw) > MaxPasswordBytes:
+		f.Add(field, fmt.Sprintf("must be at most %d bytes", MaxPasswordBytes))
 	}
 }
 
 func validateDisplayName(f Fields, n string) {
-	checkText(f, "display_name", n, 100, true, Line)
+	checkText(f, "display_name", n, MaxDisplayName, true, Line)
 }
 
 func validateContact(f Fields, phone, email string, required bool) {

@@ -174,7 +174,7 @@ function loginView() {
 function registerView() {
   const inputs = {
     username: h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off' }),
-    password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 8 }),
+    password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 }),
     display_name: h('input', { name: 'display_name', autocomplete: 'name', required: true }),
     phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel' }),
     email: h('input', { name: 'email', type: 'email', autocomplete: 'email' }),
