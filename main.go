@@ -117,7 +117,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if cmd == "migrate" {
 		return 0
 	}
-	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
+	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, RegisterPerHour: cfg.RegisterPerHour})
 	if cmd == "audit" {
 		return auditVerify(ctx, svc.Audit, stdout, stderr)
 	}
