@@ -3291,6 +3291,23 @@ const docTemplate = `{
     "definitions": {
         "handlers.ActivityDTO": {
             "type": "object",
+            "required": [
+                "completed_at",
+                "created_at",
+                "id",
+                "kind",
+                "late_entry",
+                "notes",
+                "owner_id",
+                "scheduled_at",
+                "site",
+                "started_at",
+                "status",
+                "title",
+                "unit_id",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -3300,20 +3317,24 @@ const docTemplate = `{
                 },
                 "completed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "deleted_at": {
                     "description": "DeletedAt is set only in updated_since lists, for records deleted since.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-21T08:00:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "kind": {
                     "type": "string",
@@ -3329,16 +3350,19 @@ const docTemplate = `{
                 },
                 "late_entry": {
                     "description": "LateEntry: the completion was recorded more than 31 days after\ncompleted_at (kept for the reviewing manager; cleared on reopening).",
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "maintenance": {
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "owner_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -3347,7 +3371,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.ProcurementDTO"
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "allOf": [
@@ -3359,7 +3384,8 @@ const docTemplate = `{
                 },
                 "started_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "status": {
                     "type": "string",
@@ -3371,21 +3397,29 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "「嘉義市東區道路改善工程」驗收"
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
         "handlers.ActivityList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3394,15 +3428,26 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.AttachmentDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "content_type",
+                "created_at",
+                "filename",
+                "id",
+                "sha256",
+                "size"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "content_type": {
                     "type": "string",
@@ -3415,19 +3460,24 @@ const docTemplate = `{
                     ]
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "filename": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "驗收現場.jpg"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "size": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 248031
                 }
             }
         },
@@ -3442,12 +3492,20 @@ const docTemplate = `{
         },
         "handlers.AuditBrokenLink": {
             "type": "object",
+            "required": [
+                "detail",
+                "event_id",
+                "reason",
+                "seq"
+            ],
             "properties": {
                 "detail": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "stored hash differs from the recomputed one"
                 },
                 "event_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-3c4d-7e5f-8a6b-7c8d9e0f1a2b"
                 },
                 "reason": {
                     "type": "string",
@@ -3466,13 +3524,29 @@ const docTemplate = `{
         },
         "handlers.AuditEventDTO": {
             "type": "object",
+            "required": [
+                "action",
+                "actor_id",
+                "actor_role",
+                "after",
+                "at",
+                "before",
+                "entity_id",
+                "entity_type",
+                "hash",
+                "id",
+                "prev_hash",
+                "request_id",
+                "seq"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
                     "example": "user.update"
                 },
                 "actor_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
                 },
                 "actor_role": {
                     "type": "string",
@@ -3485,7 +3559,8 @@ const docTemplate = `{
                 },
                 "at": {
                     "description": "when the change was made",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:05:12+08:00"
                 },
                 "before": {
                     "description": "the changed fields before (null when none)",
@@ -3493,7 +3568,8 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "entity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "entity_type": {
                     "type": "string",
@@ -3510,10 +3586,12 @@ const docTemplate = `{
                 },
                 "prev_hash": {
                     "description": "hash of the event of seq-1 (\"\" for seq 1)",
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "request_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "8c1f3a9e2b7d4c60"
                 },
                 "seq": {
                     "description": "position in the chain, in the order of sealing; null until sealed",
@@ -3525,6 +3603,10 @@ const docTemplate = `{
         },
         "handlers.AuditEventList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3533,12 +3615,21 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.AuditVerifyResponse": {
             "type": "object",
+            "required": [
+                "broken",
+                "ok",
+                "sealed",
+                "tail_hash",
+                "tail_seq",
+                "unsealed"
+            ],
             "properties": {
                 "broken": {
                     "allOf": [
@@ -3549,14 +3640,16 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "ok": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "sealed": {
                     "type": "integer",
                     "example": 1234
                 },
                 "tail_hash": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "tail_seq": {
                     "type": "integer",
@@ -3570,15 +3663,32 @@ const docTemplate = `{
         },
         "handlers.CheckinDTO": {
             "type": "object",
+            "required": [
+                "accuracy_m",
+                "activity_id",
+                "captured_at",
+                "clock_skew_s",
+                "distance_m",
+                "geofence",
+                "id",
+                "lat",
+                "lng",
+                "received_at",
+                "type",
+                "user_id"
+            ],
             "properties": {
                 "accuracy_m": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 12
                 },
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "captured_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:04:58+08:00"
                 },
                 "clock_skew_s": {
                     "type": "number",
@@ -3598,16 +3708,20 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "lat": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 23.4801
                 },
                 "lng": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 120.4491
                 },
                 "received_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:05:01+08:00"
                 },
                 "type": {
                     "type": "string",
@@ -3617,12 +3731,16 @@ const docTemplate = `{
                     ]
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
         "handlers.CheckinList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3634,6 +3752,10 @@ const docTemplate = `{
         },
         "handlers.CheckinRequest": {
             "type": "object",
+            "required": [
+                "captured_at",
+                "type"
+            ],
             "properties": {
                 "accuracy_m": {
                     "type": "number",
@@ -3641,10 +3763,12 @@ const docTemplate = `{
                 },
                 "captured_at": {
                     "description": "CapturedAt is when the phone took the position: from 1912-01-01 to at\nmost 5 minutes ahead of the server.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:04:58+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "lat": {
                     "type": "number",
@@ -3667,13 +3791,17 @@ const docTemplate = `{
         },
         "handlers.ChecklistItemDTO": {
             "type": "object",
+            "required": [
+                "item"
+            ],
             "properties": {
                 "item": {
                     "type": "string",
                     "example": "消防設備定期檢修"
                 },
                 "note": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "滅火器壓力不足，已請總務處更換"
                 },
                 "result": {
                     "type": "string",
@@ -3687,6 +3815,12 @@ const docTemplate = `{
         },
         "handlers.CreateActivityRequest": {
             "type": "object",
+            "required": [
+                "kind",
+                "scheduled_at",
+                "title",
+                "unit_id"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -3696,7 +3830,8 @@ const docTemplate = `{
                 },
                 "completed_at": {
                     "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead; only with status completed.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
@@ -3722,7 +3857,8 @@ const docTemplate = `{
                 },
                 "notes": {
                     "description": "Notes may hold line breaks and tabs; at most 4000 characters.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -3732,7 +3868,8 @@ const docTemplate = `{
                 },
                 "scheduled_at": {
                     "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "$ref": "#/definitions/handlers.SiteDTO"
@@ -3753,12 +3890,21 @@ const docTemplate = `{
                 },
                 "unit_id": {
                     "description": "UnitID is the agency or school concerned.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 }
             }
         },
         "handlers.CreateDeclarationRequest": {
             "type": "object",
+            "required": [
+                "declarant_name",
+                "due_date",
+                "position",
+                "type",
+                "unit_id",
+                "year"
+            ],
             "properties": {
                 "declarant_name": {
                     "description": "one line, 1–100 characters",
@@ -3773,10 +3919,12 @@ const docTemplate = `{
                 },
                 "filed_at": {
                     "description": "FiledAt is from 1912-01-01 to at most 5 minutes ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "position": {
                     "description": "one line, 1–100 characters",
@@ -3792,7 +3940,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "description": "Year is from 1912 to this year + 2.",
@@ -3803,6 +3952,10 @@ const docTemplate = `{
         },
         "handlers.CreateDrawRequest": {
             "type": "object",
+            "required": [
+                "seed",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer",
@@ -3825,7 +3978,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -3835,6 +3989,11 @@ const docTemplate = `{
         },
         "handlers.CreateUnitRequest": {
             "type": "object",
+            "required": [
+                "code",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -3855,20 +4014,28 @@ const docTemplate = `{
         },
         "handlers.CreateUserRequest": {
             "type": "object",
+            "required": [
+                "display_name",
+                "password",
+                "role",
+                "username"
+            ],
             "properties": {
                 "display_name": {
                     "type": "string",
                     "example": "陳專員"
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "lin@example.gov.tw"
                 },
                 "password": {
                     "type": "string",
                     "example": "a-long-passphrase"
                 },
                 "phone": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0912-345-678"
                 },
                 "role": {
                     "type": "string",
@@ -3888,7 +4055,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "username": {
                     "type": "string",
@@ -3898,9 +4066,24 @@ const docTemplate = `{
         },
         "handlers.DeclarationDTO": {
             "type": "object",
+            "required": [
+                "created_at",
+                "declarant_name",
+                "due_date",
+                "filed_at",
+                "id",
+                "position",
+                "status",
+                "type",
+                "unit_id",
+                "updated_at",
+                "version",
+                "year"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "declarant_name": {
                     "type": "string",
@@ -3913,7 +4096,8 @@ const docTemplate = `{
                 },
                 "filed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "id": {
                     "type": "string",
@@ -3941,10 +4125,12 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "version": {
                     "type": "integer",
@@ -3958,6 +4144,10 @@ const docTemplate = `{
         },
         "handlers.DeclarationList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3966,12 +4156,26 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.DrawDTO": {
             "type": "object",
+            "required": [
+                "candidate_count",
+                "candidate_ids",
+                "count",
+                "created_at",
+                "created_by",
+                "id",
+                "seed",
+                "selected",
+                "selected_ids",
+                "snapshot_sha256",
+                "year"
+            ],
             "properties": {
                 "candidate_count": {
                     "type": "integer",
@@ -3981,23 +4185,31 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0001-7000-8000-000000000001",
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "count": {
                     "type": "integer",
                     "example": 5
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "created_by": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "ratio": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 0.05
                 },
                 "seed": {
                     "type": "string",
@@ -4013,16 +4225,26 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -4032,6 +4254,10 @@ const docTemplate = `{
         },
         "handlers.DrawList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4040,41 +4266,62 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.DrawSummaryDTO": {
             "type": "object",
+            "required": [
+                "count",
+                "created_at",
+                "created_by",
+                "id",
+                "seed",
+                "snapshot_sha256",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer",
                     "example": 5
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "created_by": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "ratio": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 0.05
                 },
                 "seed": {
                     "type": "string",
                     "example": "109000123"
                 },
                 "snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -4084,56 +4331,91 @@ const docTemplate = `{
         },
         "handlers.DrawVerificationDTO": {
             "type": "object",
+            "required": [
+                "audit_record_matches",
+                "current_candidate_count",
+                "current_roster_differs",
+                "current_snapshot_sha256",
+                "draw_id",
+                "match",
+                "recomputed_selected_ids",
+                "recomputed_snapshot_sha256",
+                "selection_matches",
+                "snapshot_hash_matches",
+                "stored_candidate_count",
+                "stored_selected_count",
+                "stored_selected_sha256",
+                "stored_snapshot_sha256"
+            ],
             "properties": {
                 "audit_record_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "current_candidate_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 120
                 },
                 "current_roster_differs": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "current_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "draw_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
                 },
                 "match": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "recomputed_selected_ids": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "recomputed_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "selection_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "snapshot_hash_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "stored_candidate_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 120
                 },
                 "stored_selected_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 6
                 },
                 "stored_selected_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "stored_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 }
             }
         },
         "handlers.DrawnDeclarantDTO": {
             "type": "object",
+            "required": [
+                "id"
+            ],
             "properties": {
                 "declarant_name": {
                     "type": "string",
@@ -4141,13 +4423,16 @@ const docTemplate = `{
                 },
                 "due_date": {
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "example": "2026-12-31"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "missing": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "position": {
                     "type": "string",
@@ -4162,7 +4447,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "unit_name": {
                     "type": "string",
@@ -4172,6 +4458,11 @@ const docTemplate = `{
         },
         "handlers.ErrorBody": {
             "type": "object",
+            "required": [
+                "code",
+                "message",
+                "request_id"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -4195,6 +4486,9 @@ const docTemplate = `{
         },
         "handlers.ErrorResponse": {
             "type": "object",
+            "required": [
+                "error"
+            ],
             "properties": {
                 "error": {
                     "$ref": "#/definitions/handlers.ErrorBody"
@@ -4203,6 +4497,9 @@ const docTemplate = `{
         },
         "handlers.EventDTO": {
             "type": "object",
+            "required": [
+                "scale"
+            ],
             "properties": {
                 "audience": {
                     "type": "string",
@@ -4219,7 +4516,8 @@ const docTemplate = `{
                     "example": 320
                 },
                 "published": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "scale": {
                     "type": "string",
@@ -4236,6 +4534,9 @@ const docTemplate = `{
         },
         "handlers.HealthResponse": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4245,13 +4546,21 @@ const docTemplate = `{
         },
         "handlers.ImportResultDTO": {
             "type": "object",
+            "required": [
+                "created",
+                "file_sha256",
+                "rows",
+                "unchanged",
+                "year"
+            ],
             "properties": {
                 "created": {
                     "type": "integer",
                     "example": 118
                 },
                 "file_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "rows": {
                     "type": "integer",
@@ -4269,16 +4578,32 @@ const docTemplate = `{
         },
         "handlers.KPIReportDTO": {
             "type": "object",
+            "required": [
+                "as_of",
+                "closed",
+                "closed_at",
+                "closed_by",
+                "closed_by_name",
+                "closed_reason",
+                "kpis",
+                "roc_year",
+                "timezone",
+                "volunteer_participation",
+                "year"
+            ],
             "properties": {
                 "as_of": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "closed": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "closed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-01-20T10:00:00+08:00"
                 },
                 "closed_by": {
                     "type": "string",
@@ -4325,6 +4650,11 @@ const docTemplate = `{
         },
         "handlers.KPITargetsDTO": {
             "type": "object",
+            "required": [
+                "roc_year",
+                "targets",
+                "year"
+            ],
             "properties": {
                 "roc_year": {
                     "type": "integer",
@@ -4345,6 +4675,9 @@ const docTemplate = `{
         },
         "handlers.KPITargetsList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4356,9 +4689,20 @@ const docTemplate = `{
         },
         "handlers.KPIValueDTO": {
             "type": "object",
+            "required": [
+                "achieved",
+                "actual",
+                "code",
+                "measure",
+                "name_en",
+                "name_zh",
+                "target",
+                "unit"
+            ],
             "properties": {
                 "achieved": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "actual": {
                     "type": "number",
@@ -4370,7 +4714,8 @@ const docTemplate = `{
                     "example": "procurement_supervisions"
                 },
                 "denominator": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 40
                 },
                 "expected_to_date": {
                     "type": "number",
@@ -4389,10 +4734,12 @@ const docTemplate = `{
                     "example": "參與採購案件驗收監驗工作"
                 },
                 "numerator": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 32
                 },
                 "on_track": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "target": {
                     "type": "number",
@@ -4410,6 +4757,9 @@ const docTemplate = `{
         },
         "handlers.KPIYearRequest": {
             "type": "object",
+            "required": [
+                "reason"
+            ],
             "properties": {
                 "reason": {
                     "type": "string",
@@ -4420,13 +4770,24 @@ const docTemplate = `{
         },
         "handlers.KPIYearStatusDTO": {
             "type": "object",
+            "required": [
+                "closed",
+                "closed_at",
+                "closed_by",
+                "closed_by_name",
+                "closed_reason",
+                "roc_year",
+                "year"
+            ],
             "properties": {
                 "closed": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "closed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-01-20T10:00:00+08:00"
                 },
                 "closed_by": {
                     "type": "string",
@@ -4455,6 +4816,11 @@ const docTemplate = `{
         },
         "handlers.LabelDTO": {
             "type": "object",
+            "required": [
+                "en",
+                "value",
+                "zh_tw"
+            ],
             "properties": {
                 "en": {
                     "type": "string",
@@ -4472,6 +4838,10 @@ const docTemplate = `{
         },
         "handlers.LoginRequest": {
             "type": "object",
+            "required": [
+                "password",
+                "username"
+            ],
             "properties": {
                 "password": {
                     "type": "string",
@@ -4485,6 +4855,10 @@ const docTemplate = `{
         },
         "handlers.MaintenanceDTO": {
             "type": "object",
+            "required": [
+                "event_name",
+                "risk_level"
+            ],
             "properties": {
                 "event_name": {
                     "type": "string",
@@ -4515,6 +4889,13 @@ const docTemplate = `{
         },
         "handlers.ParticipationDTO": {
             "type": "object",
+            "required": [
+                "items",
+                "timezone",
+                "total_hours",
+                "unconfirmed_hours",
+                "year"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4542,13 +4923,39 @@ const docTemplate = `{
         },
         "handlers.ParticipationItemDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "arrived_at",
+                "attendance_status",
+                "cancelled_at",
+                "confirmed_hours",
+                "decided_at",
+                "decision_reason",
+                "departed_at",
+                "ends_at",
+                "event_status",
+                "hours",
+                "kind",
+                "on_site",
+                "open",
+                "scheduled_at",
+                "signed_up_at",
+                "signup_id",
+                "signup_status",
+                "site_address",
+                "site_name",
+                "title",
+                "unconfirmed_hours"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "arrived_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "attendance_status": {
                     "type": "string",
@@ -4561,7 +4968,8 @@ const docTemplate = `{
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "confirmed_hours": {
                     "type": "number",
@@ -4570,7 +4978,8 @@ const docTemplate = `{
                 "decided_at": {
                     "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-29T10:00:00+08:00"
                 },
                 "decision_reason": {
                     "type": "string",
@@ -4578,10 +4987,12 @@ const docTemplate = `{
                 },
                 "departed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T12:10:00+08:00"
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T12:00:00+08:00"
                 },
                 "event_status": {
                     "type": "string",
@@ -4607,19 +5018,24 @@ const docTemplate = `{
                     ]
                 },
                 "on_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "open": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "signed_up_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:30:00+08:00"
                 },
                 "signup_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"
                 },
                 "signup_status": {
                     "type": "string",
@@ -4629,13 +5045,16 @@ const docTemplate = `{
                     ]
                 },
                 "site_address": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "嘉義市東區中山路199號"
                 },
                 "site_name": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "嘉義市文化公園"
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "廉政志工反賄選宣導活動"
                 },
                 "unconfirmed_hours": {
                     "type": "number",
@@ -4645,6 +5064,9 @@ const docTemplate = `{
         },
         "handlers.PatchActivityRequest": {
             "type": "object",
+            "required": [
+                "version"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -4653,11 +5075,13 @@ const docTemplate = `{
                     }
                 },
                 "clear_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "completed_at": {
                     "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
@@ -4678,7 +5102,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -4688,7 +5113,8 @@ const docTemplate = `{
                 },
                 "scheduled_at": {
                     "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "$ref": "#/definitions/handlers.SiteDTO"
@@ -4703,10 +5129,12 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "「嘉義市東區道路改善工程」驗收"
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "version": {
                     "type": "integer",
@@ -4716,18 +5144,24 @@ const docTemplate = `{
         },
         "handlers.PatchDeclarationRequest": {
             "type": "object",
+            "required": [
+                "version"
+            ],
             "properties": {
                 "due_date": {
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "example": "2026-12-31"
                 },
                 "filed_at": {
                     "type": "string",
                     "format": "date-time",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "position": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "工務處處長"
                 },
                 "version": {
                     "type": "integer",
@@ -4739,16 +5173,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "林政風"
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "lin@example.gov.tw"
                 },
                 "password": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "a-long-passphrase"
                 },
                 "phone": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0912-345-678"
                 },
                 "role": {
                     "type": "string",
@@ -4768,12 +5206,17 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 }
             }
         },
         "handlers.PetitionDTO": {
             "type": "object",
+            "required": [
+                "petitioners",
+                "subject"
+            ],
             "properties": {
                 "outcome": {
                     "type": "string",
@@ -4791,6 +5234,11 @@ const docTemplate = `{
         },
         "handlers.ProcurementDTO": {
             "type": "object",
+            "required": [
+                "case_no",
+                "case_title",
+                "category"
+            ],
             "properties": {
                 "budget_amount": {
                     "type": "integer",
@@ -4813,13 +5261,18 @@ const docTemplate = `{
                     ]
                 },
                 "corrected": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "deficiencies": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "施工日誌未逐日填寫",
+                        "部分鋼筋未附出廠證明"
+                    ]
                 },
                 "stage": {
                     "type": "string",
@@ -4835,14 +5288,25 @@ const docTemplate = `{
         },
         "handlers.RefreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "r1_3q2-7wErT5yUiOpAsDfGhJkL0zXcVbNm9QwE8rTy"
                 }
             }
         },
         "handlers.RegisterRequest": {
             "type": "object",
+            "required": [
+                "display_name",
+                "email",
+                "password",
+                "phone",
+                "username"
+            ],
             "properties": {
                 "display_name": {
                     "type": "string",
@@ -4868,16 +5332,29 @@ const docTemplate = `{
         },
         "handlers.RosterDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "confirmed_hours",
+                "ends_at",
+                "free_places",
+                "items",
+                "scheduled_at",
+                "signups_count",
+                "unconfirmed_hours",
+                "volunteer_capacity"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "confirmed_hours": {
                     "type": "number",
                     "example": 17.5
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T12:00:00+08:00"
                 },
                 "free_places": {
                     "type": "integer",
@@ -4890,7 +5367,8 @@ const docTemplate = `{
                     }
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "signups_count": {
                     "type": "integer",
@@ -4908,10 +5386,30 @@ const docTemplate = `{
         },
         "handlers.RosterEntryDTO": {
             "type": "object",
+            "required": [
+                "arrived_at",
+                "attendance_status",
+                "cancelled_at",
+                "confirmed_hours",
+                "decided_at",
+                "decided_by",
+                "decision_reason",
+                "departed_at",
+                "display_name",
+                "hours",
+                "on_site",
+                "open",
+                "signed_up_at",
+                "signup_id",
+                "status",
+                "unconfirmed_hours",
+                "user_id"
+            ],
             "properties": {
                 "arrived_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "attendance_status": {
                     "type": "string",
@@ -4924,7 +5422,8 @@ const docTemplate = `{
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "confirmed_hours": {
                     "type": "number",
@@ -4933,12 +5432,14 @@ const docTemplate = `{
                 "decided_at": {
                     "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-29T10:00:00+08:00"
                 },
                 "decided_by": {
                     "description": "DecidedBy is the manager who confirmed or rejected the attendance.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "decision_reason": {
                     "type": "string",
@@ -4946,7 +5447,8 @@ const docTemplate = `{
                 },
                 "departed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T12:10:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -4958,16 +5460,20 @@ const docTemplate = `{
                     "example": 2.5
                 },
                 "on_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "open": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "signed_up_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:30:00+08:00"
                 },
                 "signup_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"
                 },
                 "status": {
                     "type": "string",
@@ -4981,12 +5487,16 @@ const docTemplate = `{
                     "example": 0
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
         "handlers.SetKPITargetsRequest": {
             "type": "object",
+            "required": [
+                "targets"
+            ],
             "properties": {
                 "targets": {
                     "type": "object",
@@ -4999,19 +5509,31 @@ const docTemplate = `{
         },
         "handlers.SignupDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "cancelled_at",
+                "created_at",
+                "id",
+                "status",
+                "user_id"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "status": {
                     "type": "string",
@@ -5021,7 +5543,8 @@ const docTemplate = `{
                     ]
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
@@ -5054,15 +5577,21 @@ const docTemplate = `{
         },
         "handlers.SyncOperation": {
             "type": "object",
+            "required": [
+                "body",
+                "op"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "body": {
                     "type": "object"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "op": {
                     "type": "string",
@@ -5076,6 +5605,9 @@ const docTemplate = `{
         },
         "handlers.SyncRequest": {
             "type": "object",
+            "required": [
+                "operations"
+            ],
             "properties": {
                 "operations": {
                     "type": "array",
@@ -5087,6 +5619,9 @@ const docTemplate = `{
         },
         "handlers.SyncResponse": {
             "type": "object",
+            "required": [
+                "results"
+            ],
             "properties": {
                 "results": {
                     "type": "array",
@@ -5098,15 +5633,27 @@ const docTemplate = `{
         },
         "handlers.SyncResult": {
             "type": "object",
+            "required": [
+                "body",
+                "index",
+                "op",
+                "status"
+            ],
             "properties": {
                 "body": {
                     "type": "object"
                 },
                 "index": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 0
                 },
                 "op": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "create_activity",
+                        "update_activity",
+                        "create_checkin"
+                    ]
                 },
                 "status": {
                     "type": "integer",
@@ -5116,16 +5663,25 @@ const docTemplate = `{
         },
         "handlers.TokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "refresh_token",
+                "token_type",
+                "user"
+            ],
             "properties": {
                 "access_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjFjNCJ9.c2lnbmF0dXJl"
                 },
                 "expires_in": {
                     "type": "integer",
                     "example": 900
                 },
                 "refresh_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "r1_3q2-7wErT5yUiOpAsDfGhJkL0zXcVbNm9QwE8rTy"
                 },
                 "token_type": {
                     "type": "string",
@@ -5138,16 +5694,25 @@ const docTemplate = `{
         },
         "handlers.UnitDTO": {
             "type": "object",
+            "required": [
+                "code",
+                "created_at",
+                "id",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
                     "example": "CYC-CIV"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "kind": {
                     "type": "string",
@@ -5164,6 +5729,10 @@ const docTemplate = `{
         },
         "handlers.UnitList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5172,18 +5741,31 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.UserDTO": {
             "type": "object",
+            "required": [
+                "created_at",
+                "display_name",
+                "id",
+                "role",
+                "status",
+                "unit_id",
+                "updated_at",
+                "username"
+            ],
             "properties": {
                 "approved_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-03-02T10:15:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -5220,10 +5802,12 @@ const docTemplate = `{
                 },
                 "unit_id": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "username": {
                     "type": "string",
@@ -5233,6 +5817,10 @@ const docTemplate = `{
         },
         "handlers.UserList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5241,19 +5829,36 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.VolunteerDTO": {
             "type": "object",
+            "required": [
+                "approved_at",
+                "created_at",
+                "display_name",
+                "email",
+                "events_attended",
+                "hours",
+                "id",
+                "phone",
+                "status",
+                "unconfirmed_hours",
+                "username",
+                "year"
+            ],
             "properties": {
                 "approved_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-03-02T10:15:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -5272,7 +5877,8 @@ const docTemplate = `{
                     "example": 11.25
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "phone": {
                     "type": "string",
@@ -5292,7 +5898,8 @@ const docTemplate = `{
                     "example": 2
                 },
                 "username": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "volunteer.wang"
                 },
                 "year": {
                     "type": "integer",
@@ -5302,6 +5909,10 @@ const docTemplate = `{
         },
         "handlers.VolunteerList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5310,12 +5921,17 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.VolunteerParticipationDTO": {
             "type": "object",
+            "required": [
+                "hours",
+                "people"
+            ],
             "properties": {
                 "hours": {
                     "type": "number",

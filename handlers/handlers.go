@@ -56,15 +56,15 @@ const ActorKey = "ethicsops.actor"
 
 // ErrorResponse is the one shape of every error answer.
 type ErrorResponse struct {
-	Error ErrorBody `json:"error"`
+	Error ErrorBody `json:"error" binding:"required"`
 }
 
 // ErrorBody describes what went wrong.
 type ErrorBody struct {
-	Code      string            `json:"code" example:"validation_failed"`
-	Message   string            `json:"message" example:"some fields are invalid"`
+	Code      string            `json:"code" example:"validation_failed" binding:"required"`
+	Message   string            `json:"message" example:"some fields are invalid" binding:"required"`
 	Fields    map[string]string `json:"fields,omitempty"`
-	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d" binding:"required"`
 }
 
 // actor returns the signed-in caller set by the auth middleware.

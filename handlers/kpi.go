@@ -14,30 +14,30 @@ import (
 
 // KPIValueDTO is one KPI of a yearly report.
 type KPIValueDTO struct {
-	Code           string   `json:"code" example:"procurement_supervisions"`
-	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作"`
-	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections"`
-	Measure        string   `json:"measure" example:"年度內完成件數"`
-	Unit           string   `json:"unit" enums:"percent,count"`
-	Target         *float64 `json:"target" example:"250" extensions:"x-nullable"`
-	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable"`
-	Numerator      *int64   `json:"numerator,omitempty"`
-	Denominator    *int64   `json:"denominator,omitempty"`
-	Achieved       bool     `json:"achieved"`
+	Code           string   `json:"code" example:"procurement_supervisions" binding:"required"`
+	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作" binding:"required"`
+	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections" binding:"required"`
+	Measure        string   `json:"measure" example:"年度內完成件數" binding:"required"`
+	Unit           string   `json:"unit" enums:"percent,count" binding:"required"`
+	Target         *float64 `json:"target" example:"250" extensions:"x-nullable" binding:"required"`
+	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable" binding:"required"`
+	Numerator      *int64   `json:"numerator,omitempty" example:"32"`
+	Denominator    *int64   `json:"denominator,omitempty" example:"40"`
+	Achieved       bool     `json:"achieved" binding:"required" example:"true"`
 	ExpectedToDate *float64 `json:"expected_to_date,omitempty" example:"228.5"`
-	OnTrack        *bool    `json:"on_track,omitempty"`
+	OnTrack        *bool    `json:"on_track,omitempty" example:"true"`
 }
 
 // KPIReportDTO is the report of one year.
 type KPIReportDTO struct {
-	Year     int           `json:"year" example:"2020"`
-	ROCYear  int           `json:"roc_year" example:"109"`
-	Timezone string        `json:"timezone" example:"Asia/Taipei"`
-	AsOf     time.Time     `json:"as_of"`
-	KPIs     []KPIValueDTO `json:"kpis"`
+	Year     int           `json:"year" example:"2020" binding:"required"`
+	ROCYear  int           `json:"roc_year" example:"109" binding:"required"`
+	Timezone string        `json:"timezone" example:"Asia/Taipei" binding:"required"`
+	AsOf     time.Time     `json:"as_of" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	KPIs     []KPIValueDTO `json:"kpis" binding:"required"`
 	// VolunteerParticipation is informational, beside the plan's seven KPIs
 	// and without a target.
-	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation"`
+	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation" binding:"required"`
 	KPIYearClosedDTO
 }
 
@@ -45,23 +45,23 @@ type KPIReportDTO struct {
 // until an admin reopens it (writes that would change its numbers answer 409
 // period_closed). The closed_* fields are null while the year is open.
 type KPIYearClosedDTO struct {
-	Closed       bool       `json:"closed"`
-	ClosedAt     *time.Time `json:"closed_at" extensions:"x-nullable"`
-	ClosedBy     *string    `json:"closed_by" extensions:"x-nullable" example:"0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
-	ClosedByName *string    `json:"closed_by_name" extensions:"x-nullable" example:"系統管理員"`
-	ClosedReason *string    `json:"closed_reason" extensions:"x-nullable" example:"已於 2023-01-20 函報法務部廉政署"`
+	Closed       bool       `json:"closed" binding:"required" example:"false"`
+	ClosedAt     *time.Time `json:"closed_at" extensions:"x-nullable" binding:"required" example:"2026-01-20T10:00:00+08:00"`
+	ClosedBy     *string    `json:"closed_by" extensions:"x-nullable" example:"0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b" binding:"required"`
+	ClosedByName *string    `json:"closed_by_name" extensions:"x-nullable" example:"系統管理員" binding:"required"`
+	ClosedReason *string    `json:"closed_reason" extensions:"x-nullable" example:"已於 2023-01-20 函報法務部廉政署" binding:"required"`
 }
 
 // KPIYearStatusDTO is the answer to closing or reopening a KPI year.
 type KPIYearStatusDTO struct {
-	Year    int `json:"year" example:"2020"`
-	ROCYear int `json:"roc_year" example:"109"`
+	Year    int `json:"year" example:"2020" binding:"required"`
+	ROCYear int `json:"roc_year" example:"109" binding:"required"`
 	KPIYearClosedDTO
 }
 
 // KPIYearRequest gives the reason for closing or reopening a KPI year.
 type KPIYearRequest struct {
-	Reason string `json:"reason" example:"已於 2023-01-20 函報法務部廉政署" maxLength:"500"`
+	Reason string `json:"reason" example:"已於 2023-01-20 函報法務部廉政署" maxLength:"500" binding:"required"`
 }
 
 func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
@@ -78,17 +78,17 @@ func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
 // waiting for a manager's confirmation are not counted; see the hours rule
 // in the README).
 type VolunteerParticipationDTO struct {
-	People int     `json:"people" example:"12"`
-	Hours  float64 `json:"hours" example:"86.5"`
+	People int     `json:"people" example:"12" binding:"required"`
+	Hours  float64 `json:"hours" example:"86.5" binding:"required"`
 }
 
 // KPIRangeDTO is the report of a range of years.
 type KPIRangeDTO struct {
-	From     int            `json:"from" example:"2019"`
-	To       int            `json:"to" example:"2022"`
-	Timezone string         `json:"timezone" example:"Asia/Taipei"`
-	AsOf     time.Time      `json:"as_of"`
-	Years    []KPIReportDTO `json:"years"`
+	From     int            `json:"from" example:"2019" binding:"required"`
+	To       int            `json:"to" example:"2022" binding:"required"`
+	Timezone string         `json:"timezone" example:"Asia/Taipei" binding:"required"`
+	AsOf     time.Time      `json:"as_of" binding:"required"`
+	Years    []KPIReportDTO `json:"years" binding:"required"`
 }
 
 func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
@@ -107,19 +107,19 @@ func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
 
 // KPITargetsDTO are the targets of one year by KPI code.
 type KPITargetsDTO struct {
-	Year    int                `json:"year" example:"2020"`
-	ROCYear int                `json:"roc_year" example:"109"`
-	Targets map[string]float64 `json:"targets"`
+	Year    int                `json:"year" example:"2020" binding:"required"`
+	ROCYear int                `json:"roc_year" example:"109" binding:"required"`
+	Targets map[string]float64 `json:"targets" binding:"required"`
 }
 
 // KPITargetsList lists the targets of every year that has any.
 type KPITargetsList struct {
-	Items []KPITargetsDTO `json:"items"`
+	Items []KPITargetsDTO `json:"items" binding:"required"`
 }
 
 // SetKPITargetsRequest sets targets of a year; null removes a target.
 type SetKPITargetsRequest struct {
-	Targets map[string]*float64 `json:"targets"`
+	Targets map[string]*float64 `json:"targets" binding:"required"`
 }
 
 // KPIReport godoc

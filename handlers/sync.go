@@ -25,31 +25,31 @@ const (
 
 // SyncRequest is what a phone queued offline, in the order it happened.
 type SyncRequest struct {
-	Operations []SyncOperation `json:"operations"`
+	Operations []SyncOperation `json:"operations" binding:"required"`
 }
 
 // SyncOperation is one queued call. body is the request of the single
 // endpoint: CreateActivityRequest, PatchActivityRequest or CheckinRequest.
 // id names the activity of update_activity; activity_id that of create_checkin.
 type SyncOperation struct {
-	Op         string          `json:"op" enums:"create_activity,update_activity,create_checkin"`
-	ID         string          `json:"id,omitempty"`
-	ActivityID string          `json:"activity_id,omitempty"`
-	Body       json.RawMessage `json:"body" swaggertype:"object"`
+	Op         string          `json:"op" enums:"create_activity,update_activity,create_checkin" binding:"required"`
+	ID         string          `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID string          `json:"activity_id,omitempty" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	Body       json.RawMessage `json:"body" swaggertype:"object" binding:"required"`
 }
 
 // SyncResult answers one operation with the status and body the single
 // endpoint would have given (an ActivityDTO, a CheckinDTO or an ErrorResponse).
 type SyncResult struct {
-	Index  int    `json:"index"`
-	Op     string `json:"op"`
-	Status int    `json:"status" example:"201"`
-	Body   any    `json:"body" swaggertype:"object"`
+	Index  int    `json:"index" binding:"required" example:"0"`
+	Op     string `json:"op" binding:"required" enums:"create_activity,update_activity,create_checkin"`
+	Status int    `json:"status" example:"201" binding:"required"`
+	Body   any    `json:"body" swaggertype:"object" binding:"required"`
 }
 
 // SyncResponse answers every operation, in order.
 type SyncResponse struct {
-	Results []SyncResult `json:"results"`
+	Results []SyncResult `json:"results" binding:"required"`
 }
 
 // Sync godoc

@@ -14,20 +14,20 @@ import (
 // PublicEventDTO is what a volunteer sees of an event's places. Sign-ups are
 // open on outreach_event only; free_places is 0 elsewhere.
 type PublicEventDTO struct {
-	Audience          string `json:"audience" example:"市民朋友"`
-	VolunteerCapacity int    `json:"volunteer_capacity" example:"10"`
-	SignupsCount      int    `json:"signups_count" example:"7"`
-	FreePlaces        int    `json:"free_places" example:"3"`
+	Audience          string `json:"audience" example:"市民朋友" binding:"required"`
+	VolunteerCapacity int    `json:"volunteer_capacity" example:"10" binding:"required"`
+	SignupsCount      int    `json:"signups_count" example:"7" binding:"required"`
+	FreePlaces        int    `json:"free_places" example:"3" binding:"required"`
 }
 
 // SignupDTO is a volunteer's place at an event.
 type SignupDTO struct {
-	ID          string     `json:"id"`
-	ActivityID  string     `json:"activity_id"`
-	UserID      string     `json:"user_id"`
-	Status      string     `json:"status" enums:"active,cancelled"`
-	CreatedAt   time.Time  `json:"created_at"`
-	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	ID          string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID  string     `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	UserID      string     `json:"user_id" binding:"required" example:"0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"`
+	Status      string     `json:"status" enums:"active,cancelled" binding:"required"`
+	CreatedAt   time.Time  `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable" binding:"required" example:"2026-11-20T18:30:00+08:00"`
 }
 
 // AttendanceDTO is what check-ins say of one volunteer at one event. hours
@@ -41,44 +41,44 @@ type SignupDTO struct {
 // manager did not accept it). Only confirmed hours count;
 // confirmed_hours and unconfirmed_hours split hours accordingly.
 type AttendanceDTO struct {
-	ArrivedAt        *time.Time `json:"arrived_at" extensions:"x-nullable"`
-	DepartedAt       *time.Time `json:"departed_at" extensions:"x-nullable"`
-	Open             bool       `json:"open"`
-	Hours            *float64   `json:"hours" example:"2.5" extensions:"x-nullable"`
-	AttendanceStatus string     `json:"attendance_status" enums:"none,confirmed,unconfirmed,rejected"`
-	OnSite           bool       `json:"on_site"`
-	ConfirmedHours   float64    `json:"confirmed_hours" example:"2.5"`
-	UnconfirmedHours float64    `json:"unconfirmed_hours" example:"0"`
+	ArrivedAt        *time.Time `json:"arrived_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T09:05:00+08:00"`
+	DepartedAt       *time.Time `json:"departed_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T12:10:00+08:00"`
+	Open             bool       `json:"open" binding:"required" example:"false"`
+	Hours            *float64   `json:"hours" example:"2.5" extensions:"x-nullable" binding:"required"`
+	AttendanceStatus string     `json:"attendance_status" enums:"none,confirmed,unconfirmed,rejected" binding:"required"`
+	OnSite           bool       `json:"on_site" binding:"required" example:"false"`
+	ConfirmedHours   float64    `json:"confirmed_hours" example:"2.5" binding:"required"`
+	UnconfirmedHours float64    `json:"unconfirmed_hours" example:"0" binding:"required"`
 	// DecidedAt and DecisionReason are a manager's decision, if any.
-	DecidedAt      *time.Time `json:"decided_at" extensions:"x-nullable"`
-	DecisionReason string     `json:"decision_reason" example:"現場照片確認到場"`
+	DecidedAt      *time.Time `json:"decided_at" extensions:"x-nullable" binding:"required" example:"2026-11-29T10:00:00+08:00"`
+	DecisionReason string     `json:"decision_reason" example:"現場照片確認到場" binding:"required"`
 }
 
 // RosterEntryDTO is one volunteer on an event's roster.
 type RosterEntryDTO struct {
-	SignupID    string     `json:"signup_id"`
-	UserID      string     `json:"user_id"`
-	DisplayName string     `json:"display_name" example:"王志工"`
-	Status      string     `json:"status" enums:"active,cancelled"`
-	SignedUpAt  time.Time  `json:"signed_up_at"`
-	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	SignupID    string     `json:"signup_id" binding:"required" example:"0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"`
+	UserID      string     `json:"user_id" binding:"required" example:"0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"`
+	DisplayName string     `json:"display_name" example:"王志工" binding:"required"`
+	Status      string     `json:"status" enums:"active,cancelled" binding:"required"`
+	SignedUpAt  time.Time  `json:"signed_up_at" binding:"required" example:"2026-11-20T14:30:00+08:00"`
+	CancelledAt *time.Time `json:"cancelled_at" extensions:"x-nullable" binding:"required" example:"2026-11-20T18:30:00+08:00"`
 	// DecidedBy is the manager who confirmed or rejected the attendance.
-	DecidedBy *string `json:"decided_by" extensions:"x-nullable"`
+	DecidedBy *string `json:"decided_by" extensions:"x-nullable" binding:"required" example:"0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"`
 	AttendanceDTO
 }
 
 // RosterDTO is the sign-ups of an event (staff). confirmed_hours and
 // unconfirmed_hours sum the active sign-ups' hours.
 type RosterDTO struct {
-	ActivityID        string           `json:"activity_id"`
-	ScheduledAt       time.Time        `json:"scheduled_at"`
-	EndsAt            time.Time        `json:"ends_at"`
-	VolunteerCapacity int              `json:"volunteer_capacity" example:"10"`
-	SignupsCount      int              `json:"signups_count" example:"7"`
-	FreePlaces        int              `json:"free_places" example:"3"`
-	ConfirmedHours    float64          `json:"confirmed_hours" example:"17.5"`
-	UnconfirmedHours  float64          `json:"unconfirmed_hours" example:"3"`
-	Items             []RosterEntryDTO `json:"items"`
+	ActivityID        string           `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	ScheduledAt       time.Time        `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	EndsAt            time.Time        `json:"ends_at" binding:"required" example:"2026-11-28T12:00:00+08:00"`
+	VolunteerCapacity int              `json:"volunteer_capacity" example:"10" binding:"required"`
+	SignupsCount      int              `json:"signups_count" example:"7" binding:"required"`
+	FreePlaces        int              `json:"free_places" example:"3" binding:"required"`
+	ConfirmedHours    float64          `json:"confirmed_hours" example:"17.5" binding:"required"`
+	UnconfirmedHours  float64          `json:"unconfirmed_hours" example:"3" binding:"required"`
+	Items             []RosterEntryDTO `json:"items" binding:"required"`
 }
 
 // AttendanceDecisionRequest is the optional body of a confirm or reject.
@@ -90,18 +90,18 @@ type AttendanceDecisionRequest struct {
 // whether the event is still on: planned, in_progress, completed,
 // cancelled, unpublished (taken off the public list) or deleted.
 type ParticipationItemDTO struct {
-	SignupID     string     `json:"signup_id"`
-	ActivityID   string     `json:"activity_id"`
-	Title        string     `json:"title"`
-	Kind         string     `json:"kind" enums:"outreach_event,ethics_promotion"`
-	ScheduledAt  time.Time  `json:"scheduled_at"`
-	EndsAt       time.Time  `json:"ends_at"`
-	SiteName     string     `json:"site_name"`
-	SiteAddress  string     `json:"site_address"`
-	EventStatus  string     `json:"event_status" enums:"planned,in_progress,completed,cancelled,unpublished,deleted"`
-	SignupStatus string     `json:"signup_status" enums:"active,cancelled"`
-	SignedUpAt   time.Time  `json:"signed_up_at"`
-	CancelledAt  *time.Time `json:"cancelled_at" extensions:"x-nullable"`
+	SignupID     string     `json:"signup_id" binding:"required" example:"0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"`
+	ActivityID   string     `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	Title        string     `json:"title" binding:"required" example:"廉政志工反賄選宣導活動"`
+	Kind         string     `json:"kind" enums:"outreach_event,ethics_promotion" binding:"required"`
+	ScheduledAt  time.Time  `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	EndsAt       time.Time  `json:"ends_at" binding:"required" example:"2026-11-28T12:00:00+08:00"`
+	SiteName     string     `json:"site_name" binding:"required" example:"嘉義市文化公園"`
+	SiteAddress  string     `json:"site_address" binding:"required" example:"嘉義市東區中山路199號"`
+	EventStatus  string     `json:"event_status" enums:"planned,in_progress,completed,cancelled,unpublished,deleted" binding:"required"`
+	SignupStatus string     `json:"signup_status" enums:"active,cancelled" binding:"required"`
+	SignedUpAt   time.Time  `json:"signed_up_at" binding:"required" example:"2026-11-20T14:30:00+08:00"`
+	CancelledAt  *time.Time `json:"cancelled_at" extensions:"x-nullable" binding:"required" example:"2026-11-20T18:30:00+08:00"`
 	AttendanceDTO
 }
 
@@ -109,34 +109,34 @@ type ParticipationItemDTO struct {
 // confirmed hours (those that count), unconfirmed_hours those waiting for a
 // manager.
 type ParticipationDTO struct {
-	Year             int                    `json:"year" example:"2026"`
-	Timezone         string                 `json:"timezone" example:"Asia/Taipei"`
-	TotalHours       float64                `json:"total_hours" example:"12.5"`
-	UnconfirmedHours float64                `json:"unconfirmed_hours" example:"3"`
-	Items            []ParticipationItemDTO `json:"items"`
+	Year             int                    `json:"year" example:"2026" binding:"required"`
+	Timezone         string                 `json:"timezone" example:"Asia/Taipei" binding:"required"`
+	TotalHours       float64                `json:"total_hours" example:"12.5" binding:"required"`
+	UnconfirmedHours float64                `json:"unconfirmed_hours" example:"3" binding:"required"`
+	Items            []ParticipationItemDTO `json:"items" binding:"required"`
 }
 
 // VolunteerDTO is a volunteer with their year's attendance (managers).
 type VolunteerDTO struct {
-	ID             string     `json:"id"`
-	Username       string     `json:"username"`
-	DisplayName    string     `json:"display_name" example:"王志工"`
-	Status         string     `json:"status" enums:"active,pending,disabled"`
-	Phone          string     `json:"phone" example:"0912-345-678"`
-	Email          string     `json:"email" example:"wang@example.org"`
-	CreatedAt      time.Time  `json:"created_at"`
-	ApprovedAt     *time.Time `json:"approved_at" extensions:"x-nullable"`
-	Year           int        `json:"year" example:"2026"`
-	EventsAttended int        `json:"events_attended" example:"4"`
-	Hours          float64    `json:"hours" example:"11.25"`
+	ID             string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Username       string     `json:"username" binding:"required" example:"volunteer.wang"`
+	DisplayName    string     `json:"display_name" example:"王志工" binding:"required"`
+	Status         string     `json:"status" enums:"active,pending,disabled" binding:"required"`
+	Phone          string     `json:"phone" example:"0912-345-678" binding:"required"`
+	Email          string     `json:"email" example:"wang@example.org" binding:"required"`
+	CreatedAt      time.Time  `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+	ApprovedAt     *time.Time `json:"approved_at" extensions:"x-nullable" binding:"required" example:"2026-03-02T10:15:00+08:00"`
+	Year           int        `json:"year" example:"2026" binding:"required"`
+	EventsAttended int        `json:"events_attended" example:"4" binding:"required"`
+	Hours          float64    `json:"hours" example:"11.25" binding:"required"`
 	// UnconfirmedHours wait for a manager; they are not in hours.
-	UnconfirmedHours float64 `json:"unconfirmed_hours" example:"2"`
+	UnconfirmedHours float64 `json:"unconfirmed_hours" example:"2" binding:"required"`
 }
 
 // VolunteerList is a page of volunteers.
 type VolunteerList struct {
-	Items      []VolunteerDTO `json:"items"`
-	NextCursor string         `json:"next_cursor"`
+	Items      []VolunteerDTO `json:"items" binding:"required"`
+	NextCursor string         `json:"next_cursor" binding:"required" example:"eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"`
 }
 
 func toAttendanceDTO(a services.Attendance, sg models.Signup) AttendanceDTO {
