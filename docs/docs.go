@@ -158,6 +158,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -244,6 +262,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -297,6 +333,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -306,6 +360,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Soft-deletes the record (deleted_at is set; updated_since lists show it). Who: the owning officer, managers and admins. Idempotent in effect: deleting a deleted record is a 404 and changes nothing. 409 period_closed when the record lies in a closed KPI year.",
                 "tags": [
                     "activities"
                 ],
@@ -346,6 +401,24 @@ const docTemplate = `{
                         "description": "period_closed (scheduled_at or completed_at in a closed KPI year)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -439,6 +512,24 @@ const docTemplate = `{
                         "description": "also event.volunteer_capacity below the active volunteer sign-ups",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -551,6 +642,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -645,6 +754,24 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -741,6 +868,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -752,11 +897,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every check-in of the activity, oldest first, with geofence, distance and clock skew. Who: officers, managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "activities"
+                    "check-ins"
                 ],
                 "summary": "The check-ins of an activity (staff)",
                 "operationId": "listCheckins",
@@ -793,6 +939,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -810,7 +974,7 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "tags": [
-                    "activities"
+                    "check-ins"
                 ],
                 "summary": "Check in at an activity's site",
                 "operationId": "createCheckin",
@@ -892,6 +1056,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -944,6 +1126,24 @@ const docTemplate = `{
                         "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1008,6 +1208,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1061,6 +1279,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1072,6 +1308,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.",
                 "produces": [
                     "image/jpeg",
                     "image/png",
@@ -1117,6 +1354,24 @@ const docTemplate = `{
                         "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1218,6 +1473,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1262,12 +1535,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/api/v1/auth/login": {
             "post": {
+                "description": "Answers an access token (15 min) and a refresh token (30 days). Anyone may call it. Five failed sign-ins lock the account for 15 minutes (429 with Retry-After). Not idempotent: each success opens a new session.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1325,6 +1617,30 @@ const docTemplate = `{
                         "description": "locked after 5 failures; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until the throttle lets this address or account try again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1337,6 +1653,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Revokes the refresh token's whole family, so this session cannot be refreshed again. Who: any signed-in caller. Idempotent: signing out an already revoked session answers 204 too.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1382,6 +1699,24 @@ const docTemplate = `{
                         "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1441,6 +1776,24 @@ const docTemplate = `{
                         "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1541,6 +1894,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -1627,6 +1998,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1638,6 +2027,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The declaration draws of the year, newest first, without their candidate lists. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1695,6 +2085,24 @@ const docTemplate = `{
                         "description": "a time or year out of bounds (before 1912, or too far ahead)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1770,6 +2178,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1823,6 +2249,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1875,6 +2319,24 @@ const docTemplate = `{
                         "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1962,6 +2424,24 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2057,6 +2537,24 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2159,6 +2657,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2170,6 +2686,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The targets of every KPI for each year that has some. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2195,6 +2712,24 @@ const docTemplate = `{
                         "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2278,6 +2813,24 @@ const docTemplate = `{
                         "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2368,6 +2921,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2457,6 +3028,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2473,7 +3062,7 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "tags": [
-                    "auth"
+                    "me"
                 ],
                 "summary": "The signed-in caller",
                 "operationId": "me",
@@ -2488,6 +3077,24 @@ const docTemplate = `{
                         "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2509,6 +3116,24 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/handlers.MetaResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2586,6 +3211,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2597,6 +3240,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Agencies and schools, by code. Who: every signed-in, active account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2643,6 +3287,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -2652,6 +3314,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Adds an agency or school; its code is unique (409 conflict). Who: admins. Not idempotent: a second create with the same code is a 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2722,6 +3385,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2733,6 +3414,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Accounts, filtered by role and status. Who: admins (managers list volunteers, pending ones included, with GET /api/v1/volunteers). Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2802,6 +3484,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -2811,6 +3511,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Creates an active account of any role; the username is unique (409 conflict). Who: admins. Not idempotent.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2881,6 +3582,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2892,6 +3611,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the fields sent; a role or status change takes effect on the account's next request. Who: admins. Idempotent: the same patch again changes nothing more.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2969,6 +3689,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2980,6 +3718,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Makes a pending volunteer active. Who: managers and admins. Approving an account that is not pending is a 409 and changes nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3026,6 +3765,24 @@ const docTemplate = `{
                         "description": "not a volunteer, or disabled",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -3108,6 +3865,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -3165,6 +3940,24 @@ const docTemplate = `{
                         "description": "a time or year out of bounds (before 1912, or too far ahead)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -3236,6 +4029,30 @@ const docTemplate = `{
                         "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until the throttle lets this address or account try again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -3243,6 +4060,7 @@ const docTemplate = `{
         },
         "/healthz": {
             "get": {
+                "description": "Liveness: the process answers. No sign-in; touches nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3257,12 +4075,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.HealthResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/readyz": {
             "get": {
+                "description": "Readiness: the database answers within 2 s, else 503 with Retry-After. No sign-in; touches nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3278,10 +4115,22 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.HealthResponse"
                         }
                     },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -5951,7 +6800,65 @@ const docTemplate = `{
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "登入與工作階段 Sign-in and sessions: access and refresh tokens.",
+            "name": "auth"
+        },
+        {
+            "description": "目前使用者 The signed-in caller, pending volunteers included.",
+            "name": "me"
+        },
+        {
+            "description": "工作紀錄 Field records: the seven kinds of activity, their parts and statuses.",
+            "name": "activities"
+        },
+        {
+            "description": "到離簽到 Arrive and depart check-ins at an activity's site, with geofence and clock skew.",
+            "name": "check-ins"
+        },
+        {
+            "description": "附件 Photos and files of an activity.",
+            "name": "attachments"
+        },
+        {
+            "description": "離線同步 A phone's queued writes sent in one batch.",
+            "name": "sync"
+        },
+        {
+            "description": "廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.",
+            "name": "volunteers"
+        },
+        {
+            "description": "財產申報 Property declaration rosters and their verifiable draws.",
+            "name": "declarations"
+        },
+        {
+            "description": "績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.",
+            "name": "kpis"
+        },
+        {
+            "description": "機關學校 Agencies and schools.",
+            "name": "units"
+        },
+        {
+            "description": "帳號管理 Accounts and approval of volunteers.",
+            "name": "users"
+        },
+        {
+            "description": "稽核軌跡 The hash-chained audit trail.",
+            "name": "audit"
+        },
+        {
+            "description": "代碼表 Enumerations with their zh-TW and English labels.",
+            "name": "meta"
+        },
+        {
+            "description": "維運 Liveness and readiness probes.",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -5959,7 +6866,7 @@ var SwaggerInfo = &swag.Spec{
 	Version:          "1.0",
 	Host:             "",
 	BasePath:         "/",
-	Schemes:          []string{},
+	Schemes:          []string{"http", "https"},
 	Title:            "ethicsops API",
 	Description:      "Field records, check-ins, volunteers, property declarations and the plan's KPIs of a city government's Department of Civil Service Ethics (政風處). Every error answers {\"error\": {\"code\", \"message\", \"fields\", \"request_id\"}}.",
 	InfoInstanceName: "swagger",

@@ -35,6 +35,9 @@ import (
 //	@Failure		401				{object}	ErrorResponse
 //	@Failure		403				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
 	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry")
@@ -96,6 +99,9 @@ func (h *Handler) ListActivities(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"fields such as procurement.stage, site.lat, checklist[2].result"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities [post]
 func (h *Handler) CreateActivity(c *gin.Context) {
 	var req CreateActivityRequest
@@ -127,6 +133,9 @@ func (h *Handler) createActivity(ctx context.Context, act services.Actor, req Cr
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id} [get]
 func (h *Handler) GetActivity(c *gin.Context) {
 	act := actor(c)
@@ -161,6 +170,9 @@ func (h *Handler) GetActivity(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"also event.volunteer_capacity below the active volunteer sign-ups"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id} [patch]
 func (h *Handler) UpdateActivity(c *gin.Context) {
 	var req PatchActivityRequest
@@ -181,17 +193,21 @@ func (h *Handler) updateActivity(ctx context.Context, act services.Actor, id str
 
 // DeleteActivity godoc
 //
-//	@Summary	Delete an activity (soft; owner, manager, admin)
-//	@ID			deleteActivity
-//	@Tags		activities
-//	@Security	BearerAuth
-//	@Param		id	path	string	true	"activity id"
-//	@Success	204
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Failure	404	{object}	ErrorResponse
-//	@Failure	409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
-//	@Router		/api/v1/activities/{id} [delete]
+//	@Summary		Delete an activity (soft; owner, manager, admin)
+//	@Description	Soft-deletes the record (deleted_at is set; updated_since lists show it). Who: the owning officer, managers and admins. Idempotent in effect: deleting a deleted record is a 404 and changes nothing. 409 period_closed when the record lies in a closed KPI year.
+//	@ID				deleteActivity
+//	@Tags			activities
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"activity id"
+//	@Success		204
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/activities/{id} [delete]
 func (h *Handler) DeleteActivity(c *gin.Context) {
 	if err := h.Activities.Delete(c.Request.Context(), actor(c), c.Param("id")); err != nil {
 		fail(c, err)
@@ -205,7 +221,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Summary		Check in at an activity's site
 //	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). A volunteer's captured_at must lie within the event's check-in window, 1 h before scheduled_at to 1 h after event.ends_at: outside it, 422 validation_failed on captured_at saying when check-in opens or closed (office time zone), and nothing is stored; staff are not bound to the window. Client ids as for activities (201, 200 on replay, 409 id_conflict).
 //	@ID				createCheckin
-//	@Tags			activities
+//	@Tags			check-ins
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
@@ -221,6 +237,9 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"validation_failed, also a volunteer's check-in outside the event's window"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/checkins [post]
 func (h *Handler) CreateCheckin(c *gin.Context) {
 	var req CheckinRequest
@@ -245,17 +264,21 @@ func (h *Handler) createCheckin(ctx context.Context, act services.Actor, activit
 
 // ListCheckins godoc
 //
-//	@Summary	The check-ins of an activity (staff)
-//	@ID			listCheckins
-//	@Tags		activities
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id	path		string	true	"activity id"
-//	@Success	200	{object}	CheckinList
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Failure	404	{object}	ErrorResponse
-//	@Router		/api/v1/activities/{id}/checkins [get]
+//	@Summary		The check-ins of an activity (staff)
+//	@Description	Every check-in of the activity, oldest first, with geofence, distance and clock skew. Who: officers, managers and admins. Read-only.
+//	@ID				listCheckins
+//	@Tags			check-ins
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"activity id"
+//	@Success		200	{object}	CheckinList
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/activities/{id}/checkins [get]
 func (h *Handler) ListCheckins(c *gin.Context) {
 	list, err := h.Activities.Checkins(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {

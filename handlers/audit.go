@@ -92,6 +92,9 @@ type AuditBrokenLink struct {
 //	@Failure		401			{object}	ErrorResponse
 //	@Failure		403			{object}	ErrorResponse
 //	@Failure		422			{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500			{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503			{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/audit-events [get]
 func (h *Handler) ListAuditEvents(c *gin.Context) {
 	get, limit, err := listQuery(c, "actor_id", "action", "entity_type", "entity_id", "from", "to")
@@ -122,6 +125,9 @@ func (h *Handler) ListAuditEvents(c *gin.Context) {
 //	@Failure		400	{object}	ErrorResponse
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/audit-events/verify [get]
 func (h *Handler) VerifyAuditTrail(c *gin.Context) {
 	if _, err := query(c); err != nil {

@@ -8,19 +8,24 @@ import (
 
 // Login godoc
 //
-//	@Summary	Sign in
-//	@ID			login
-//	@Tags		auth
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		LoginRequest	true	"credentials"
-//	@Success	200		{object}	TokenResponse
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	413		{object}	ErrorResponse
-//	@Failure	415		{object}	ErrorResponse
-//	@Failure	429		{object}	ErrorResponse	"locked after 5 failures; see Retry-After"
-//	@Router		/api/v1/auth/login [post]
+//	@Summary		Sign in
+//	@Description	Answers an access token (15 min) and a refresh token (30 days). Anyone may call it. Five failed sign-ins lock the account for 15 minutes (429 with Retry-After). Not idempotent: each success opens a new session.
+//	@ID				login
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"credentials"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse	"locked after 5 failures; see Retry-After"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Header			429		{integer}	Retry-After		"seconds until the throttle lets this address or account try again"
+//	@Router			/api/v1/auth/login [post]
 func (h *Handler) Login(c *gin.Context) {
 	var req LoginRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -49,6 +54,9 @@ func (h *Handler) Login(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/auth/refresh [post]
 func (h *Handler) Refresh(c *gin.Context) {
 	var req RefreshRequest
@@ -66,18 +74,22 @@ func (h *Handler) Refresh(c *gin.Context) {
 
 // Logout godoc
 //
-//	@Summary	Sign out: revoke the refresh token's family
-//	@ID			logout
-//	@Tags		auth
-//	@Accept		json
-//	@Security	BearerAuth
-//	@Param		body	body	RefreshRequest	true	"refresh token"
-//	@Success	204
-//	@Failure	400	{object}	ErrorResponse
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	413	{object}	ErrorResponse
-//	@Failure	415	{object}	ErrorResponse
-//	@Router		/api/v1/auth/logout [post]
+//	@Summary		Sign out: revoke the refresh token's family
+//	@Description	Revokes the refresh token's whole family, so this session cannot be refreshed again. Who: any signed-in caller. Idempotent: signing out an already revoked session answers 204 too.
+//	@ID				logout
+//	@Tags			auth
+//	@Accept			json
+//	@Security		BearerAuth
+//	@Param			body	body	RefreshRequest	true	"refresh token"
+//	@Success		204
+//	@Failure		400	{object}	ErrorResponse
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		413	{object}	ErrorResponse
+//	@Failure		415	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/auth/logout [post]
 func (h *Handler) Logout(c *gin.Context) {
 	var req RefreshRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -96,11 +108,14 @@ func (h *Handler) Logout(c *gin.Context) {
 //	@Summary		The signed-in caller
 //	@Description	Works for pending volunteers too, so that they can see their approval status.
 //	@ID				me
-//	@Tags			auth
+//	@Tags			me
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Success		200	{object}	UserDTO
 //	@Failure		401	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/me [get]
 func (h *Handler) Me(c *gin.Context) {
 	u, err := h.Users.Get(c.Request.Context(), actor(c).UserID)

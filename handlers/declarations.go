@@ -30,6 +30,9 @@ import (
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations [get]
 func (h *Handler) ListDeclarations(c *gin.Context) {
 	get, limit, err := listQuery(c, "year", "unit_id", "type", "status")
@@ -71,6 +74,9 @@ func (h *Handler) ListDeclarations(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations [post]
 func (h *Handler) CreateDeclaration(c *gin.Context) {
 	var req CreateDeclarationRequest
@@ -109,6 +115,9 @@ func (h *Handler) CreateDeclaration(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/{id} [patch]
 func (h *Handler) UpdateDeclaration(c *gin.Context) {
 	var req PatchDeclarationRequest
@@ -145,6 +154,9 @@ func (h *Handler) UpdateDeclaration(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"period_closed: new rows for a closed KPI year (a file whose rows are all on the roster already still answers 200)"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/import [post]
 func (h *Handler) ImportDeclarations(c *gin.Context) {
 	get, err := query(c, "year")
@@ -233,6 +245,9 @@ func uploadErr(err error) error {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws [post]
 func (h *Handler) CreateDraw(c *gin.Context) {
 	var req CreateDrawRequest
@@ -252,20 +267,24 @@ func (h *Handler) CreateDraw(c *gin.Context) {
 
 // ListDraws godoc
 //
-//	@Summary	List declaration draws
-//	@ID			listDraws
-//	@Tags		declarations
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		year	query		int		false	"roster year"
-//	@Param		limit	query		int		false	"page size (1-200, default 50)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	DrawList
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	403		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
-//	@Router		/api/v1/declarations/draws [get]
+//	@Summary		List declaration draws
+//	@Description	The declaration draws of the year, newest first, without their candidate lists. Who: managers and admins. Read-only.
+//	@ID				listDraws
+//	@Tags			declarations
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	query		int		false	"roster year"
+//	@Param			limit	query		int		false	"page size (1-200, default 50)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	DrawList
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/declarations/draws [get]
 func (h *Handler) ListDraws(c *gin.Context) {
 	get, limit, err := listQuery(c, "year")
 	if err != nil {
@@ -298,6 +317,9 @@ func (h *Handler) ListDraws(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws/{id} [get]
 func (h *Handler) GetDraw(c *gin.Context) {
 	d, err := h.Declarations.GetDraw(c.Request.Context(), actor(c), c.Param("id"))
@@ -321,6 +343,9 @@ func (h *Handler) GetDraw(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws/{id}/verify [get]
 func (h *Handler) VerifyDraw(c *gin.Context) {
 	v, err := h.Declarations.VerifyDraw(c.Request.Context(), actor(c), c.Param("id"))

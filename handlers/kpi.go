@@ -144,6 +144,9 @@ type SetKPITargetsRequest struct {
 //	@Failure		403			{object}	ErrorResponse
 //	@Failure		409			{object}	ErrorResponse	"the counts must be rebuilt after a time-zone change"
 //	@Failure		422			{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500			{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503			{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis [get]
 func (h *Handler) KPIReport(c *gin.Context) {
 	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")
@@ -225,15 +228,19 @@ func kpiFilter(get func(string) string) (services.KPIFilter, bool, error) {
 
 // KPITargets godoc
 //
-//	@Summary	Yearly KPI targets
-//	@ID			kpiTargets
-//	@Tags		kpis
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Success	200	{object}	KPITargetsList
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Router		/api/v1/kpis/targets [get]
+//	@Summary		Yearly KPI targets
+//	@Description	The targets of every KPI for each year that has some. Who: managers and admins. Read-only.
+//	@ID				kpiTargets
+//	@Tags			kpis
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	KPITargetsList
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/kpis/targets [get]
 func (h *Handler) KPITargets(c *gin.Context) {
 	if _, err := query(c); err != nil {
 		fail(c, err)
@@ -269,6 +276,9 @@ func (h *Handler) KPITargets(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/targets/{year} [put]
 func (h *Handler) SetKPITargets(c *gin.Context) {
 	year, err := strconv.Atoi(c.Param("year"))
@@ -308,6 +318,9 @@ func (h *Handler) SetKPITargets(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"year (not ended, out of range) or reason"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/years/{year}/close [post]
 func (h *Handler) CloseKPIYear(c *gin.Context) {
 	h.kpiYear(c, h.KPIs.CloseYear)
@@ -332,6 +345,9 @@ func (h *Handler) CloseKPIYear(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"year or reason"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/years/{year}/reopen [post]
 func (h *Handler) ReopenKPIYear(c *gin.Context) {
 	h.kpiYear(c, h.KPIs.ReopenYear)

@@ -69,6 +69,9 @@ type SyncResponse struct {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"no operations, or more than 100"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/sync [post]
 func (h *Handler) Sync(c *gin.Context) {
 	var req SyncRequest

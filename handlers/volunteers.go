@@ -176,6 +176,9 @@ func toSignupDTO(s models.Signup) SignupDTO {
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
 //	@Failure		409	{object}	ErrorResponse	"capacity_full, or conflict"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/signups [post]
 func (h *Handler) SignUp(c *gin.Context) {
 	s, created, err := h.Volunteers.SignUp(c.Request.Context(), actor(c), c.Param("id"))
@@ -199,6 +202,9 @@ func (h *Handler) SignUp(c *gin.Context) {
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
 //	@Failure		409	{object}	ErrorResponse	"conflict: the event has started"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/signups/me [delete]
 func (h *Handler) CancelSignup(c *gin.Context) {
 	if err := h.Volunteers.Cancel(c.Request.Context(), actor(c), c.Param("id")); err != nil {
@@ -221,6 +227,9 @@ func (h *Handler) CancelSignup(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/signups [get]
 func (h *Handler) ListSignups(c *gin.Context) {
 	r, err := h.Volunteers.Roster(c.Request.Context(), actor(c), c.Param("id"))
@@ -248,6 +257,9 @@ func (h *Handler) ListSignups(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/volunteers/me/participation [get]
 func (h *Handler) MyParticipation(c *gin.Context) {
 	get, err := query(c, "year")
@@ -293,6 +305,9 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/volunteers [get]
 func (h *Handler) ListVolunteers(c *gin.Context) {
 	get, limit, err := listQuery(c, "status", "year")
@@ -338,6 +353,9 @@ func (h *Handler) ListVolunteers(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/attendance/{user_id}/confirm [post]
 func (h *Handler) ConfirmAttendance(c *gin.Context) {
 	h.decideAttendance(c, h.Volunteers.ConfirmAttendance)
@@ -363,6 +381,9 @@ func (h *Handler) ConfirmAttendance(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"conflict: the volunteer has not arrived; period_closed: the event's KPI year is closed"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/attendance/{user_id}/reject [post]
 func (h *Handler) RejectAttendance(c *gin.Context) {
 	h.decideAttendance(c, h.Volunteers.RejectAttendance)
