@@ -6497,12 +6497,9 @@ const docTemplate = `{
                     "example": 0
                 },
                 "op": {
+                    "description": "echoed as sent, even when it is not a known op",
                     "type": "string",
-                    "enum": [
-                        "create_activity",
-                        "update_activity",
-                        "create_checkin"
-                    ]
+                    "example": "create_activity"
                 },
                 "status": {
                     "type": "integer",

@@ -42,7 +42,7 @@ type SyncOperation struct {
 // endpoint would have given (an ActivityDTO, a CheckinDTO or an ErrorResponse).
 type SyncResult struct {
 	Index  int    `json:"index" binding:"required" example:"0"`
-	Op     string `json:"op" binding:"required" enums:"create_activity,update_activity,create_checkin"`
+	Op     string `json:"op" binding:"required" example:"create_activity"` // echoed as sent, even when it is not a known op
 	Status int    `json:"status" example:"201" binding:"required"`
 	Body   any    `json:"body" swaggertype:"object" binding:"required"`
 }
