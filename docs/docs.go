@@ -22,7 +22,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.",
+                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at. Who: every active account (staff read every record; volunteers only published events). Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -185,7 +185,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller.",
+                "description": "Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller. Who: officers, managers and admins; the caller becomes the owner.",
                 "consumes": [
                     "application/json"
                 ],
@@ -291,7 +291,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else.",
+                "description": "Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else. Who: every active account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -429,7 +429,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record.",
+                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.",
                 "consumes": [
                     "application/json"
                 ],
@@ -542,7 +542,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, \"attachment\" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png.",
+                "description": "multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, \"attachment\" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png. Who: whoever may change the activity (its owning officer, managers and admins).",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -671,7 +671,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional.",
+                "description": "The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional. Who: managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -784,7 +784,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional.",
+                "description": "The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional. Who: managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1085,7 +1085,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups.",
+                "description": "Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups. Who: officers, managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1154,7 +1154,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist.",
+                "description": "201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist. Who: approved volunteers. Idempotent: signing up again answers 200 with the same sign-up.",
                 "produces": [
                     "application/json"
                 ],
@@ -1237,7 +1237,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it.",
+                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it. Who: approved volunteers, for their own sign-up.",
                 "tags": [
                     "volunteers"
                 ],
@@ -1384,7 +1384,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after.",
+                "description": "Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after. Who: admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1502,7 +1502,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact.",
+                "description": "Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact. Who: admins. Read-only: it seals nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -1724,7 +1724,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "The old refresh token is spent. Presenting a spent token again revokes its whole family.",
+                "description": "The old refresh token is spent. Presenting a spent token again revokes its whole family. Who: anyone holding a refresh token (no access token needed). Not idempotent: each success spends the token it was given.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1806,7 +1806,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone.",
+                "description": "Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone. Who: officers, managers and admins. Changes nothing but the audit trail.",
                 "produces": [
                     "application/json"
                 ],
@@ -1921,7 +1921,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row.",
+                "description": "A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row. Who: officers, managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2113,7 +2113,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + \"\\n\" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change.",
+                "description": "candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + \"\\n\" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change. Who: managers and admins. Not idempotent: each call stores a new draw, which never changes afterwards.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2207,7 +2207,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The read is written to the audit trail.",
+                "description": "The read is written to the audit trail. Who: managers and admins. Changes nothing but the audit trail.",
                 "produces": [
                     "application/json"
                 ],
@@ -2278,7 +2278,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since.",
+                "description": "match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2349,7 +2349,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line (\"line 3\": reason). Importing the same file again changes nothing.",
+                "description": "UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line (\"line 3\": reason). Importing the same file again changes nothing. Who: officers, managers and admins.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -2454,7 +2454,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after.",
+                "description": "Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after. Who: officers, managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2567,7 +2567,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year.",
+                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2742,7 +2742,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.",
+                "description": "Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited. Who: admins. Idempotent: the same targets again change nothing.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2843,7 +2843,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.",
+                "description": "After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason. Who: admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2950,7 +2950,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.",
+                "description": "Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes. Who: admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3057,7 +3057,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Works for pending volunteers too, so that they can see their approval status.",
+                "description": "Works for pending volunteers too, so that they can see their approval status. Who: every signed-in account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3102,7 +3102,7 @@ const docTemplate = `{
         },
         "/api/v1/meta": {
             "get": {
-                "description": "Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms.",
+                "description": "Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms. Who: anyone, without signing in. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3146,7 +3146,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.",
+                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields. Who: every active account; each operation is allowed exactly as its own endpoint would allow it. Resending a batch is safe: creates carry client ids, and a patch that changes nothing answers 200.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3795,7 +3795,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager.",
+                "description": "Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager. Who: managers and admins; status=pending lists the volunteers waiting for approval. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3894,7 +3894,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted.",
+                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted. Who: volunteers. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3965,7 +3965,7 @@ const docTemplate = `{
         },
         "/api/v1/volunteers/register": {
             "post": {
-                "description": "The account is pending until a manager approves it. Throttled per client address.",
+                "description": "The account is pending until a manager approves it. Throttled per client address. Who: anyone, without signing in. At most ETHICSOPS_REGISTER_PER_HOUR registrations (default 10) per client address per hour, then 429 with Retry-After. Not idempotent: the same username again is 409 conflict.",
                 "consumes": [
                     "application/json"
                 ],

@@ -13,7 +13,7 @@ import (
 // ListActivities godoc
 //
 //	@Summary		List activities
-//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.
+//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at. Who: every active account (staff read every record; volunteers only published events). Read-only.
 //	@ID				listActivities
 //	@Tags			activities
 //	@Produce		json
@@ -83,7 +83,7 @@ func (h *Handler) ListActivities(c *gin.Context) {
 // CreateActivity godoc
 //
 //	@Summary		Record an activity
-//	@Description	Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller.
+//	@Description	Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller. Who: officers, managers and admins; the caller becomes the owner.
 //	@ID				createActivity
 //	@Tags			activities
 //	@Accept			json
@@ -123,7 +123,7 @@ func (h *Handler) createActivity(ctx context.Context, act services.Actor, req Cr
 // GetActivity godoc
 //
 //	@Summary		One activity
-//	@Description	Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else.
+//	@Description	Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else. Who: every active account. Read-only.
 //	@ID				getActivity
 //	@Tags			activities
 //	@Produce		json
@@ -153,7 +153,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 // UpdateActivity godoc
 //
 //	@Summary		Change an activity (owner, manager, admin)
-//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record.
+//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.
 //	@ID				updateActivity
 //	@Tags			activities
 //	@Accept			json

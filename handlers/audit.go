@@ -74,7 +74,7 @@ type AuditBrokenLink struct {
 // ListAuditEvents godoc
 //
 //	@Summary		List the audit trail
-//	@Description	Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after.
+//	@Description	Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after. Who: admins. Read-only.
 //	@ID				listAuditEvents
 //	@Tags			audit
 //	@Produce		json
@@ -116,7 +116,7 @@ func (h *Handler) ListAuditEvents(c *gin.Context) {
 // VerifyAuditTrail godoc
 //
 //	@Summary		Verify the audit chain
-//	@Description	Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact.
+//	@Description	Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact. Who: admins. Read-only: it seals nothing.
 //	@ID				verifyAuditTrail
 //	@Tags			audit
 //	@Produce		json

@@ -43,7 +43,7 @@ func (h *Handler) Login(c *gin.Context) {
 // Refresh godoc
 //
 //	@Summary		Exchange a refresh token for a new pair
-//	@Description	The old refresh token is spent. Presenting a spent token again revokes its whole family.
+//	@Description	The old refresh token is spent. Presenting a spent token again revokes its whole family. Who: anyone holding a refresh token (no access token needed). Not idempotent: each success spends the token it was given.
 //	@ID				refresh
 //	@Tags			auth
 //	@Accept			json
@@ -106,7 +106,7 @@ func (h *Handler) Logout(c *gin.Context) {
 // Me godoc
 //
 //	@Summary		The signed-in caller
-//	@Description	Works for pending volunteers too, so that they can see their approval status.
+//	@Description	Works for pending volunteers too, so that they can see their approval status. Who: every signed-in account. Read-only.
 //	@ID				me
 //	@Tags			me
 //	@Produce		json

@@ -125,7 +125,7 @@ type SetKPITargetsRequest struct {
 // KPIReport godoc
 //
 //	@Summary		The plan's KPIs against their targets
-//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year.
+//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.
 //	@ID				kpiReport
 //	@Tags			kpis
 //	@Produce		json
@@ -261,7 +261,7 @@ func (h *Handler) KPITargets(c *gin.Context) {
 // SetKPITargets godoc
 //
 //	@Summary		Set the KPI targets of a year
-//	@Description	Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.
+//	@Description	Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited. Who: admins. Idempotent: the same targets again change nothing.
 //	@ID				setKpiTargets
 //	@Tags			kpis
 //	@Accept			json
@@ -302,7 +302,7 @@ func (h *Handler) SetKPITargets(c *gin.Context) {
 // CloseKPIYear godoc
 //
 //	@Summary		Close a KPI year
-//	@Description	After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.
+//	@Description	After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason. Who: admins.
 //	@ID				closeKpiYear
 //	@Tags			kpis
 //	@Accept			json
@@ -329,7 +329,7 @@ func (h *Handler) CloseKPIYear(c *gin.Context) {
 // ReopenKPIYear godoc
 //
 //	@Summary		Reopen a closed KPI year
-//	@Description	Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.
+//	@Description	Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes. Who: admins.
 //	@ID				reopenKpiYear
 //	@Tags			kpis
 //	@Accept			json

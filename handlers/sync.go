@@ -55,7 +55,7 @@ type SyncResponse struct {
 // Sync godoc
 //
 //	@Summary		Apply operations queued offline
-//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.
+//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields. Who: every active account; each operation is allowed exactly as its own endpoint would allow it. Resending a batch is safe: creates carry client ids, and a patch that changes nothing answers 200.
 //	@ID				sync
 //	@Tags			sync
 //	@Accept			json

@@ -81,7 +81,7 @@ func (h *Handler) CreateUnit(c *gin.Context) {
 // Meta godoc
 //
 //	@Summary		Enumerations with zh-TW and English labels
-//	@Description	Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms.
+//	@Description	Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms. Who: anyone, without signing in. Read-only.
 //	@ID				meta
 //	@Tags			meta
 //	@Produce		json

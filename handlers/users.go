@@ -151,7 +151,7 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 // RegisterVolunteer godoc
 //
 //	@Summary		Register as an integrity volunteer (廉政志工)
-//	@Description	The account is pending until a manager approves it. Throttled per client address.
+//	@Description	The account is pending until a manager approves it. Throttled per client address. Who: anyone, without signing in. At most ETHICSOPS_REGISTER_PER_HOUR registrations (default 10) per client address per hour, then 429 with Retry-After. Not idempotent: the same username again is 409 conflict.
 //	@ID				registerVolunteer
 //	@Tags			volunteers
 //	@Accept			json

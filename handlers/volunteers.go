@@ -164,7 +164,7 @@ func toSignupDTO(s models.Signup) SignupDTO {
 // SignUp godoc
 //
 //	@Summary		Sign up for an outreach event (approved volunteer)
-//	@Description	201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist.
+//	@Description	201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist. Who: approved volunteers. Idempotent: signing up again answers 200 with the same sign-up.
 //	@ID				signUp
 //	@Tags			volunteers
 //	@Produce		json
@@ -192,7 +192,7 @@ func (h *Handler) SignUp(c *gin.Context) {
 // CancelSignup godoc
 //
 //	@Summary		Cancel one's sign-up (approved volunteer)
-//	@Description	Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it.
+//	@Description	Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it. Who: approved volunteers, for their own sign-up.
 //	@ID				cancelSignup
 //	@Tags			volunteers
 //	@Security		BearerAuth
@@ -217,7 +217,7 @@ func (h *Handler) CancelSignup(c *gin.Context) {
 // ListSignups godoc
 //
 //	@Summary		The volunteers' roster of an event (staff)
-//	@Description	Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups.
+//	@Description	Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups. Who: officers, managers and admins. Read-only.
 //	@ID				listSignups
 //	@Tags			volunteers
 //	@Produce		json
@@ -246,7 +246,7 @@ func (h *Handler) ListSignups(c *gin.Context) {
 // MyParticipation godoc
 //
 //	@Summary		The caller's sign-ups, attendance and hours in a year (volunteer)
-//	@Description	Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted.
+//	@Description	Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted. Who: volunteers. Read-only.
 //	@ID				myParticipation
 //	@Tags			volunteers
 //	@Produce		json
@@ -291,7 +291,7 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 // ListVolunteers godoc
 //
 //	@Summary		List volunteers with their yearly hours (manager, admin)
-//	@Description	Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager.
+//	@Description	Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager. Who: managers and admins; status=pending lists the volunteers waiting for approval. Read-only.
 //	@ID				listVolunteers
 //	@Tags			volunteers
 //	@Produce		json
@@ -336,7 +336,7 @@ func (h *Handler) ListVolunteers(c *gin.Context) {
 // ConfirmAttendance godoc
 //
 //	@Summary		Confirm a volunteer's hours at an event (manager, admin)
-//	@Description	The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional.
+//	@Description	The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional. Who: managers and admins.
 //	@ID				confirmAttendance
 //	@Tags			volunteers
 //	@Accept			json
@@ -364,7 +364,7 @@ func (h *Handler) ConfirmAttendance(c *gin.Context) {
 // RejectAttendance godoc
 //
 //	@Summary		Reject a volunteer's hours at an event (manager, admin)
-//	@Description	The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional.
+//	@Description	The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional. Who: managers and admins.
 //	@ID				rejectAttendance
 //	@Tags			volunteers
 //	@Accept			json
