@@ -4603,6 +4603,8 @@ const docTemplate = `{
             "type": "object",
             "required": [
                 "captured_at",
+                "lat",
+                "lng",
                 "type"
             ],
             "properties": {
@@ -4620,13 +4622,12 @@ const docTemplate = `{
                     "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "lat": {
+                    "description": "Lat and Lng are pointers only to tell a missing one (422 \"required\")\nfrom the equator or the prime meridian.",
                     "type": "number",
-                    "x-nullable": true,
                     "example": 23.4801
                 },
                 "lng": {
                     "type": "number",
-                    "x-nullable": true,
                     "example": 120.4491
                 },
                 "type": {
@@ -5314,7 +5315,25 @@ const docTemplate = `{
             ],
             "properties": {
                 "code": {
+                    "description": "Code is one of services/errors.go's codes; README's error table says\nwhen each is sent.",
                     "type": "string",
+                    "enum": [
+                        "bad_request",
+                        "unauthenticated",
+                        "forbidden",
+                        "not_found",
+                        "id_conflict",
+                        "version_conflict",
+                        "capacity_full",
+                        "conflict",
+                        "period_closed",
+                        "payload_too_large",
+                        "unsupported_media_type",
+                        "validation_failed",
+                        "too_many_requests",
+                        "internal",
+                        "unavailable"
+                    ],
                     "example": "validation_failed"
                 },
                 "fields": {

@@ -172,10 +172,12 @@ type PublicActivityList struct {
 
 // CheckinRequest is an arrival or departure captured by a phone.
 type CheckinRequest struct {
-	ID        string   `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Type      string   `json:"type" enums:"arrive,depart" binding:"required"`
-	Lat       *float64 `json:"lat" example:"23.4801" extensions:"x-nullable"`
-	Lng       *float64 `json:"lng" example:"120.4491" extensions:"x-nullable"`
+	ID   string `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Type string `json:"type" enums:"arrive,depart" binding:"required"`
+	// Lat and Lng are pointers only to tell a missing one (422 "required")
+	// from the equator or the prime meridian.
+	Lat       *float64 `json:"lat" example:"23.4801" binding:"required"`
+	Lng       *float64 `json:"lng" example:"120.4491" binding:"required"`
 	AccuracyM float64  `json:"accuracy_m" example:"12"`
 	// CapturedAt is when the phone took the position: from 1912-01-01 to at
 	// most 5 minutes ahead of the server.

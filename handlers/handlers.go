@@ -61,7 +61,9 @@ type ErrorResponse struct {
 
 // ErrorBody describes what went wrong.
 type ErrorBody struct {
-	Code      string            `json:"code" example:"validation_failed" binding:"required"`
+	// Code is one of services/errors.go's codes; README's error table says
+	// when each is sent.
+	Code      string            `json:"code" example:"validation_failed" binding:"required" enums:"bad_request,unauthenticated,forbidden,not_found,id_conflict,version_conflict,capacity_full,conflict,period_closed,payload_too_large,unsupported_media_type,validation_failed,too_many_requests,internal,unavailable"`
 	Message   string            `json:"message" example:"some fields are invalid" binding:"required"`
 	Fields    map[string]string `json:"fields,omitempty"`
 	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d" binding:"required"`
