@@ -84,6 +84,9 @@ func fail(c *gin.Context, err error) {
 
 // bindJSON decodes a JSON body into dst strictly: JSON content type, no
 // unknown fields, one value only, within the body limit set by the api.
+// It never runs gin's validator (no ShouldBind anywhere): the DTOs'
+// `binding:"required"` tags only tell swag which fields the document marks
+// required; the services decide what a request needs and name the field.
 func bindJSON(c *gin.Context, dst any) error {
 	ct := c.GetHeader("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
