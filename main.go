@@ -6,6 +6,35 @@
 //	@version					1.0
 //	@description				Field records, check-ins, volunteers, property declarations and the plan's KPIs of a city government's Department of Civil Service Ethics (政風處). Every error answers {"error": {"code", "message", "fields", "request_id"}}.
 //	@BasePath					/
+//	@schemes					http https
+//	@tag.name					auth
+//	@tag.description			登入與工作階段 Sign-in and sessions: access and refresh tokens.
+//	@tag.name					me
+//	@tag.description			目前使用者 The signed-in caller, pending volunteers included.
+//	@tag.name					activities
+//	@tag.description			工作紀錄 Field records: the seven kinds of activity, their parts and statuses.
+//	@tag.name					check-ins
+//	@tag.description			到離簽到 Arrive and depart check-ins at an activity's site, with geofence and clock skew.
+//	@tag.name					attachments
+//	@tag.description			附件 Photos and files of an activity.
+//	@tag.name					sync
+//	@tag.description			離線同步 A phone's queued writes sent in one batch.
+//	@tag.name					volunteers
+//	@tag.description			廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.
+//	@tag.name					declarations
+//	@tag.description			財產申報 Property declaration rosters and their verifiable draws.
+//	@tag.name					kpis
+//	@tag.description			績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.
+//	@tag.name					units
+//	@tag.description			機關學校 Agencies and schools.
+//	@tag.name					users
+//	@tag.description			帳號管理 Accounts and approval of volunteers.
+//	@tag.name					audit
+//	@tag.description			稽核軌跡 The hash-chained audit trail.
+//	@tag.name					meta
+//	@tag.description			代碼表 Enumerations with their zh-TW and English labels.
+//	@tag.name					operations
+//	@tag.description			維運 Liveness and readiness probes.
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
@@ -117,7 +146,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if cmd == "migrate" {
 		return 0
 	}
-	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir})
+	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, RegisterPerHour: cfg.RegisterPerHour})
 	if cmd == "audit" {
 		return auditVerify(ctx, svc.Audit, stdout, stderr)
 	}

@@ -138,6 +138,7 @@ func TestPanicAndDatabaseDown(t *testing.T) {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Header.Set("Authorization", "Bearer "+e.Tokens["admin"])
 		r.ServeHTTP(w, req)
+		apitest.CheckContract(t, req, w)
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), `"code":"unavailable"`) {
 			t.Errorf("%s with the database down: %d %s", path, w.Code, w.Body)
 		}

@@ -33,6 +33,7 @@ func fuzzBody(f *testing.F, method string, path func(e *apitest.Env) string, who
 		req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1234", i>>16&255, i>>8&255, i&255)
 		w := httptest.NewRecorder()
 		e.Router.ServeHTTP(w, req)
+		apitest.CheckContract(t, req, w)
 		if w.Code >= 500 {
 			t.Fatalf("%s %s %q: %d %s", method, p, body, w.Code, w.Body)
 		}

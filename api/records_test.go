@@ -335,6 +335,7 @@ func TestUploadBodyLimitRoute(t *testing.T) {
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 	w := httptest.NewRecorder()
 	e.Router.ServeHTTP(w, req)
+	apitest.CheckContract(t, req, w)
 	if w.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("declared 16 MiB: %d", w.Code)
 	}

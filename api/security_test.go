@@ -239,6 +239,7 @@ func TestSecurityAPI8ProxiesAndHeaders(t *testing.T) {
 		req.Header.Set("X-Forwarded-For", xff)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
+		apitest.CheckContract(t, req, w)
 		return w.Code
 	}
 	// No proxies configured: a forged X-Forwarded-For does not dodge the
@@ -263,7 +264,9 @@ func TestSecurityAPI8ProxiesAndHeaders(t *testing.T) {
 	// Security headers on the web client as well as the API.
 	for _, p := range []string{"/", "/api/v1/meta", "/api/v1/nope"} {
 		w := httptest.NewRecorder()
-		e.Router.ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+		req := httptest.NewRequest("GET", p, nil)
+		e.Router.ServeHTTP(w, req)
+		apitest.CheckContract(t, req, w)
 		for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"} {
 			if w.Header().Get(h) == "" {
 				t.Errorf("%s: no %s", p, h)

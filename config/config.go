@@ -48,6 +48,10 @@ type Config struct {
 	PprofAddr string
 	// MemoryLimit is the Go runtime's soft memory limit in MiB (0: none).
 	MemoryLimit int
+	// RegisterPerHour is how many volunteer registrations one client address
+	// may make per hour: a recruitment booth behind one shared connection
+	// needs more than a home does.
+	RegisterPerHour int
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -82,6 +86,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
+	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", poolSize(env("DB_MAX_OPEN", "")), "max open DB connections, 0 for the driver's default (ETHICSOPS_DB_MAX_OPEN)")
@@ -101,6 +106,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.CORSOrigins = splitList(*cors)
 	c.DBMaxOpen, c.DBMaxIdle, c.DBConnLifetime, c.ShutdownTimeout = *maxOpen, *maxIdle, *lifetime, *shutdown
 	c.MemoryLimit = *memLimit
+	c.RegisterPerHour = *regPerHour
 	return c, nil
 }
 
@@ -173,6 +179,9 @@ func (c *Config) Validate() error {
 	if c.MemoryLimit < 0 {
 		p = append(p, "ETHICSOPS_MEMORY_LIMIT_MIB must be a number of MiB ≥ 0")
 	}
+	if c.RegisterPerHour < 1 || c.RegisterPerHour > 100000 {
+		p = append(p, "ETHICSOPS_REGISTER_PER_HOUR must be a number between 1 and 100000")
+	}
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
@@ -186,23 +195,24 @@ func (c *Config) Validate() error {
 // secret masked, for the start-up log.
 func (c *Config) Fields() map[string]any {
 	return map[string]any{
-		"addr":             c.Addr,
-		"db_driver":        c.DBDriver,
-		"db_dsn":           MaskDSN(c.DBDSN),
-		"data_dir":         c.DataDir,
-		"jwt_secret":       mask(c.JWTSecret),
-		"timezone":         c.Timezone,
-		"admin_password":   mask(c.AdminPassword),
-		"trusted_proxies":  c.TrustedProxies,
-		"cors_origins":     c.CORSOrigins,
-		"log_level":        c.LogLevel,
-		"db_max_open":      c.DBMaxOpen,
-		"db_max_idle":      c.DBMaxIdle,
-		"db_conn_lifetime": c.DBConnLifetime.String(),
-		"shutdown_timeout": c.ShutdownTimeout.String(),
-		"demo":             c.Demo,
-		"pprof_addr":       c.PprofAddr,
-		"memory_limit_mib": c.MemoryLimit,
+		"addr":              c.Addr,
+		"db_driver":         c.DBDriver,
+		"db_dsn":            MaskDSN(c.DBDSN),
+		"data_dir":          c.DataDir,
+		"jwt_secret":        mask(c.JWTSecret),
+		"timezone":          c.Timezone,
+		"admin_password":    mask(c.AdminPassword),
+		"trusted_proxies":   c.TrustedProxies,
+		"cors_origins":      c.CORSOrigins,
+		"log_level":         c.LogLevel,
+		"db_max_open":       c.DBMaxOpen,
+		"db_max_idle":       c.DBMaxIdle,
+		"db_conn_lifetime":  c.DBConnLifetime.String(),
+		"shutdown_timeout":  c.ShutdownTimeout.String(),
+		"demo":              c.Demo,
+		"pprof_addr":        c.PprofAddr,
+		"memory_limit_mib":  c.MemoryLimit,
+		"register_per_hour": c.RegisterPerHour,
 	}
 }
 

@@ -30,6 +30,9 @@ func TestValidate(t *testing.T) {
 		{"bad proxy", map[string]string{"ETHICSOPS_TRUSTED_PROXIES": "10.0.0.1,not-an-ip"}, nil, "not-an-ip"},
 		{"wildcard cors", map[string]string{"ETHICSOPS_CORS_ORIGINS": "*"}, nil, "ETHICSOPS_CORS_ORIGINS"},
 		{"bad pool", map[string]string{"ETHICSOPS_DB_MAX_OPEN": "many"}, nil, "ETHICSOPS_DB_MAX_OPEN"},
+		{"register per hour zero", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "0"}, nil, "ETHICSOPS_REGISTER_PER_HOUR"},
+		{"register per hour not a number", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "many"}, nil, "ETHICSOPS_REGISTER_PER_HOUR"},
+		{"register per hour for a booth", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "60"}, nil, ""},
 		{"flag wins", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, []string{"--db-driver", "sqlite"}, ""},
 	}
 	for _, tc := range cases {
@@ -48,6 +51,34 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("not a ValidationError: %v", err)
 			}
 		})
+	}
+}
+
+// TestRegisterPerHour: the registration throttle is 10 per address and hour
+// unless ETHICSOPS_REGISTER_PER_HOUR (or --register-per-hour) says otherwise.
+func TestRegisterPerHour(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want int
+	}{
+		{nil, nil, 10},
+		{map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "60"}, nil, 60},
+		{map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "60"}, []string{"--register-per-hour", "25"}, 25},
+	} {
+		c, err := Load(tc.args, env(tc.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if c.RegisterPerHour != tc.want {
+			t.Errorf("%v %v: RegisterPerHour = %d, want %d", tc.env, tc.args, c.RegisterPerHour, tc.want)
+		}
+		if !strings.Contains(c.String(), "register_per_hour") {
+			t.Errorf("the start-up log does not show register_per_hour: %s", c.String())
+		}
 	}
 }
 

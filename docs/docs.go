@@ -22,7 +22,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.",
+                "description": "Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at. Who: every active account (staff read every record; volunteers only published events). Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -158,6 +158,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -167,7 +185,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller.",
+                "description": "Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller. Who: officers, managers and admins; the caller becomes the owner.",
                 "consumes": [
                     "application/json"
                 ],
@@ -244,6 +262,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -255,7 +291,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else.",
+                "description": "Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else. Who: every active account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -297,6 +333,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -306,6 +360,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Soft-deletes the record (deleted_at is set; updated_since lists show it). Who: the owning officer, managers and admins. Idempotent in effect: deleting a deleted record is a 404 and changes nothing. 409 period_closed when the record lies in a closed KPI year.",
                 "tags": [
                     "activities"
                 ],
@@ -347,6 +402,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -356,7 +429,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record.",
+                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.",
                 "consumes": [
                     "application/json"
                 ],
@@ -440,6 +513,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -451,7 +542,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, \"attachment\" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png.",
+                "description": "multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, \"attachment\" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png. Who: whoever may change the activity (its owning officer, managers and admins).",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -551,6 +642,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -562,7 +671,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional.",
+                "description": "The attendance counts from then on (participation totals, rosters, the volunteers list, the KPI report's volunteer line), wherever the volunteer arrived. Audited (attendance.confirm). Idempotent: confirming a confirmed attendance changes nothing. A rejected attendance may be confirmed. The body is optional. Who: managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -646,6 +755,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -657,7 +784,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional.",
+                "description": "The attendance never counts, even if the volunteer arrived on site; it stays on the roster as rejected. Audited (attendance.reject). Idempotent: rejecting a rejected attendance changes nothing. A confirmed attendance may be rejected. The body is optional. Who: managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -741,6 +868,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -752,11 +897,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Every check-in of the activity, oldest first, with geofence, distance and clock skew. Who: officers, managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "activities"
+                    "check-ins"
                 ],
                 "summary": "The check-ins of an activity (staff)",
                 "operationId": "listCheckins",
@@ -793,6 +939,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -810,7 +974,7 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "tags": [
-                    "activities"
+                    "check-ins"
                 ],
                 "summary": "Check in at an activity's site",
                 "operationId": "createCheckin",
@@ -892,6 +1056,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -903,7 +1085,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups.",
+                "description": "Active and cancelled sign-ups with names, attendance and hours. hours is the overlap of the volunteer's stay with the event (scheduled_at … event.ends_at); attendance_status says whether they count (confirmed), wait for a manager (unconfirmed: arrived outside the geofence, with a fix less accurate than the site radius, or at a site without coordinates) or were rejected. confirmed_hours and unconfirmed_hours sum the active sign-ups. Who: officers, managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -945,6 +1127,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -954,7 +1154,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist.",
+                "description": "201 the first time, 200 with the same sign-up when already signed up. Never more active sign-ups than event.volunteer_capacity, also under concurrent requests on several servers (409 capacity_full). 409 conflict when the event is not an outreach_event, is cancelled, or has started (scheduled_at passed, or in_progress/completed). 404 for an event that is not published or does not exist. Who: approved volunteers. Idempotent: signing up again answers 200 with the same sign-up.",
                 "produces": [
                     "application/json"
                 ],
@@ -1008,6 +1208,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1019,7 +1237,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it.",
+                "description": "Idempotent: 204 also when there is no active sign-up. 409 conflict once the event has started, or once the volunteer has checked in (arrived) at it. Who: approved volunteers, for their own sign-up.",
                 "tags": [
                     "volunteers"
                 ],
@@ -1061,6 +1279,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1072,6 +1308,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.",
                 "produces": [
                     "image/jpeg",
                     "image/png",
@@ -1118,6 +1355,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1129,7 +1384,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after.",
+                "description": "Newest first. Every create, update, delete, check-in, upload, sign-in and role change, with who, when, the request id and the changed fields before and after. Who: admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1218,6 +1473,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1229,7 +1502,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact.",
+                "description": "Walks the sealed chain in seq order, recomputes every hash and reports the first broken link (an edited, deleted or re-hashed event). Events not sealed yet (sealing runs about every second) are counted in unsealed. 200 either way: ok says whether the chain is intact. Who: admins. Read-only: it seals nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -1262,13 +1535,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, \".\", \"_\", \"-\") is a plain 401 with nothing stored.",
+                "description": "Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, \".\", \"_\", \"-\") is a plain 401 with nothing stored. Anyone may call it. Not idempotent: each success opens a new session.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1326,6 +1617,30 @@ const docTemplate = `{
                         "description": "locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until the throttle lets this address or account try again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -1338,7 +1653,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Ends the session (refresh token family) of the refresh token sent: its refresh tokens are refused and its access tokens answer 401 from the next request. The caller's other sessions (other devices) go on.",
+                "description": "Ends the session (refresh token family) of the refresh token sent: its refresh tokens are refused and its access tokens answer 401 from the next request. The caller's other sessions (other devices) go on. Who: any signed-in caller. Idempotent: signing out an already ended session answers 204 too.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1385,6 +1700,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1396,7 +1729,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Ends every session of the caller at once, this one included: every access token of the account answers 401 from its next request and every refresh token is refused. Recorded in the audit trail as auth.logout_all.",
+                "description": "Ends every session of the caller at once, this one included: every access token of the account answers 401 from its next request and every refresh token is refused. Recorded in the audit trail as auth.logout_all. Who: any signed-in caller. Idempotent in effect: a second call finds no session left (its own token is already refused).",
                 "tags": [
                     "auth"
                 ],
@@ -1411,13 +1744,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/api/v1/auth/refresh": {
             "post": {
-                "description": "The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused.",
+                "description": "The old refresh token is spent. Presenting a spent token again ends its whole session (family): its refresh tokens are refused and its access tokens answer 401 from the next request. A token of an ended session (sign-out, password, role or status change) is refused. Who: anyone holding a refresh token (no access token needed). Not idempotent: each success spends the token it was given.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1470,6 +1821,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1481,7 +1850,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone.",
+                "description": "Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone. Who: officers, managers and admins. Changes nothing but the audit trail.",
                 "produces": [
                     "application/json"
                 ],
@@ -1569,6 +1938,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -1578,7 +1965,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row.",
+                "description": "A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row. Who: officers, managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1655,6 +2042,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1666,6 +2071,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The declaration draws of the year, newest first, without their candidate lists. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1724,6 +2130,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -1733,7 +2157,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + \"\\n\" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change.",
+                "description": "candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + \"\\n\" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change. Who: managers and admins. Not idempotent: each call stores a new draw, which never changes afterwards.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1798,6 +2222,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1809,7 +2251,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The read is written to the audit trail.",
+                "description": "The read is written to the audit trail. Who: managers and admins. Changes nothing but the audit trail.",
                 "produces": [
                     "application/json"
                 ],
@@ -1851,6 +2293,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1862,7 +2322,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since.",
+                "description": "match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -1904,6 +2364,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -1915,7 +2393,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line (\"line 3\": reason). Importing the same file again changes nothing.",
+                "description": "UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line (\"line 3\": reason). Importing the same file again changes nothing. Who: officers, managers and admins.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -1991,6 +2469,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2002,7 +2498,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after.",
+                "description": "Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after. Who: officers, managers and admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2086,6 +2582,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2097,7 +2611,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year.",
+                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2187,6 +2701,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2198,6 +2730,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The targets of every KPI for each year that has some. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2224,6 +2757,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2235,7 +2786,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.",
+                "description": "Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited. Who: admins. Idempotent: the same targets again change nothing.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2307,6 +2858,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2318,7 +2887,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.",
+                "description": "After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason. Who: admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2396,6 +2965,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2407,7 +2994,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.",
+                "description": "Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes. Who: admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2485,6 +3072,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2496,12 +3101,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Works for pending volunteers too, so that they can see their approval status.",
+                "description": "Works for pending volunteers too, so that they can see their approval status. Who: every signed-in account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
-                    "auth"
+                    "me"
                 ],
                 "summary": "The signed-in caller",
                 "operationId": "me",
@@ -2517,6 +3122,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2528,12 +3151,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Any signed-in account, pending volunteers too. A wrong current_password is a 422 naming it; after 5 wrong ones the session that sent them ends (401). On success every session of the account ends, this one included: sign in again with the new password. Recorded as user.password_change.",
+                "description": "Any signed-in account, pending volunteers too. A wrong current_password is a 422 naming it; after 5 wrong ones the session that sent them ends (401). On success every session of the account ends, this one included: sign in again with the new password. Recorded as user.password_change. Not idempotent: the second call has no session left.",
                 "consumes": [
                     "application/json"
                 ],
                 "tags": [
-                    "auth"
+                    "me"
                 ],
                 "summary": "Change one's own password",
                 "operationId": "changePassword",
@@ -2577,9 +3200,27 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "current_password wrong, or new_password not 12–72 bytes",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -2587,7 +3228,7 @@ const docTemplate = `{
         },
         "/api/v1/meta": {
             "get": {
-                "description": "Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms.",
+                "description": "Activity kinds, statuses, procurement categories and stages, risk levels, checklist results, event scales, declaration types, KPI codes, roles… for building forms. Who: anyone, without signing in. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2602,6 +3243,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.MetaResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2613,7 +3272,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.",
+                "description": "Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields. Who: every active account; each operation is allowed exactly as its own endpoint would allow it. Resending a batch is safe: creates carry client ids, and a patch that changes nothing answers 200.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2678,6 +3337,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2689,6 +3366,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Agencies and schools, by code. Who: every signed-in, active account. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2735,6 +3413,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -2744,6 +3440,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Adds an agency or school; its code is unique (409 conflict). Who: admins. Not idempotent: a second create with the same code is a 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2814,6 +3511,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2825,6 +3540,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Accounts, filtered by role and status. Who: admins (managers list volunteers, pending ones included, with GET /api/v1/volunteers). Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2894,6 +3610,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             },
@@ -2903,6 +3637,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Creates an active account of any role; the username is unique (409 conflict). Who: admins. Not idempotent.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2973,6 +3708,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -2984,6 +3737,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the fields sent; a role or status change takes effect on the account's next request. Who: admins. Idempotent: the same patch again changes nothing more.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3061,6 +3815,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -3072,6 +3844,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Makes a pending volunteer active. Who: managers and admins. Approving an account that is not pending is a 409 and changes nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3119,6 +3892,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -3130,7 +3921,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager.",
+                "description": "Oldest registration first. hours and events_attended count confirmed attendance at events scheduled in year (office time zone); unconfirmed_hours wait for a manager. Who: managers and admins; status=pending lists the volunteers waiting for approval. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3200,6 +3991,24 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
@@ -3211,7 +4020,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted.",
+                "description": "Sign-ups for events scheduled in the year (office time zone), also cancelled ones and those of events since cancelled, unpublished or deleted (event_status says so). Each item shows its attendance_status and hours; total_hours sums the confirmed hours (the ones that count) and unconfirmed_hours those waiting for a manager, of active sign-ups at events not deleted. Who: volunteers. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -3258,13 +4067,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/api/v1/volunteers/register": {
             "post": {
-                "description": "The account is pending until a manager approves it. Throttled per client address.",
+                "description": "The account is pending until a manager approves it. Throttled per client address. Who: anyone, without signing in. At most ETHICSOPS_REGISTER_PER_HOUR registrations (default 10) per client address per hour, then 429 with Retry-After. Not idempotent: the same username again is 409 conflict.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3328,6 +4155,30 @@ const docTemplate = `{
                         "description": "too many registrations from this address; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until the throttle lets this address or account try again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -3335,6 +4186,7 @@ const docTemplate = `{
         },
         "/healthz": {
             "get": {
+                "description": "Liveness: the process answers. No sign-in; touches nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3349,12 +4201,31 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.HealthResponse"
                         }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
                     }
                 }
             }
         },
         "/readyz": {
             "get": {
+                "description": "Readiness: the database answers within 2 s, else 503 with Retry-After. No sign-in; touches nothing.",
                 "produces": [
                     "application/json"
                 ],
@@ -3370,10 +4241,22 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.HealthResponse"
                         }
                     },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
                         }
                     }
                 }
@@ -3383,6 +4266,23 @@ const docTemplate = `{
     "definitions": {
         "handlers.ActivityDTO": {
             "type": "object",
+            "required": [
+                "completed_at",
+                "created_at",
+                "id",
+                "kind",
+                "late_entry",
+                "notes",
+                "owner_id",
+                "scheduled_at",
+                "site",
+                "started_at",
+                "status",
+                "title",
+                "unit_id",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -3392,20 +4292,24 @@ const docTemplate = `{
                 },
                 "completed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "deleted_at": {
                     "description": "DeletedAt is set only in updated_since lists, for records deleted since.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-21T08:00:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "kind": {
                     "type": "string",
@@ -3421,16 +4325,19 @@ const docTemplate = `{
                 },
                 "late_entry": {
                     "description": "LateEntry: the completion was recorded more than 31 days after\ncompleted_at (kept for the reviewing manager; cleared on reopening).",
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "maintenance": {
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "owner_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -3439,7 +4346,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.ProcurementDTO"
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "allOf": [
@@ -3451,7 +4359,8 @@ const docTemplate = `{
                 },
                 "started_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "status": {
                     "type": "string",
@@ -3463,21 +4372,29 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "「嘉義市東區道路改善工程」驗收"
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
         "handlers.ActivityList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3486,15 +4403,26 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.AttachmentDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "content_type",
+                "created_at",
+                "filename",
+                "id",
+                "sha256",
+                "size"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "content_type": {
                     "type": "string",
@@ -3507,19 +4435,24 @@ const docTemplate = `{
                     ]
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "filename": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "驗收現場.jpg"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "size": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 248031
                 }
             }
         },
@@ -3534,12 +4467,20 @@ const docTemplate = `{
         },
         "handlers.AuditBrokenLink": {
             "type": "object",
+            "required": [
+                "detail",
+                "event_id",
+                "reason",
+                "seq"
+            ],
             "properties": {
                 "detail": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "stored hash differs from the recomputed one"
                 },
                 "event_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-3c4d-7e5f-8a6b-7c8d9e0f1a2b"
                 },
                 "reason": {
                     "type": "string",
@@ -3558,13 +4499,29 @@ const docTemplate = `{
         },
         "handlers.AuditEventDTO": {
             "type": "object",
+            "required": [
+                "action",
+                "actor_id",
+                "actor_role",
+                "after",
+                "at",
+                "before",
+                "entity_id",
+                "entity_type",
+                "hash",
+                "id",
+                "prev_hash",
+                "request_id",
+                "seq"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
                     "example": "user.update"
                 },
                 "actor_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
                 },
                 "actor_role": {
                     "type": "string",
@@ -3577,7 +4534,8 @@ const docTemplate = `{
                 },
                 "at": {
                     "description": "when the change was made",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:05:12+08:00"
                 },
                 "before": {
                     "description": "the changed fields before (null when none)",
@@ -3585,7 +4543,8 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "entity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "entity_type": {
                     "type": "string",
@@ -3602,10 +4561,12 @@ const docTemplate = `{
                 },
                 "prev_hash": {
                     "description": "hash of the event of seq-1 (\"\" for seq 1)",
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "request_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "8c1f3a9e2b7d4c60"
                 },
                 "seq": {
                     "description": "position in the chain, in the order of sealing; null until sealed",
@@ -3617,6 +4578,10 @@ const docTemplate = `{
         },
         "handlers.AuditEventList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3625,12 +4590,21 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.AuditVerifyResponse": {
             "type": "object",
+            "required": [
+                "broken",
+                "ok",
+                "sealed",
+                "tail_hash",
+                "tail_seq",
+                "unsealed"
+            ],
             "properties": {
                 "broken": {
                     "allOf": [
@@ -3641,14 +4615,16 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "ok": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "sealed": {
                     "type": "integer",
                     "example": 1234
                 },
                 "tail_hash": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "tail_seq": {
                     "type": "integer",
@@ -3662,15 +4638,32 @@ const docTemplate = `{
         },
         "handlers.CheckinDTO": {
             "type": "object",
+            "required": [
+                "accuracy_m",
+                "activity_id",
+                "captured_at",
+                "clock_skew_s",
+                "distance_m",
+                "geofence",
+                "id",
+                "lat",
+                "lng",
+                "received_at",
+                "type",
+                "user_id"
+            ],
             "properties": {
                 "accuracy_m": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 12
                 },
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "captured_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:04:58+08:00"
                 },
                 "clock_skew_s": {
                     "type": "number",
@@ -3690,16 +4683,20 @@ const docTemplate = `{
                     ]
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "lat": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 23.4801
                 },
                 "lng": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 120.4491
                 },
                 "received_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:05:01+08:00"
                 },
                 "type": {
                     "type": "string",
@@ -3709,12 +4706,16 @@ const docTemplate = `{
                     ]
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
         "handlers.CheckinList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -3726,6 +4727,12 @@ const docTemplate = `{
         },
         "handlers.CheckinRequest": {
             "type": "object",
+            "required": [
+                "captured_at",
+                "lat",
+                "lng",
+                "type"
+            ],
             "properties": {
                 "accuracy_m": {
                     "type": "number",
@@ -3733,19 +4740,20 @@ const docTemplate = `{
                 },
                 "captured_at": {
                     "description": "CapturedAt is when the phone took the position: from 1912-01-01 to at\nmost 5 minutes ahead of the server.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:04:58+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "lat": {
+                    "description": "Lat and Lng are pointers only to tell a missing one (422 \"required\")\nfrom the equator or the prime meridian.",
                     "type": "number",
-                    "x-nullable": true,
                     "example": 23.4801
                 },
                 "lng": {
                     "type": "number",
-                    "x-nullable": true,
                     "example": 120.4491
                 },
                 "type": {
@@ -3759,13 +4767,17 @@ const docTemplate = `{
         },
         "handlers.ChecklistItemDTO": {
             "type": "object",
+            "required": [
+                "item"
+            ],
             "properties": {
                 "item": {
                     "type": "string",
                     "example": "消防設備定期檢修"
                 },
                 "note": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "滅火器壓力不足，已請總務處更換"
                 },
                 "result": {
                     "type": "string",
@@ -3779,6 +4791,12 @@ const docTemplate = `{
         },
         "handlers.CreateActivityRequest": {
             "type": "object",
+            "required": [
+                "kind",
+                "scheduled_at",
+                "title",
+                "unit_id"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -3788,7 +4806,8 @@ const docTemplate = `{
                 },
                 "completed_at": {
                     "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead; only with status completed.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
@@ -3814,7 +4833,8 @@ const docTemplate = `{
                 },
                 "notes": {
                     "description": "Notes may hold line breaks and tabs; at most 4000 characters.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -3824,7 +4844,8 @@ const docTemplate = `{
                 },
                 "scheduled_at": {
                     "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "$ref": "#/definitions/handlers.SiteDTO"
@@ -3845,12 +4866,21 @@ const docTemplate = `{
                 },
                 "unit_id": {
                     "description": "UnitID is the agency or school concerned.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 }
             }
         },
         "handlers.CreateDeclarationRequest": {
             "type": "object",
+            "required": [
+                "declarant_name",
+                "due_date",
+                "position",
+                "type",
+                "unit_id",
+                "year"
+            ],
             "properties": {
                 "declarant_name": {
                     "description": "one line, 1–100 characters",
@@ -3865,10 +4895,12 @@ const docTemplate = `{
                 },
                 "filed_at": {
                     "description": "FiledAt is from 1912-01-01 to at most 5 minutes ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "position": {
                     "description": "one line, 1–100 characters",
@@ -3884,7 +4916,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "description": "Year is from 1912 to this year + 2.",
@@ -3895,6 +4928,10 @@ const docTemplate = `{
         },
         "handlers.CreateDrawRequest": {
             "type": "object",
+            "required": [
+                "seed",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer",
@@ -3917,7 +4954,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -3927,6 +4965,11 @@ const docTemplate = `{
         },
         "handlers.CreateUnitRequest": {
             "type": "object",
+            "required": [
+                "code",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
@@ -3947,20 +4990,28 @@ const docTemplate = `{
         },
         "handlers.CreateUserRequest": {
             "type": "object",
+            "required": [
+                "display_name",
+                "password",
+                "role",
+                "username"
+            ],
             "properties": {
                 "display_name": {
                     "type": "string",
                     "example": "陳專員"
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "lin@example.gov.tw"
                 },
                 "password": {
                     "type": "string",
                     "example": "a-long-passphrase"
                 },
                 "phone": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0912-345-678"
                 },
                 "role": {
                     "type": "string",
@@ -3980,7 +5031,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "username": {
                     "type": "string",
@@ -3990,9 +5042,24 @@ const docTemplate = `{
         },
         "handlers.DeclarationDTO": {
             "type": "object",
+            "required": [
+                "created_at",
+                "declarant_name",
+                "due_date",
+                "filed_at",
+                "id",
+                "position",
+                "status",
+                "type",
+                "unit_id",
+                "updated_at",
+                "version",
+                "year"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "declarant_name": {
                     "type": "string",
@@ -4005,7 +5072,8 @@ const docTemplate = `{
                 },
                 "filed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "id": {
                     "type": "string",
@@ -4033,10 +5101,12 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "version": {
                     "type": "integer",
@@ -4050,6 +5120,10 @@ const docTemplate = `{
         },
         "handlers.DeclarationList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4058,12 +5132,26 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.DrawDTO": {
             "type": "object",
+            "required": [
+                "candidate_count",
+                "candidate_ids",
+                "count",
+                "created_at",
+                "created_by",
+                "id",
+                "seed",
+                "selected",
+                "selected_ids",
+                "snapshot_sha256",
+                "year"
+            ],
             "properties": {
                 "candidate_count": {
                     "type": "integer",
@@ -4073,23 +5161,31 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0001-7000-8000-000000000001",
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "count": {
                     "type": "integer",
                     "example": 5
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "created_by": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "ratio": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 0.05
                 },
                 "seed": {
                     "type": "string",
@@ -4105,16 +5201,26 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -4124,6 +5230,10 @@ const docTemplate = `{
         },
         "handlers.DrawList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4132,41 +5242,62 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.DrawSummaryDTO": {
             "type": "object",
+            "required": [
+                "count",
+                "created_at",
+                "created_by",
+                "id",
+                "seed",
+                "snapshot_sha256",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer",
                     "example": 5
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "created_by": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "ratio": {
-                    "type": "number"
+                    "type": "number",
+                    "example": 0.05
                 },
                 "seed": {
                     "type": "string",
                     "example": "109000123"
                 },
                 "snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "enum": [
+                        "regular",
+                        "on_assumption",
+                        "on_leaving"
+                    ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "year": {
                     "type": "integer",
@@ -4176,56 +5307,91 @@ const docTemplate = `{
         },
         "handlers.DrawVerificationDTO": {
             "type": "object",
+            "required": [
+                "audit_record_matches",
+                "current_candidate_count",
+                "current_roster_differs",
+                "current_snapshot_sha256",
+                "draw_id",
+                "match",
+                "recomputed_selected_ids",
+                "recomputed_snapshot_sha256",
+                "selection_matches",
+                "snapshot_hash_matches",
+                "stored_candidate_count",
+                "stored_selected_count",
+                "stored_selected_sha256",
+                "stored_snapshot_sha256"
+            ],
             "properties": {
                 "audit_record_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "current_candidate_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 120
                 },
                 "current_roster_differs": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "current_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "draw_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
                 },
                 "match": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "recomputed_selected_ids": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "0192f1c4-0002-7000-8000-000000000002"
+                    ]
                 },
                 "recomputed_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "selection_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "snapshot_hash_matches": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "stored_candidate_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 120
                 },
                 "stored_selected_count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 6
                 },
                 "stored_selected_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "stored_snapshot_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 }
             }
         },
         "handlers.DrawnDeclarantDTO": {
             "type": "object",
+            "required": [
+                "id"
+            ],
             "properties": {
                 "declarant_name": {
                     "type": "string",
@@ -4233,13 +5399,16 @@ const docTemplate = `{
                 },
                 "due_date": {
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "example": "2026-12-31"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "missing": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "position": {
                     "type": "string",
@@ -4254,7 +5423,8 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "unit_name": {
                     "type": "string",
@@ -4264,9 +5434,32 @@ const docTemplate = `{
         },
         "handlers.ErrorBody": {
             "type": "object",
+            "required": [
+                "code",
+                "message",
+                "request_id"
+            ],
             "properties": {
                 "code": {
+                    "description": "Code is one of services/errors.go's codes; README's error table says\nwhen each is sent.",
                     "type": "string",
+                    "enum": [
+                        "bad_request",
+                        "unauthenticated",
+                        "forbidden",
+                        "not_found",
+                        "id_conflict",
+                        "version_conflict",
+                        "capacity_full",
+                        "conflict",
+                        "period_closed",
+                        "payload_too_large",
+                        "unsupported_media_type",
+                        "validation_failed",
+                        "too_many_requests",
+                        "internal",
+                        "unavailable"
+                    ],
                     "example": "validation_failed"
                 },
                 "fields": {
@@ -4287,6 +5480,9 @@ const docTemplate = `{
         },
         "handlers.ErrorResponse": {
             "type": "object",
+            "required": [
+                "error"
+            ],
             "properties": {
                 "error": {
                     "$ref": "#/definitions/handlers.ErrorBody"
@@ -4295,6 +5491,9 @@ const docTemplate = `{
         },
         "handlers.EventDTO": {
             "type": "object",
+            "required": [
+                "scale"
+            ],
             "properties": {
                 "audience": {
                     "type": "string",
@@ -4311,7 +5510,8 @@ const docTemplate = `{
                     "example": 320
                 },
                 "published": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "scale": {
                     "type": "string",
@@ -4328,6 +5528,9 @@ const docTemplate = `{
         },
         "handlers.HealthResponse": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4337,13 +5540,21 @@ const docTemplate = `{
         },
         "handlers.ImportResultDTO": {
             "type": "object",
+            "required": [
+                "created",
+                "file_sha256",
+                "rows",
+                "unchanged",
+                "year"
+            ],
             "properties": {
                 "created": {
                     "type": "integer",
                     "example": 118
                 },
                 "file_sha256": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
                 },
                 "rows": {
                     "type": "integer",
@@ -4361,16 +5572,32 @@ const docTemplate = `{
         },
         "handlers.KPIReportDTO": {
             "type": "object",
+            "required": [
+                "as_of",
+                "closed",
+                "closed_at",
+                "closed_by",
+                "closed_by_name",
+                "closed_reason",
+                "kpis",
+                "roc_year",
+                "timezone",
+                "volunteer_participation",
+                "year"
+            ],
             "properties": {
                 "as_of": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "closed": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "closed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-01-20T10:00:00+08:00"
                 },
                 "closed_by": {
                     "type": "string",
@@ -4417,6 +5644,11 @@ const docTemplate = `{
         },
         "handlers.KPITargetsDTO": {
             "type": "object",
+            "required": [
+                "roc_year",
+                "targets",
+                "year"
+            ],
             "properties": {
                 "roc_year": {
                     "type": "integer",
@@ -4437,6 +5669,9 @@ const docTemplate = `{
         },
         "handlers.KPITargetsList": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4448,9 +5683,20 @@ const docTemplate = `{
         },
         "handlers.KPIValueDTO": {
             "type": "object",
+            "required": [
+                "achieved",
+                "actual",
+                "code",
+                "measure",
+                "name_en",
+                "name_zh",
+                "target",
+                "unit"
+            ],
             "properties": {
                 "achieved": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "actual": {
                     "type": "number",
@@ -4462,7 +5708,8 @@ const docTemplate = `{
                     "example": "procurement_supervisions"
                 },
                 "denominator": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 40
                 },
                 "expected_to_date": {
                     "type": "number",
@@ -4481,10 +5728,12 @@ const docTemplate = `{
                     "example": "參與採購案件驗收監驗工作"
                 },
                 "numerator": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 32
                 },
                 "on_track": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "target": {
                     "type": "number",
@@ -4502,6 +5751,9 @@ const docTemplate = `{
         },
         "handlers.KPIYearRequest": {
             "type": "object",
+            "required": [
+                "reason"
+            ],
             "properties": {
                 "reason": {
                     "type": "string",
@@ -4512,13 +5764,24 @@ const docTemplate = `{
         },
         "handlers.KPIYearStatusDTO": {
             "type": "object",
+            "required": [
+                "closed",
+                "closed_at",
+                "closed_by",
+                "closed_by_name",
+                "closed_reason",
+                "roc_year",
+                "year"
+            ],
             "properties": {
                 "closed": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "closed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-01-20T10:00:00+08:00"
                 },
                 "closed_by": {
                     "type": "string",
@@ -4547,6 +5810,11 @@ const docTemplate = `{
         },
         "handlers.LabelDTO": {
             "type": "object",
+            "required": [
+                "en",
+                "value",
+                "zh_tw"
+            ],
             "properties": {
                 "en": {
                     "type": "string",
@@ -4564,6 +5832,10 @@ const docTemplate = `{
         },
         "handlers.LoginRequest": {
             "type": "object",
+            "required": [
+                "password",
+                "username"
+            ],
             "properties": {
                 "password": {
                     "type": "string",
@@ -4577,6 +5849,10 @@ const docTemplate = `{
         },
         "handlers.MaintenanceDTO": {
             "type": "object",
+            "required": [
+                "event_name",
+                "risk_level"
+            ],
             "properties": {
                 "event_name": {
                     "type": "string",
@@ -4607,6 +5883,13 @@ const docTemplate = `{
         },
         "handlers.ParticipationDTO": {
             "type": "object",
+            "required": [
+                "items",
+                "timezone",
+                "total_hours",
+                "unconfirmed_hours",
+                "year"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4634,13 +5917,39 @@ const docTemplate = `{
         },
         "handlers.ParticipationItemDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "arrived_at",
+                "attendance_status",
+                "cancelled_at",
+                "confirmed_hours",
+                "decided_at",
+                "decision_reason",
+                "departed_at",
+                "ends_at",
+                "event_status",
+                "hours",
+                "kind",
+                "on_site",
+                "open",
+                "scheduled_at",
+                "signed_up_at",
+                "signup_id",
+                "signup_status",
+                "site_address",
+                "site_name",
+                "title",
+                "unconfirmed_hours"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "arrived_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "attendance_status": {
                     "type": "string",
@@ -4653,7 +5962,8 @@ const docTemplate = `{
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "confirmed_hours": {
                     "type": "number",
@@ -4662,7 +5972,8 @@ const docTemplate = `{
                 "decided_at": {
                     "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-29T10:00:00+08:00"
                 },
                 "decision_reason": {
                     "type": "string",
@@ -4670,10 +5981,12 @@ const docTemplate = `{
                 },
                 "departed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T12:10:00+08:00"
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T12:00:00+08:00"
                 },
                 "event_status": {
                     "type": "string",
@@ -4699,19 +6012,24 @@ const docTemplate = `{
                     ]
                 },
                 "on_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "open": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "signed_up_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:30:00+08:00"
                 },
                 "signup_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"
                 },
                 "signup_status": {
                     "type": "string",
@@ -4721,13 +6039,16 @@ const docTemplate = `{
                     ]
                 },
                 "site_address": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "嘉義市東區中山路199號"
                 },
                 "site_name": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "嘉義市文化公園"
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "廉政志工反賄選宣導活動"
                 },
                 "unconfirmed_hours": {
                     "type": "number",
@@ -4737,6 +6058,10 @@ const docTemplate = `{
         },
         "handlers.PasswordChangeRequest": {
             "type": "object",
+            "required": [
+                "current_password",
+                "new_password"
+            ],
             "properties": {
                 "current_password": {
                     "type": "string",
@@ -4750,6 +6075,9 @@ const docTemplate = `{
         },
         "handlers.PatchActivityRequest": {
             "type": "object",
+            "required": [
+                "version"
+            ],
             "properties": {
                 "checklist": {
                     "type": "array",
@@ -4758,11 +6086,13 @@ const docTemplate = `{
                     }
                 },
                 "clear_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "completed_at": {
                     "description": "CompletedAt is from 1912-01-01 to at most 5 minutes ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:30:00+08:00"
                 },
                 "event": {
                     "$ref": "#/definitions/handlers.EventDTO"
@@ -4783,7 +6113,8 @@ const docTemplate = `{
                     "$ref": "#/definitions/handlers.MaintenanceDTO"
                 },
                 "notes": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -4793,7 +6124,8 @@ const docTemplate = `{
                 },
                 "scheduled_at": {
                     "description": "ScheduledAt is from 1912-01-01 to 2 years ahead.",
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "site": {
                     "$ref": "#/definitions/handlers.SiteDTO"
@@ -4808,10 +6140,12 @@ const docTemplate = `{
                     ]
                 },
                 "title": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "「嘉義市東區道路改善工程」驗收"
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "version": {
                     "type": "integer",
@@ -4821,18 +6155,24 @@ const docTemplate = `{
         },
         "handlers.PatchDeclarationRequest": {
             "type": "object",
+            "required": [
+                "version"
+            ],
             "properties": {
                 "due_date": {
                     "type": "string",
-                    "format": "date"
+                    "format": "date",
+                    "example": "2026-12-31"
                 },
                 "filed_at": {
                     "type": "string",
                     "format": "date-time",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-15T16:20:00+08:00"
                 },
                 "position": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "工務處處長"
                 },
                 "version": {
                     "type": "integer",
@@ -4844,16 +6184,20 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "display_name": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "林政風"
                 },
                 "email": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "lin@example.gov.tw"
                 },
                 "password": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "a-long-passphrase"
                 },
                 "phone": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0912-345-678"
                 },
                 "role": {
                     "type": "string",
@@ -4873,12 +6217,17 @@ const docTemplate = `{
                     ]
                 },
                 "unit_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 }
             }
         },
         "handlers.PetitionDTO": {
             "type": "object",
+            "required": [
+                "petitioners",
+                "subject"
+            ],
             "properties": {
                 "outcome": {
                     "type": "string",
@@ -4896,6 +6245,11 @@ const docTemplate = `{
         },
         "handlers.ProcurementDTO": {
             "type": "object",
+            "required": [
+                "case_no",
+                "case_title",
+                "category"
+            ],
             "properties": {
                 "budget_amount": {
                     "type": "integer",
@@ -4918,13 +6272,18 @@ const docTemplate = `{
                     ]
                 },
                 "corrected": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": true
                 },
                 "deficiencies": {
                     "type": "array",
                     "items": {
                         "type": "string"
-                    }
+                    },
+                    "example": [
+                        "施工日誌未逐日填寫",
+                        "部分鋼筋未附出廠證明"
+                    ]
                 },
                 "stage": {
                     "type": "string",
@@ -4940,14 +6299,25 @@ const docTemplate = `{
         },
         "handlers.RefreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "r1_3q2-7wErT5yUiOpAsDfGhJkL0zXcVbNm9QwE8rTy"
                 }
             }
         },
         "handlers.RegisterRequest": {
             "type": "object",
+            "required": [
+                "display_name",
+                "email",
+                "password",
+                "phone",
+                "username"
+            ],
             "properties": {
                 "display_name": {
                     "type": "string",
@@ -4973,16 +6343,29 @@ const docTemplate = `{
         },
         "handlers.RosterDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "confirmed_hours",
+                "ends_at",
+                "free_places",
+                "items",
+                "scheduled_at",
+                "signups_count",
+                "unconfirmed_hours",
+                "volunteer_capacity"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "confirmed_hours": {
                     "type": "number",
                     "example": 17.5
                 },
                 "ends_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T12:00:00+08:00"
                 },
                 "free_places": {
                     "type": "integer",
@@ -4995,7 +6378,8 @@ const docTemplate = `{
                     }
                 },
                 "scheduled_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
                 },
                 "signups_count": {
                     "type": "integer",
@@ -5013,10 +6397,30 @@ const docTemplate = `{
         },
         "handlers.RosterEntryDTO": {
             "type": "object",
+            "required": [
+                "arrived_at",
+                "attendance_status",
+                "cancelled_at",
+                "confirmed_hours",
+                "decided_at",
+                "decided_by",
+                "decision_reason",
+                "departed_at",
+                "display_name",
+                "hours",
+                "on_site",
+                "open",
+                "signed_up_at",
+                "signup_id",
+                "status",
+                "unconfirmed_hours",
+                "user_id"
+            ],
             "properties": {
                 "arrived_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T09:05:00+08:00"
                 },
                 "attendance_status": {
                     "type": "string",
@@ -5029,7 +6433,8 @@ const docTemplate = `{
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "confirmed_hours": {
                     "type": "number",
@@ -5038,12 +6443,14 @@ const docTemplate = `{
                 "decided_at": {
                     "description": "DecidedAt and DecisionReason are a manager's decision, if any.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-29T10:00:00+08:00"
                 },
                 "decided_by": {
                     "description": "DecidedBy is the manager who confirmed or rejected the attendance.",
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "0192f1c4-3e4f-7a5b-8c6d-7e8f9a0b1c2d"
                 },
                 "decision_reason": {
                     "type": "string",
@@ -5051,7 +6458,8 @@ const docTemplate = `{
                 },
                 "departed_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-28T12:10:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -5063,16 +6471,20 @@ const docTemplate = `{
                     "example": 2.5
                 },
                 "on_site": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "open": {
-                    "type": "boolean"
+                    "type": "boolean",
+                    "example": false
                 },
                 "signed_up_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:30:00+08:00"
                 },
                 "signup_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c5-2b3c-7d4e-8f5a-6b7c8d9e0f1a"
                 },
                 "status": {
                     "type": "string",
@@ -5086,12 +6498,16 @@ const docTemplate = `{
                     "example": 0
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
         "handlers.SetKPITargetsRequest": {
             "type": "object",
+            "required": [
+                "targets"
+            ],
             "properties": {
                 "targets": {
                     "type": "object",
@@ -5104,19 +6520,31 @@ const docTemplate = `{
         },
         "handlers.SignupDTO": {
             "type": "object",
+            "required": [
+                "activity_id",
+                "cancelled_at",
+                "created_at",
+                "id",
+                "status",
+                "user_id"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "cancelled_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-11-20T18:30:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "status": {
                     "type": "string",
@@ -5126,7 +6554,8 @@ const docTemplate = `{
                     ]
                 },
                 "user_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
                 }
             }
         },
@@ -5159,15 +6588,21 @@ const docTemplate = `{
         },
         "handlers.SyncOperation": {
             "type": "object",
+            "required": [
+                "body",
+                "op"
+            ],
             "properties": {
                 "activity_id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
                 "body": {
                     "type": "object"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "op": {
                     "type": "string",
@@ -5181,6 +6616,9 @@ const docTemplate = `{
         },
         "handlers.SyncRequest": {
             "type": "object",
+            "required": [
+                "operations"
+            ],
             "properties": {
                 "operations": {
                     "type": "array",
@@ -5192,6 +6630,9 @@ const docTemplate = `{
         },
         "handlers.SyncResponse": {
             "type": "object",
+            "required": [
+                "results"
+            ],
             "properties": {
                 "results": {
                     "type": "array",
@@ -5203,15 +6644,24 @@ const docTemplate = `{
         },
         "handlers.SyncResult": {
             "type": "object",
+            "required": [
+                "body",
+                "index",
+                "op",
+                "status"
+            ],
             "properties": {
                 "body": {
                     "type": "object"
                 },
                 "index": {
-                    "type": "integer"
+                    "type": "integer",
+                    "example": 0
                 },
                 "op": {
-                    "type": "string"
+                    "description": "echoed as sent, even when it is not a known op",
+                    "type": "string",
+                    "example": "create_activity"
                 },
                 "status": {
                     "type": "integer",
@@ -5221,16 +6671,25 @@ const docTemplate = `{
         },
         "handlers.TokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "refresh_token",
+                "token_type",
+                "user"
+            ],
             "properties": {
                 "access_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjFjNCJ9.c2lnbmF0dXJl"
                 },
                 "expires_in": {
                     "type": "integer",
                     "example": 900
                 },
                 "refresh_token": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "r1_3q2-7wErT5yUiOpAsDfGhJkL0zXcVbNm9QwE8rTy"
                 },
                 "token_type": {
                     "type": "string",
@@ -5243,16 +6702,25 @@ const docTemplate = `{
         },
         "handlers.UnitDTO": {
             "type": "object",
+            "required": [
+                "code",
+                "created_at",
+                "id",
+                "kind",
+                "name"
+            ],
             "properties": {
                 "code": {
                     "type": "string",
                     "example": "CYC-CIV"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "kind": {
                     "type": "string",
@@ -5269,6 +6737,10 @@ const docTemplate = `{
         },
         "handlers.UnitList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5277,18 +6749,31 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.UserDTO": {
             "type": "object",
+            "required": [
+                "created_at",
+                "display_name",
+                "id",
+                "role",
+                "status",
+                "unit_id",
+                "updated_at",
+                "username"
+            ],
             "properties": {
                 "approved_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-03-02T10:15:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -5325,10 +6810,12 @@ const docTemplate = `{
                 },
                 "unit_id": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-28T11:31:00+08:00"
                 },
                 "username": {
                     "type": "string",
@@ -5338,6 +6825,10 @@ const docTemplate = `{
         },
         "handlers.UserList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5346,19 +6837,36 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.VolunteerDTO": {
             "type": "object",
+            "required": [
+                "approved_at",
+                "created_at",
+                "display_name",
+                "email",
+                "events_attended",
+                "hours",
+                "id",
+                "phone",
+                "status",
+                "unconfirmed_hours",
+                "username",
+                "year"
+            ],
             "properties": {
                 "approved_at": {
                     "type": "string",
-                    "x-nullable": true
+                    "x-nullable": true,
+                    "example": "2026-03-02T10:15:00+08:00"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
                 },
                 "display_name": {
                     "type": "string",
@@ -5377,7 +6885,8 @@ const docTemplate = `{
                     "example": 11.25
                 },
                 "id": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "phone": {
                     "type": "string",
@@ -5397,7 +6906,8 @@ const docTemplate = `{
                     "example": 2
                 },
                 "username": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "volunteer.wang"
                 },
                 "year": {
                     "type": "integer",
@@ -5407,6 +6917,10 @@ const docTemplate = `{
         },
         "handlers.VolunteerList": {
             "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5415,12 +6929,17 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
                 }
             }
         },
         "handlers.VolunteerParticipationDTO": {
             "type": "object",
+            "required": [
+                "hours",
+                "people"
+            ],
             "properties": {
                 "hours": {
                     "type": "number",
@@ -5440,7 +6959,65 @@ const docTemplate = `{
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "登入與工作階段 Sign-in and sessions: access and refresh tokens.",
+            "name": "auth"
+        },
+        {
+            "description": "目前使用者 The signed-in caller, pending volunteers included.",
+            "name": "me"
+        },
+        {
+            "description": "工作紀錄 Field records: the seven kinds of activity, their parts and statuses.",
+            "name": "activities"
+        },
+        {
+            "description": "到離簽到 Arrive and depart check-ins at an activity's site, with geofence and clock skew.",
+            "name": "check-ins"
+        },
+        {
+            "description": "附件 Photos and files of an activity.",
+            "name": "attachments"
+        },
+        {
+            "description": "離線同步 A phone's queued writes sent in one batch.",
+            "name": "sync"
+        },
+        {
+            "description": "廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.",
+            "name": "volunteers"
+        },
+        {
+            "description": "財產申報 Property declaration rosters and their verifiable draws.",
+            "name": "declarations"
+        },
+        {
+            "description": "績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.",
+            "name": "kpis"
+        },
+        {
+            "description": "機關學校 Agencies and schools.",
+            "name": "units"
+        },
+        {
+            "description": "帳號管理 Accounts and approval of volunteers.",
+            "name": "users"
+        },
+        {
+            "description": "稽核軌跡 The hash-chained audit trail.",
+            "name": "audit"
+        },
+        {
+            "description": "代碼表 Enumerations with their zh-TW and English labels.",
+            "name": "meta"
+        },
+        {
+            "description": "維運 Liveness and readiness probes.",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -5448,7 +7025,7 @@ var SwaggerInfo = &swag.Spec{
 	Version:          "1.0",
 	Host:             "",
 	BasePath:         "/",
-	Schemes:          []string{},
+	Schemes:          []string{"http", "https"},
 	Title:            "ethicsops API",
 	Description:      "Field records, check-ins, volunteers, property declarations and the plan's KPIs of a city government's Department of Civil Service Ethics (政風處). Every error answers {\"error\": {\"code\", \"message\", \"fields\", \"request_id\"}}.",
 	InfoInstanceName: "swagger",

@@ -13,7 +13,7 @@ import (
 // ListActivities godoc
 //
 //	@Summary		List activities
-//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at.
+//	@Description	Staff get ActivityList; volunteers get PublicActivityList (published outreach_event/ethics_promotion only, no internal fields; with event.volunteer_capacity, event.free_places and their own signed_up; pass from=now for the upcoming ones). Keyset pages: stable while records are added. With updated_since (for phone sync) records deleted since are included with deleted_at set, and the default sort is updated_at. Who: every active account (staff read every record; volunteers only published events). Read-only.
 //	@ID				listActivities
 //	@Tags			activities
 //	@Produce		json
@@ -35,6 +35,9 @@ import (
 //	@Failure		401				{object}	ErrorResponse
 //	@Failure		403				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
 	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry")
@@ -80,7 +83,7 @@ func (h *Handler) ListActivities(c *gin.Context) {
 // CreateActivity godoc
 //
 //	@Summary		Record an activity
-//	@Description	Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller.
+//	@Description	Send exactly the part of the kind. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content. owner_id is the caller. Who: officers, managers and admins; the caller becomes the owner.
 //	@ID				createActivity
 //	@Tags			activities
 //	@Accept			json
@@ -96,6 +99,9 @@ func (h *Handler) ListActivities(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"fields such as procurement.stage, site.lat, checklist[2].result"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities [post]
 func (h *Handler) CreateActivity(c *gin.Context) {
 	var req CreateActivityRequest
@@ -117,7 +123,7 @@ func (h *Handler) createActivity(ctx context.Context, act services.Actor, req Cr
 // GetActivity godoc
 //
 //	@Summary		One activity
-//	@Description	Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else.
+//	@Description	Staff get ActivityDTO; a volunteer gets PublicActivityDTO of a published event and 404 for anything else. Who: every active account. Read-only.
 //	@ID				getActivity
 //	@Tags			activities
 //	@Produce		json
@@ -127,6 +133,9 @@ func (h *Handler) createActivity(ctx context.Context, act services.Actor, req Cr
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id} [get]
 func (h *Handler) GetActivity(c *gin.Context) {
 	act := actor(c)
@@ -144,7 +153,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 // UpdateActivity godoc
 //
 //	@Summary		Change an activity (owner, manager, admin)
-//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record.
+//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.
 //	@ID				updateActivity
 //	@Tags			activities
 //	@Accept			json
@@ -161,6 +170,9 @@ func (h *Handler) GetActivity(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"also event.volunteer_capacity below the active volunteer sign-ups"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id} [patch]
 func (h *Handler) UpdateActivity(c *gin.Context) {
 	var req PatchActivityRequest
@@ -181,17 +193,21 @@ func (h *Handler) updateActivity(ctx context.Context, act services.Actor, id str
 
 // DeleteActivity godoc
 //
-//	@Summary	Delete an activity (soft; owner, manager, admin)
-//	@ID			deleteActivity
-//	@Tags		activities
-//	@Security	BearerAuth
-//	@Param		id	path	string	true	"activity id"
-//	@Success	204
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Failure	404	{object}	ErrorResponse
-//	@Failure	409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
-//	@Router		/api/v1/activities/{id} [delete]
+//	@Summary		Delete an activity (soft; owner, manager, admin)
+//	@Description	Soft-deletes the record (deleted_at is set; updated_since lists show it). Who: the owning officer, managers and admins. Idempotent in effect: deleting a deleted record is a 404 and changes nothing. 409 period_closed when the record lies in a closed KPI year.
+//	@ID				deleteActivity
+//	@Tags			activities
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"activity id"
+//	@Success		204
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse	"period_closed (scheduled_at or completed_at in a closed KPI year)"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/activities/{id} [delete]
 func (h *Handler) DeleteActivity(c *gin.Context) {
 	if err := h.Activities.Delete(c.Request.Context(), actor(c), c.Param("id")); err != nil {
 		fail(c, err)
@@ -205,7 +221,7 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Summary		Check in at an activity's site
 //	@Description	geofence is inside when the great-circle distance to the site is at most radius_m + accuracy_m, outside otherwise, unknown when the site has no coordinates; clock_skew_s is received − captured. The first arrive moves a planned activity to in_progress. Who: the owner officer, managers and admins, and a volunteer holding an active sign-up for a published outreach_event (403 without one; a volunteer's arrive records attendance and does not start the event). A volunteer's captured_at must lie within the event's check-in window, 1 h before scheduled_at to 1 h after event.ends_at: outside it, 422 validation_failed on captured_at saying when check-in opens or closed (office time zone), and nothing is stored; staff are not bound to the window. Client ids as for activities (201, 200 on replay, 409 id_conflict).
 //	@ID				createCheckin
-//	@Tags			activities
+//	@Tags			check-ins
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
@@ -221,6 +237,9 @@ func (h *Handler) DeleteActivity(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"validation_failed, also a volunteer's check-in outside the event's window"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/checkins [post]
 func (h *Handler) CreateCheckin(c *gin.Context) {
 	var req CheckinRequest
@@ -245,17 +264,21 @@ func (h *Handler) createCheckin(ctx context.Context, act services.Actor, activit
 
 // ListCheckins godoc
 //
-//	@Summary	The check-ins of an activity (staff)
-//	@ID			listCheckins
-//	@Tags		activities
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id	path		string	true	"activity id"
-//	@Success	200	{object}	CheckinList
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Failure	404	{object}	ErrorResponse
-//	@Router		/api/v1/activities/{id}/checkins [get]
+//	@Summary		The check-ins of an activity (staff)
+//	@Description	Every check-in of the activity, oldest first, with geofence, distance and clock skew. Who: officers, managers and admins. Read-only.
+//	@ID				listCheckins
+//	@Tags			check-ins
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"activity id"
+//	@Success		200	{object}	CheckinList
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/activities/{id}/checkins [get]
 func (h *Handler) ListCheckins(c *gin.Context) {
 	list, err := h.Activities.Checkins(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {

@@ -19,43 +19,43 @@ type SiteDTO struct {
 
 // ProcurementDTO is the part of a procurement_supervision (採購監辦／驗收監驗).
 type ProcurementDTO struct {
-	CaseNo       string   `json:"case_no" example:"1090315-PW-012"`
-	CaseTitle    string   `json:"case_title" example:"嘉義市東區道路改善工程"`
-	Category     string   `json:"category" enums:"works,goods,services"`
+	CaseNo       string   `json:"case_no" example:"1090315-PW-012" binding:"required"`
+	CaseTitle    string   `json:"case_title" example:"嘉義市東區道路改善工程" binding:"required"`
+	Category     string   `json:"category" enums:"works,goods,services" binding:"required"`
 	BudgetAmount int64    `json:"budget_amount" example:"12500000"`
 	Stage        string   `json:"stage,omitempty" enums:"bid_opening,price_comparison,negotiation,award,acceptance"`
-	Deficiencies []string `json:"deficiencies"`
-	Corrected    bool     `json:"corrected"`
+	Deficiencies []string `json:"deficiencies" example:"施工日誌未逐日填寫,部分鋼筋未附出廠證明"`
+	Corrected    bool     `json:"corrected" example:"true"`
 }
 
 // MaintenanceDTO is the part of a security_maintenance (專案維護).
 type MaintenanceDTO struct {
-	EventName string `json:"event_name" example:"市長選舉投開票所安全維護"`
-	RiskLevel string `json:"risk_level" enums:"low,medium,high"`
+	EventName string `json:"event_name" example:"市長選舉投開票所安全維護" binding:"required"`
+	RiskLevel string `json:"risk_level" enums:"low,medium,high" binding:"required"`
 	Measures  string `json:"measures" example:"會同警察局加強巡邏"`
 }
 
 // PetitionDTO is the part of a petition (陳情請願).
 type PetitionDTO struct {
-	Petitioners int    `json:"petitioners" example:"30"`
-	Subject     string `json:"subject" example:"反對垃圾轉運站設置"`
+	Petitioners int    `json:"petitioners" example:"30" binding:"required"`
+	Subject     string `json:"subject" example:"反對垃圾轉運站設置" binding:"required"`
 	Outcome     string `json:"outcome" example:"協調環保局說明，陳情人和平離去"`
 }
 
 // ChecklistItemDTO is one line of a safety_inspection or infosec_audit.
 type ChecklistItemDTO struct {
-	Item   string `json:"item" example:"消防設備定期檢修"`
+	Item   string `json:"item" example:"消防設備定期檢修" binding:"required"`
 	Result string `json:"result,omitempty" enums:"pass,fail,na"`
-	Note   string `json:"note,omitempty"`
+	Note   string `json:"note,omitempty" example:"滅火器壓力不足，已請總務處更換"`
 }
 
 // EventDTO is the part of an outreach_event or ethics_promotion.
 type EventDTO struct {
-	Scale             string `json:"scale" enums:"large,regular"`
+	Scale             string `json:"scale" enums:"large,regular" binding:"required"`
 	Audience          string `json:"audience" example:"市民及志工"`
 	Participants      *int   `json:"participants" example:"320" extensions:"x-nullable"`
 	VolunteerCapacity int    `json:"volunteer_capacity" example:"20"`
-	Published         bool   `json:"published"`
+	Published         bool   `json:"published" example:"true"`
 	// EndsAt is when the event ends: after scheduled_at, at most 7 days
 	// after it. Optional in a request (default scheduled_at + 3 h; a PATCH
 	// without it keeps the event's length); always set in an answer.
@@ -83,135 +83,137 @@ type PartsDTO struct {
 // and other single-line fields also refuse line breaks and tabs.
 type CreateActivityRequest struct {
 	ID    string `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Kind  string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
-	Title string `json:"title" example:"「嘉義市東區道路改善工程」驗收"` // one line, 1–200 characters
+	Kind  string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion" binding:"required"`
+	Title string `json:"title" example:"「嘉義市東區道路改善工程」驗收" binding:"required"` // one line, 1–200 characters
 	// UnitID is the agency or school concerned.
-	UnitID string   `json:"unit_id"`
+	UnitID string   `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Site   *SiteDTO `json:"site,omitempty"`
 	// ScheduledAt is from 1912-01-01 to 2 years ahead.
-	ScheduledAt time.Time `json:"scheduled_at"`
+	ScheduledAt time.Time `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
 	Status      string    `json:"status,omitempty" enums:"planned,in_progress,completed,cancelled"`
 	// CompletedAt is from 1912-01-01 to at most 5 minutes ahead; only with status completed.
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty" example:"2026-11-28T11:30:00+08:00"`
 	// Notes may hold line breaks and tabs; at most 4000 characters.
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" example:"會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"`
 	PartsDTO
 }
 
 // PatchActivityRequest changes some fields; absent fields stay. version is
 // required. A part given replaces the stored part. clear_site removes the site.
 type PatchActivityRequest struct {
-	Version   int      `json:"version" example:"3"`
+	Version   int      `json:"version" example:"3" binding:"required"`
 	Kind      *string  `json:"kind,omitempty" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
-	Title     *string  `json:"title,omitempty"`
-	UnitID    *string  `json:"unit_id,omitempty"`
+	Title     *string  `json:"title,omitempty" example:"「嘉義市東區道路改善工程」驗收"`
+	UnitID    *string  `json:"unit_id,omitempty" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Site      *SiteDTO `json:"site,omitempty"`
-	ClearSite bool     `json:"clear_site,omitempty"`
+	ClearSite bool     `json:"clear_site,omitempty" example:"false"`
 	// ScheduledAt is from 1912-01-01 to 2 years ahead.
-	ScheduledAt *time.Time `json:"scheduled_at,omitempty"`
+	ScheduledAt *time.Time `json:"scheduled_at,omitempty" example:"2026-11-28T09:00:00+08:00"`
 	Status      *string    `json:"status,omitempty" enums:"planned,in_progress,completed,cancelled"`
 	// CompletedAt is from 1912-01-01 to at most 5 minutes ahead.
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	Notes       *string    `json:"notes,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty" example:"2026-11-28T11:30:00+08:00"`
+	Notes       *string    `json:"notes,omitempty" example:"會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"`
 	PartsDTO
 }
 
 // ActivityDTO is an activity as staff see it.
 type ActivityDTO struct {
-	ID          string     `json:"id"`
-	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
-	Title       string     `json:"title"`
-	UnitID      string     `json:"unit_id"`
-	OwnerID     string     `json:"owner_id"`
-	Site        *SiteDTO   `json:"site" extensions:"x-nullable"`
-	ScheduledAt time.Time  `json:"scheduled_at"`
-	Status      string     `json:"status" enums:"planned,in_progress,completed,cancelled"`
-	StartedAt   *time.Time `json:"started_at" extensions:"x-nullable"`
-	CompletedAt *time.Time `json:"completed_at" extensions:"x-nullable"`
+	ID          string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion" binding:"required"`
+	Title       string     `json:"title" binding:"required" example:"「嘉義市東區道路改善工程」驗收"`
+	UnitID      string     `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
+	OwnerID     string     `json:"owner_id" binding:"required" example:"0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
+	Site        *SiteDTO   `json:"site" extensions:"x-nullable" binding:"required"`
+	ScheduledAt time.Time  `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	Status      string     `json:"status" enums:"planned,in_progress,completed,cancelled" binding:"required"`
+	StartedAt   *time.Time `json:"started_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T09:05:00+08:00"`
+	CompletedAt *time.Time `json:"completed_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T11:30:00+08:00"`
 	// LateEntry: the completion was recorded more than 31 days after
 	// completed_at (kept for the reviewing manager; cleared on reopening).
-	LateEntry bool      `json:"late_entry"`
-	Notes     string    `json:"notes"`
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	LateEntry bool      `json:"late_entry" binding:"required" example:"false"`
+	Notes     string    `json:"notes" binding:"required" example:"會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"`
+	Version   int       `json:"version" binding:"required" example:"3"`
+	CreatedAt time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+	UpdatedAt time.Time `json:"updated_at" binding:"required" example:"2026-11-28T11:31:00+08:00"`
 	// DeletedAt is set only in updated_since lists, for records deleted since.
-	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty" example:"2026-11-21T08:00:00+08:00"`
 	PartsDTO
 }
 
 // PublicActivityDTO is a published event as a volunteer sees it: none of the
 // office's internal fields.
 type PublicActivityDTO struct {
-	ID          string    `json:"id"`
-	Kind        string    `json:"kind" enums:"outreach_event,ethics_promotion"`
-	Title       string    `json:"title"`
-	ScheduledAt time.Time `json:"scheduled_at"`
+	ID          string    `json:"id" binding:"required"`
+	Kind        string    `json:"kind" enums:"outreach_event,ethics_promotion" binding:"required"`
+	Title       string    `json:"title" binding:"required"`
+	ScheduledAt time.Time `json:"scheduled_at" binding:"required"`
 	// EndsAt is the event's end (check-in closes 1 h after it).
-	EndsAt      time.Time `json:"ends_at"`
-	Status      string    `json:"status" enums:"planned,in_progress,completed,cancelled"`
-	SiteName    string    `json:"site_name"`
-	SiteAddress string    `json:"site_address"`
-	Audience    string    `json:"audience"`
+	EndsAt      time.Time `json:"ends_at" binding:"required"`
+	Status      string    `json:"status" enums:"planned,in_progress,completed,cancelled" binding:"required"`
+	SiteName    string    `json:"site_name" binding:"required"`
+	SiteAddress string    `json:"site_address" binding:"required"`
+	Audience    string    `json:"audience" binding:"required"`
 	// Event is the places of the event; SignedUp whether the caller holds one.
-	Event    PublicEventDTO `json:"event"`
-	SignedUp bool           `json:"signed_up"`
+	Event    PublicEventDTO `json:"event" binding:"required"`
+	SignedUp bool           `json:"signed_up" binding:"required"`
 }
 
 // ActivityList is a page of activities (staff).
 type ActivityList struct {
-	Items      []ActivityDTO `json:"items"`
-	NextCursor string        `json:"next_cursor"`
+	Items      []ActivityDTO `json:"items" binding:"required"`
+	NextCursor string        `json:"next_cursor" binding:"required" example:"eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"`
 }
 
 // PublicActivityList is a page of published events (volunteers).
 type PublicActivityList struct {
-	Items      []PublicActivityDTO `json:"items"`
-	NextCursor string              `json:"next_cursor"`
+	Items      []PublicActivityDTO `json:"items" binding:"required"`
+	NextCursor string              `json:"next_cursor" binding:"required"`
 }
 
 // CheckinRequest is an arrival or departure captured by a phone.
 type CheckinRequest struct {
-	ID        string   `json:"id,omitempty"`
-	Type      string   `json:"type" enums:"arrive,depart"`
-	Lat       *float64 `json:"lat" example:"23.4801" extensions:"x-nullable"`
-	Lng       *float64 `json:"lng" example:"120.4491" extensions:"x-nullable"`
+	ID   string `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Type string `json:"type" enums:"arrive,depart" binding:"required"`
+	// Lat and Lng are pointers only to tell a missing one (422 "required")
+	// from the equator or the prime meridian.
+	Lat       *float64 `json:"lat" example:"23.4801" binding:"required"`
+	Lng       *float64 `json:"lng" example:"120.4491" binding:"required"`
 	AccuracyM float64  `json:"accuracy_m" example:"12"`
 	// CapturedAt is when the phone took the position: from 1912-01-01 to at
 	// most 5 minutes ahead of the server.
-	CapturedAt time.Time `json:"captured_at"`
+	CapturedAt time.Time `json:"captured_at" binding:"required" example:"2026-11-28T09:04:58+08:00"`
 }
 
 // CheckinDTO is a stored check-in with what the server made of it.
 type CheckinDTO struct {
-	ID         string    `json:"id"`
-	ActivityID string    `json:"activity_id"`
-	UserID     string    `json:"user_id"`
-	Type       string    `json:"type" enums:"arrive,depart"`
-	Lat        float64   `json:"lat"`
-	Lng        float64   `json:"lng"`
-	AccuracyM  float64   `json:"accuracy_m"`
-	CapturedAt time.Time `json:"captured_at"`
-	ReceivedAt time.Time `json:"received_at"`
-	Geofence   string    `json:"geofence" enums:"inside,outside,unknown"`
-	DistanceM  *float64  `json:"distance_m" example:"42.5" extensions:"x-nullable"`
-	ClockSkewS float64   `json:"clock_skew_s" example:"3.2"`
+	ID         string    `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID string    `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	UserID     string    `json:"user_id" binding:"required" example:"0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"`
+	Type       string    `json:"type" enums:"arrive,depart" binding:"required"`
+	Lat        float64   `json:"lat" binding:"required" example:"23.4801"`
+	Lng        float64   `json:"lng" binding:"required" example:"120.4491"`
+	AccuracyM  float64   `json:"accuracy_m" binding:"required" example:"12"`
+	CapturedAt time.Time `json:"captured_at" binding:"required" example:"2026-11-28T09:04:58+08:00"`
+	ReceivedAt time.Time `json:"received_at" binding:"required" example:"2026-11-28T09:05:01+08:00"`
+	Geofence   string    `json:"geofence" enums:"inside,outside,unknown" binding:"required"`
+	DistanceM  *float64  `json:"distance_m" example:"42.5" extensions:"x-nullable" binding:"required"`
+	ClockSkewS float64   `json:"clock_skew_s" example:"3.2" binding:"required"`
 }
 
 // CheckinList is the check-ins of an activity.
 type CheckinList struct {
-	Items []CheckinDTO `json:"items"`
+	Items []CheckinDTO `json:"items" binding:"required"`
 }
 
 // AttachmentDTO is a stored file's metadata.
 type AttachmentDTO struct {
-	ID          string    `json:"id"`
-	ActivityID  string    `json:"activity_id"`
-	SHA256      string    `json:"sha256"`
-	Size        int64     `json:"size"`
-	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp,image/heic,application/pdf"`
-	Filename    string    `json:"filename"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string    `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID  string    `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	SHA256      string    `json:"sha256" binding:"required" example:"9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"`
+	Size        int64     `json:"size" binding:"required" example:"248031"`
+	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp,image/heic,application/pdf" binding:"required"`
+	Filename    string    `json:"filename" binding:"required" example:"驗收現場.jpg"`
+	CreatedAt   time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
 }
 
 func toSite(s *SiteDTO) *services.Site {

@@ -15,7 +15,7 @@ import (
 // UploadAttachment godoc
 //
 //	@Summary		Attach a photo or document (owner)
-//	@Description	multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, "attachment" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png.
+//	@Description	multipart/form-data with one part named file and, before it, an optional part named id: the client id (UUID) of the upload, also accepted as the Idempotency-Key header (both given and different is a 422). The first upload of an id answers 201; the same id with the same bytes on the same activity again answers 200 with the stored attachment and stores nothing; the id with other bytes or on another activity is 409 id_conflict. Parts after file are not read. The type is decided by the content (JPEG, PNG, WebP, HEIC, PDF), never by the name; at most 15 MiB. The stored filename keeps the visible base of the name sent (controls, bidi and zero-width characters removed, at most 200 bytes, "attachment" when nothing visible is left) with the extension of the type found, so x.html holding a PNG is stored as x.png. Who: whoever may change the activity (its owning officer, managers and admins).
 //	@ID				uploadAttachment
 //	@Tags			attachments
 //	@Accept			multipart/form-data
@@ -35,6 +35,9 @@ import (
 //	@Failure		413				{object}	ErrorResponse
 //	@Failure		415				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
+//	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/attachments [post]
 func (h *Handler) UploadAttachment(c *gin.Context) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -94,17 +97,21 @@ const maxIDField = 64
 
 // GetAttachment godoc
 //
-//	@Summary	Download an attachment (whoever may read its activity)
-//	@ID			getAttachment
-//	@Tags		attachments
-//	@Produce	image/jpeg,image/png,image/webp,image/heic,application/pdf,json
-//	@Security	BearerAuth
-//	@Param		id	path		string	true	"attachment id"
-//	@Success	200	{file}		binary
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse	"account waiting for approval"
-//	@Failure	404	{object}	ErrorResponse
-//	@Router		/api/v1/attachments/{id} [get]
+//	@Summary		Download an attachment (whoever may read its activity)
+//	@Description	Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.
+//	@ID				getAttachment
+//	@Tags			attachments
+//	@Produce		image/jpeg,image/png,image/webp,image/heic,application/pdf,json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"attachment id"
+//	@Success		200	{file}		binary
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse	"account waiting for approval"
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/attachments/{id} [get]
 func (h *Handler) GetAttachment(c *gin.Context) {
 	att, f, err := h.Attachments.Open(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // ListDeclarations godoc
 //
 //	@Summary		List the property-declaration roster
-//	@Description	Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone.
+//	@Description	Every read is written to the audit trail (who, which filter, which rows). Status is computed against today in the office time zone. Who: officers, managers and admins. Changes nothing but the audit trail.
 //	@ID				listDeclarations
 //	@Tags			declarations
 //	@Produce		json
@@ -30,6 +30,9 @@ import (
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations [get]
 func (h *Handler) ListDeclarations(c *gin.Context) {
 	get, limit, err := listQuery(c, "year", "unit_id", "type", "status")
@@ -55,7 +58,7 @@ func (h *Handler) ListDeclarations(c *gin.Context) {
 // CreateDeclaration godoc
 //
 //	@Summary		Add a declarant to the roster
-//	@Description	A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row.
+//	@Description	A client-made id makes the create safe to resend: the same id and content again answers 200 with the stored row. Who: officers, managers and admins.
 //	@ID				createDeclaration
 //	@Tags			declarations
 //	@Accept			json
@@ -71,6 +74,9 @@ func (h *Handler) ListDeclarations(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations [post]
 func (h *Handler) CreateDeclaration(c *gin.Context) {
 	var req CreateDeclarationRequest
@@ -92,7 +98,7 @@ func (h *Handler) CreateDeclaration(c *gin.Context) {
 // UpdateDeclaration godoc
 //
 //	@Summary		Record a filing or correct a roster row
-//	@Description	Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after.
+//	@Description	Send the version you read; a stale one answers 409 version_conflict. filed_at null clears a filing recorded by mistake. The audit trail keeps before and after. Who: officers, managers and admins.
 //	@ID				updateDeclaration
 //	@Tags			declarations
 //	@Accept			json
@@ -109,6 +115,9 @@ func (h *Handler) CreateDeclaration(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/{id} [patch]
 func (h *Handler) UpdateDeclaration(c *gin.Context) {
 	var req PatchDeclarationRequest
@@ -129,7 +138,7 @@ func (h *Handler) UpdateDeclaration(c *gin.Context) {
 // ImportDeclarations godoc
 //
 //	@Summary		Import a roster CSV (all or nothing)
-//	@Description	UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line ("line 3": reason). Importing the same file again changes nothing.
+//	@Description	UTF-8 CSV (with or without BOM), at most 5 MiB and 10,000 rows. Header in English (declarant_name, position, unit, type, due_date, filed_at) or Chinese (姓名, 職稱, 機關, 申報類別, 申報期限, 申報日期). Dates ISO (2020-11-30) or ROC (109/11/30). Any bad line stores nothing; the 422 lists every bad line ("line 3": reason). Importing the same file again changes nothing. Who: officers, managers and admins.
 //	@ID				importDeclarations
 //	@Tags			declarations
 //	@Accept			multipart/form-data
@@ -145,6 +154,9 @@ func (h *Handler) UpdateDeclaration(c *gin.Context) {
 //	@Failure		409		{object}	ErrorResponse	"period_closed: new rows for a closed KPI year (a file whose rows are all on the roster already still answers 200)"
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/import [post]
 func (h *Handler) ImportDeclarations(c *gin.Context) {
 	get, err := query(c, "year")
@@ -219,7 +231,7 @@ func uploadErr(err error) error {
 // CreateDraw godoc
 //
 //	@Summary		Run a public draw (公開抽籤) of declarations for substantive review
-//	@Description	candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + "\n" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change.
+//	@Description	candidates = roster ids of the year (and filters), sorted; key = hex(SHA-256(seed + "\n" + id)); the N smallest keys win (N = count, or ceil(ratio × candidates)). The draw, its seed, snapshot and result are stored and never change. Who: managers and admins. Not idempotent: each call stores a new draw, which never changes afterwards.
 //	@ID				createDraw
 //	@Tags			declarations
 //	@Accept			json
@@ -233,6 +245,9 @@ func uploadErr(err error) error {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws [post]
 func (h *Handler) CreateDraw(c *gin.Context) {
 	var req CreateDrawRequest
@@ -252,20 +267,24 @@ func (h *Handler) CreateDraw(c *gin.Context) {
 
 // ListDraws godoc
 //
-//	@Summary	List declaration draws
-//	@ID			listDraws
-//	@Tags		declarations
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		year	query		int		false	"roster year"
-//	@Param		limit	query		int		false	"page size (1-200, default 50)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	DrawList
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	403		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
-//	@Router		/api/v1/declarations/draws [get]
+//	@Summary		List declaration draws
+//	@Description	The declaration draws of the year, newest first, without their candidate lists. Who: managers and admins. Read-only.
+//	@ID				listDraws
+//	@Tags			declarations
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			year	query		int		false	"roster year"
+//	@Param			limit	query		int		false	"page size (1-200, default 50)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	DrawList
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/declarations/draws [get]
 func (h *Handler) ListDraws(c *gin.Context) {
 	get, limit, err := listQuery(c, "year")
 	if err != nil {
@@ -288,7 +307,7 @@ func (h *Handler) ListDraws(c *gin.Context) {
 // GetDraw godoc
 //
 //	@Summary		Show a draw with its selected declarants
-//	@Description	The read is written to the audit trail.
+//	@Description	The read is written to the audit trail. Who: managers and admins. Changes nothing but the audit trail.
 //	@ID				getDraw
 //	@Tags			declarations
 //	@Produce		json
@@ -298,6 +317,9 @@ func (h *Handler) ListDraws(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws/{id} [get]
 func (h *Handler) GetDraw(c *gin.Context) {
 	d, err := h.Declarations.GetDraw(c.Request.Context(), actor(c), c.Param("id"))
@@ -311,7 +333,7 @@ func (h *Handler) GetDraw(c *gin.Context) {
 // VerifyDraw godoc
 //
 //	@Summary		Recompute a draw from its stored seed and snapshot
-//	@Description	match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since.
+//	@Description	match is true when the stored snapshot hashes to the stored hash, the seed and snapshot give the stored selection, and both agree with the audit event of the draw. current_roster_differs tells whether the roster has changed since. Who: managers and admins. Read-only.
 //	@ID				verifyDraw
 //	@Tags			declarations
 //	@Produce		json
@@ -321,6 +343,9 @@ func (h *Handler) GetDraw(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/declarations/draws/{id}/verify [get]
 func (h *Handler) VerifyDraw(c *gin.Context) {
 	v, err := h.Declarations.VerifyDraw(c.Request.Context(), actor(c), c.Param("id"))

@@ -56,15 +56,17 @@ const ActorKey = "ethicsops.actor"
 
 // ErrorResponse is the one shape of every error answer.
 type ErrorResponse struct {
-	Error ErrorBody `json:"error"`
+	Error ErrorBody `json:"error" binding:"required"`
 }
 
 // ErrorBody describes what went wrong.
 type ErrorBody struct {
-	Code      string            `json:"code" example:"validation_failed"`
-	Message   string            `json:"message" example:"some fields are invalid"`
+	// Code is one of services/errors.go's codes; README's error table says
+	// when each is sent.
+	Code      string            `json:"code" example:"validation_failed" binding:"required" enums:"bad_request,unauthenticated,forbidden,not_found,id_conflict,version_conflict,capacity_full,conflict,period_closed,payload_too_large,unsupported_media_type,validation_failed,too_many_requests,internal,unavailable"`
+	Message   string            `json:"message" example:"some fields are invalid" binding:"required"`
 	Fields    map[string]string `json:"fields,omitempty"`
-	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	RequestID string            `json:"request_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d" binding:"required"`
 }
 
 // actor returns the signed-in caller set by the auth middleware.
@@ -82,6 +84,9 @@ func fail(c *gin.Context, err error) {
 
 // bindJSON decodes a JSON body into dst strictly: JSON content type, no
 // unknown fields, one value only, within the body limit set by the api.
+// It never runs gin's validator (no ShouldBind anywhere): the DTOs'
+// `binding:"required"` tags only tell swag which fields the document marks
+// required; the services decide what a request needs and name the field.
 func bindJSON(c *gin.Context, dst any) error {
 	ct := c.GetHeader("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)

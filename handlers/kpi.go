@@ -14,30 +14,30 @@ import (
 
 // KPIValueDTO is one KPI of a yearly report.
 type KPIValueDTO struct {
-	Code           string   `json:"code" example:"procurement_supervisions"`
-	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作"`
-	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections"`
-	Measure        string   `json:"measure" example:"年度內完成件數"`
-	Unit           string   `json:"unit" enums:"percent,count"`
-	Target         *float64 `json:"target" example:"250" extensions:"x-nullable"`
-	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable"`
-	Numerator      *int64   `json:"numerator,omitempty"`
-	Denominator    *int64   `json:"denominator,omitempty"`
-	Achieved       bool     `json:"achieved"`
+	Code           string   `json:"code" example:"procurement_supervisions" binding:"required"`
+	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作" binding:"required"`
+	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections" binding:"required"`
+	Measure        string   `json:"measure" example:"年度內完成件數" binding:"required"`
+	Unit           string   `json:"unit" enums:"percent,count" binding:"required"`
+	Target         *float64 `json:"target" example:"250" extensions:"x-nullable" binding:"required"`
+	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable" binding:"required"`
+	Numerator      *int64   `json:"numerator,omitempty" example:"32"`
+	Denominator    *int64   `json:"denominator,omitempty" example:"40"`
+	Achieved       bool     `json:"achieved" binding:"required" example:"true"`
 	ExpectedToDate *float64 `json:"expected_to_date,omitempty" example:"228.5"`
-	OnTrack        *bool    `json:"on_track,omitempty"`
+	OnTrack        *bool    `json:"on_track,omitempty" example:"true"`
 }
 
 // KPIReportDTO is the report of one year.
 type KPIReportDTO struct {
-	Year     int           `json:"year" example:"2020"`
-	ROCYear  int           `json:"roc_year" example:"109"`
-	Timezone string        `json:"timezone" example:"Asia/Taipei"`
-	AsOf     time.Time     `json:"as_of"`
-	KPIs     []KPIValueDTO `json:"kpis"`
+	Year     int           `json:"year" example:"2020" binding:"required"`
+	ROCYear  int           `json:"roc_year" example:"109" binding:"required"`
+	Timezone string        `json:"timezone" example:"Asia/Taipei" binding:"required"`
+	AsOf     time.Time     `json:"as_of" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	KPIs     []KPIValueDTO `json:"kpis" binding:"required"`
 	// VolunteerParticipation is informational, beside the plan's seven KPIs
 	// and without a target.
-	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation"`
+	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation" binding:"required"`
 	KPIYearClosedDTO
 }
 
@@ -45,23 +45,23 @@ type KPIReportDTO struct {
 // until an admin reopens it (writes that would change its numbers answer 409
 // period_closed). The closed_* fields are null while the year is open.
 type KPIYearClosedDTO struct {
-	Closed       bool       `json:"closed"`
-	ClosedAt     *time.Time `json:"closed_at" extensions:"x-nullable"`
-	ClosedBy     *string    `json:"closed_by" extensions:"x-nullable" example:"0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
-	ClosedByName *string    `json:"closed_by_name" extensions:"x-nullable" example:"系統管理員"`
-	ClosedReason *string    `json:"closed_reason" extensions:"x-nullable" example:"已於 2023-01-20 函報法務部廉政署"`
+	Closed       bool       `json:"closed" binding:"required" example:"false"`
+	ClosedAt     *time.Time `json:"closed_at" extensions:"x-nullable" binding:"required" example:"2026-01-20T10:00:00+08:00"`
+	ClosedBy     *string    `json:"closed_by" extensions:"x-nullable" example:"0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b" binding:"required"`
+	ClosedByName *string    `json:"closed_by_name" extensions:"x-nullable" example:"系統管理員" binding:"required"`
+	ClosedReason *string    `json:"closed_reason" extensions:"x-nullable" example:"已於 2023-01-20 函報法務部廉政署" binding:"required"`
 }
 
 // KPIYearStatusDTO is the answer to closing or reopening a KPI year.
 type KPIYearStatusDTO struct {
-	Year    int `json:"year" example:"2020"`
-	ROCYear int `json:"roc_year" example:"109"`
+	Year    int `json:"year" example:"2020" binding:"required"`
+	ROCYear int `json:"roc_year" example:"109" binding:"required"`
 	KPIYearClosedDTO
 }
 
 // KPIYearRequest gives the reason for closing or reopening a KPI year.
 type KPIYearRequest struct {
-	Reason string `json:"reason" example:"已於 2023-01-20 函報法務部廉政署" maxLength:"500"`
+	Reason string `json:"reason" example:"已於 2023-01-20 函報法務部廉政署" maxLength:"500" binding:"required"`
 }
 
 func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
@@ -78,17 +78,17 @@ func toKPIYearClosedDTO(c *services.ClosedYear) KPIYearClosedDTO {
 // waiting for a manager's confirmation are not counted; see the hours rule
 // in the README).
 type VolunteerParticipationDTO struct {
-	People int     `json:"people" example:"12"`
-	Hours  float64 `json:"hours" example:"86.5"`
+	People int     `json:"people" example:"12" binding:"required"`
+	Hours  float64 `json:"hours" example:"86.5" binding:"required"`
 }
 
 // KPIRangeDTO is the report of a range of years.
 type KPIRangeDTO struct {
-	From     int            `json:"from" example:"2019"`
-	To       int            `json:"to" example:"2022"`
-	Timezone string         `json:"timezone" example:"Asia/Taipei"`
-	AsOf     time.Time      `json:"as_of"`
-	Years    []KPIReportDTO `json:"years"`
+	From     int            `json:"from" example:"2019" binding:"required"`
+	To       int            `json:"to" example:"2022" binding:"required"`
+	Timezone string         `json:"timezone" example:"Asia/Taipei" binding:"required"`
+	AsOf     time.Time      `json:"as_of" binding:"required"`
+	Years    []KPIReportDTO `json:"years" binding:"required"`
 }
 
 func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
@@ -107,25 +107,25 @@ func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
 
 // KPITargetsDTO are the targets of one year by KPI code.
 type KPITargetsDTO struct {
-	Year    int                `json:"year" example:"2020"`
-	ROCYear int                `json:"roc_year" example:"109"`
-	Targets map[string]float64 `json:"targets"`
+	Year    int                `json:"year" example:"2020" binding:"required"`
+	ROCYear int                `json:"roc_year" example:"109" binding:"required"`
+	Targets map[string]float64 `json:"targets" binding:"required"`
 }
 
 // KPITargetsList lists the targets of every year that has any.
 type KPITargetsList struct {
-	Items []KPITargetsDTO `json:"items"`
+	Items []KPITargetsDTO `json:"items" binding:"required"`
 }
 
 // SetKPITargetsRequest sets targets of a year; null removes a target.
 type SetKPITargetsRequest struct {
-	Targets map[string]*float64 `json:"targets"`
+	Targets map[string]*float64 `json:"targets" binding:"required"`
 }
 
 // KPIReport godoc
 //
 //	@Summary		The plan's KPIs against their targets
-//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year.
+//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.
 //	@ID				kpiReport
 //	@Tags			kpis
 //	@Produce		json
@@ -144,6 +144,9 @@ type SetKPITargetsRequest struct {
 //	@Failure		403			{object}	ErrorResponse
 //	@Failure		409			{object}	ErrorResponse	"the counts must be rebuilt after a time-zone change"
 //	@Failure		422			{object}	ErrorResponse	"a time or year out of bounds (before 1912, or too far ahead)"
+//	@Failure		500			{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503			{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis [get]
 func (h *Handler) KPIReport(c *gin.Context) {
 	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")
@@ -225,15 +228,19 @@ func kpiFilter(get func(string) string) (services.KPIFilter, bool, error) {
 
 // KPITargets godoc
 //
-//	@Summary	Yearly KPI targets
-//	@ID			kpiTargets
-//	@Tags		kpis
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Success	200	{object}	KPITargetsList
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Router		/api/v1/kpis/targets [get]
+//	@Summary		Yearly KPI targets
+//	@Description	The targets of every KPI for each year that has some. Who: managers and admins. Read-only.
+//	@ID				kpiTargets
+//	@Tags			kpis
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	KPITargetsList
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/kpis/targets [get]
 func (h *Handler) KPITargets(c *gin.Context) {
 	if _, err := query(c); err != nil {
 		fail(c, err)
@@ -254,7 +261,7 @@ func (h *Handler) KPITargets(c *gin.Context) {
 // SetKPITargets godoc
 //
 //	@Summary		Set the KPI targets of a year
-//	@Description	Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited.
+//	@Description	Codes not given keep their target; a code given null loses it. Percentages are 0–100, counts whole numbers. Audited. Who: admins. Idempotent: the same targets again change nothing.
 //	@ID				setKpiTargets
 //	@Tags			kpis
 //	@Accept			json
@@ -269,6 +276,9 @@ func (h *Handler) KPITargets(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/targets/{year} [put]
 func (h *Handler) SetKPITargets(c *gin.Context) {
 	year, err := strconv.Atoi(c.Param("year"))
@@ -292,7 +302,7 @@ func (h *Handler) SetKPITargets(c *gin.Context) {
 // CloseKPIYear godoc
 //
 //	@Summary		Close a KPI year
-//	@Description	After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason.
+//	@Description	After the office has reported a year's numbers (e.g. to the Agency Against Corruption, 法務部廉政署), an admin closes the year: from then on every write that would change a count of that year (an activity whose scheduled_at or completed_at lies in it, before or after the change; a declaration roster row of that year or due in it; a volunteer's check-in at an event of that year) answers 409 period_closed and changes nothing. Only a year that has ended (office time zone) can be closed. Closing a closed year is 409 conflict: the first close and its reason stand. Audited as kpi.year.close with the reason. Who: admins.
 //	@ID				closeKpiYear
 //	@Tags			kpis
 //	@Accept			json
@@ -308,6 +318,9 @@ func (h *Handler) SetKPITargets(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"year (not ended, out of range) or reason"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/years/{year}/close [post]
 func (h *Handler) CloseKPIYear(c *gin.Context) {
 	h.kpiYear(c, h.KPIs.CloseYear)
@@ -316,7 +329,7 @@ func (h *Handler) CloseKPIYear(c *gin.Context) {
 // ReopenKPIYear godoc
 //
 //	@Summary		Reopen a closed KPI year
-//	@Description	Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes.
+//	@Description	Lets the records of a closed year be corrected again (their numbers then differ from the ones reported, so say why). Reopening an open year is 409 conflict. Audited as kpi.year.reopen with the reason and the close it undoes. Who: admins.
 //	@ID				reopenKpiYear
 //	@Tags			kpis
 //	@Accept			json
@@ -332,6 +345,9 @@ func (h *Handler) CloseKPIYear(c *gin.Context) {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"year or reason"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis/years/{year}/reopen [post]
 func (h *Handler) ReopenKPIYear(c *gin.Context) {
 	h.kpiYear(c, h.KPIs.ReopenYear)

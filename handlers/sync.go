@@ -25,37 +25,37 @@ const (
 
 // SyncRequest is what a phone queued offline, in the order it happened.
 type SyncRequest struct {
-	Operations []SyncOperation `json:"operations"`
+	Operations []SyncOperation `json:"operations" binding:"required"`
 }
 
 // SyncOperation is one queued call. body is the request of the single
 // endpoint: CreateActivityRequest, PatchActivityRequest or CheckinRequest.
 // id names the activity of update_activity; activity_id that of create_checkin.
 type SyncOperation struct {
-	Op         string          `json:"op" enums:"create_activity,update_activity,create_checkin"`
-	ID         string          `json:"id,omitempty"`
-	ActivityID string          `json:"activity_id,omitempty"`
-	Body       json.RawMessage `json:"body" swaggertype:"object"`
+	Op         string          `json:"op" enums:"create_activity,update_activity,create_checkin" binding:"required"`
+	ID         string          `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID string          `json:"activity_id,omitempty" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	Body       json.RawMessage `json:"body" swaggertype:"object" binding:"required"`
 }
 
 // SyncResult answers one operation with the status and body the single
 // endpoint would have given (an ActivityDTO, a CheckinDTO or an ErrorResponse).
 type SyncResult struct {
-	Index  int    `json:"index"`
-	Op     string `json:"op"`
-	Status int    `json:"status" example:"201"`
-	Body   any    `json:"body" swaggertype:"object"`
+	Index  int    `json:"index" binding:"required" example:"0"`
+	Op     string `json:"op" binding:"required" example:"create_activity"` // echoed as sent, even when it is not a known op
+	Status int    `json:"status" example:"201" binding:"required"`
+	Body   any    `json:"body" swaggertype:"object" binding:"required"`
 }
 
 // SyncResponse answers every operation, in order.
 type SyncResponse struct {
-	Results []SyncResult `json:"results"`
+	Results []SyncResult `json:"results" binding:"required"`
 }
 
 // Sync godoc
 //
 //	@Summary		Apply operations queued offline
-//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields.
+//	@Description	Each operation runs on its own, in order, and is answered with its own status and body (as the single endpoint would: create_activity → POST /activities, update_activity → PATCH /activities/{id}, create_checkin → POST /activities/{activity_id}/checkins). A failed operation does not undo the others. Creates carry client ids and updates a version, so replaying a whole batch changes nothing (creates answer 200, unchanged updates 200). At most 100 operations per batch. A 422 names its fields by their path in this request: operations[3].body.site.lat for the body, operations[3].id or operations[3].activity_id for the operation's own fields. Who: every active account; each operation is allowed exactly as its own endpoint would allow it. Resending a batch is safe: creates carry client ids, and a patch that changes nothing answers 200.
 //	@ID				sync
 //	@Tags			sync
 //	@Accept			json
@@ -69,6 +69,9 @@ type SyncResponse struct {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"no operations, or more than 100"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/sync [post]
 func (h *Handler) Sync(c *gin.Context) {
 	var req SyncRequest

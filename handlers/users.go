@@ -10,20 +10,24 @@ import (
 
 // ListUsers godoc
 //
-//	@Summary	List accounts
-//	@ID			listUsers
-//	@Tags		users
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		role	query		string	false	"filter by role"	Enums(admin,manager,officer,volunteer)
-//	@Param		status	query		string	false	"filter by status"	Enums(active,pending,disabled)
-//	@Param		limit	query		int		false	"page size (1-200, default 50)"
-//	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Success	200		{object}	UserList
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	403		{object}	ErrorResponse
-//	@Router		/api/v1/users [get]
+//	@Summary		List accounts
+//	@Description	Accounts, filtered by role and status. Who: admins (managers list volunteers, pending ones included, with GET /api/v1/volunteers). Read-only.
+//	@ID				listUsers
+//	@Tags			users
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			role	query		string	false	"filter by role"	Enums(admin,manager,officer,volunteer)
+//	@Param			status	query		string	false	"filter by status"	Enums(active,pending,disabled)
+//	@Param			limit	query		int		false	"page size (1-200, default 50)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	UserList
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/users [get]
 func (h *Handler) ListUsers(c *gin.Context) {
 	get, limit, err := listQuery(c, "role", "status")
 	if err != nil {
@@ -40,22 +44,26 @@ func (h *Handler) ListUsers(c *gin.Context) {
 
 // CreateUser godoc
 //
-//	@Summary	Create an account
-//	@ID			createUser
-//	@Tags		users
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		body	body		CreateUserRequest	true	"the account"
-//	@Success	201		{object}	UserDTO
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	403		{object}	ErrorResponse
-//	@Failure	409		{object}	ErrorResponse	"username taken"
-//	@Failure	413		{object}	ErrorResponse
-//	@Failure	415		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
-//	@Router		/api/v1/users [post]
+//	@Summary		Create an account
+//	@Description	Creates an active account of any role; the username is unique (409 conflict). Who: admins. Not idempotent.
+//	@ID				createUser
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		CreateUserRequest	true	"the account"
+//	@Success		201		{object}	UserDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"username taken"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/users [post]
 func (h *Handler) CreateUser(c *gin.Context) {
 	var req CreateUserRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -75,23 +83,27 @@ func (h *Handler) CreateUser(c *gin.Context) {
 
 // UpdateUser godoc
 //
-//	@Summary	Change an account (role, unit, status, password…)
-//	@ID			updateUser
-//	@Tags		users
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id		path		string				true	"user id"
-//	@Param		body	body		PatchUserRequest	true	"fields to change"
-//	@Success	200		{object}	UserDTO
-//	@Failure	400		{object}	ErrorResponse
-//	@Failure	401		{object}	ErrorResponse
-//	@Failure	403		{object}	ErrorResponse
-//	@Failure	404		{object}	ErrorResponse
-//	@Failure	413		{object}	ErrorResponse
-//	@Failure	415		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field"
-//	@Router		/api/v1/users/{id} [patch]
+//	@Summary		Change an account (role, unit, status, password…)
+//	@Description	Changes the fields sent; a role or status change takes effect on the account's next request. Who: admins. Idempotent: the same patch again changes nothing more.
+//	@ID				updateUser
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string				true	"user id"
+//	@Param			body	body		PatchUserRequest	true	"fields to change"
+//	@Success		200		{object}	UserDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/users/{id} [patch]
 func (h *Handler) UpdateUser(c *gin.Context) {
 	var req PatchUserRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -111,18 +123,22 @@ func (h *Handler) UpdateUser(c *gin.Context) {
 
 // ApproveUser godoc
 //
-//	@Summary	Approve a pending volunteer
-//	@ID			approveUser
-//	@Tags		users
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id	path		string	true	"user id"
-//	@Success	200	{object}	UserDTO
-//	@Failure	401	{object}	ErrorResponse
-//	@Failure	403	{object}	ErrorResponse
-//	@Failure	404	{object}	ErrorResponse
-//	@Failure	409	{object}	ErrorResponse	"not a volunteer, or disabled"
-//	@Router		/api/v1/users/{id}/approve [post]
+//	@Summary		Approve a pending volunteer
+//	@Description	Makes a pending volunteer active. Who: managers and admins. Approving an account that is not pending is a 409 and changes nothing.
+//	@ID				approveUser
+//	@Tags			users
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"user id"
+//	@Success		200	{object}	UserDTO
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse	"not a volunteer, or disabled"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/users/{id}/approve [post]
 func (h *Handler) ApproveUser(c *gin.Context) {
 	u, err := h.Users.Approve(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
@@ -135,7 +151,7 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 // RegisterVolunteer godoc
 //
 //	@Summary		Register as an integrity volunteer (廉政志工)
-//	@Description	The account is pending until a manager approves it. Throttled per client address.
+//	@Description	The account is pending until a manager approves it. Throttled per client address. Who: anyone, without signing in. At most ETHICSOPS_REGISTER_PER_HOUR registrations (default 10) per client address per hour, then 429 with Retry-After. Not idempotent: the same username again is 409 conflict.
 //	@ID				registerVolunteer
 //	@Tags			volunteers
 //	@Accept			json
@@ -148,6 +164,10 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
 //	@Failure		429		{object}	ErrorResponse	"too many registrations from this address; see Retry-After"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Header			429		{integer}	Retry-After		"seconds until the throttle lets this address or account try again"
 //	@Router			/api/v1/volunteers/register [post]
 func (h *Handler) RegisterVolunteer(c *gin.Context) {
 	var req RegisterRequest

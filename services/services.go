@@ -16,6 +16,9 @@ type Options struct {
 	Clock      Clock          // nil means SystemClock
 	BcryptCost int            // 0 means the production cost; tests lower it
 	DataDir    string         // where attachments are kept
+	// RegisterPerHour is how many volunteer registrations one client
+	// address may make per hour; 0 means DefaultRegistrationsPerHour.
+	RegisterPerHour int
 }
 
 // Services is every service of the process, built once by main.
@@ -60,7 +63,7 @@ func New(db *gorm.DB, o Options) *Services {
 	return &Services{
 		DB:    db,
 		Auth:  auth,
-		Users: NewUserService(db, auth, o.Clock),
+		Users: NewUserService(db, auth, o.Clock, o.RegisterPerHour),
 		Units: NewUnitService(db, o.Clock),
 		KPIs:  kpis,
 

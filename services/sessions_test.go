@@ -16,7 +16,7 @@ func sessionFixture(t *testing.T, db *gorm.DB) (*AuthService, models.User) {
 	t.Helper()
 	now := models.Now()
 	auth := NewAuthService(db, []byte("test-secret-0123456789abcdef0123456789"), func() time.Time { return now }, bcrypt.MinCost)
-	users := NewUserService(db, auth, auth.now)
+	users := NewUserService(db, auth, auth.now, DefaultRegistrationsPerHour)
 	u, err := users.Create(context.Background(), Actor{Role: models.RoleAdmin}, NewUser{
 		Username: "lin.officer", Password: "correct-horse-battery", DisplayName: "林專員", Role: models.RoleOfficer})
 	if err != nil {

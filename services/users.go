@@ -20,11 +20,17 @@ type UserService struct {
 	db   *gorm.DB
 	auth *AuthService
 	now  Clock
+	// registerPerHour throttles Register per client address.
+	registerPerHour int
 }
 
-// NewUserService builds the service.
-func NewUserService(db *gorm.DB, auth *AuthService, now Clock) *UserService {
-	return &UserService{db: db, auth: auth, now: now}
+// NewUserService builds the service; registerPerHour ≤ 0 means
+// DefaultRegistrationsPerHour.
+func NewUserService(db *gorm.DB, auth *AuthService, now Clock, registerPerHour int) *UserService {
+	if registerPerHour <= 0 {
+		registerPerHour = DefaultRegistrationsPerHour
+	}
+	return &UserService{db: db, auth: auth, now: now, registerPerHour: registerPerHour}
 }
 
 var (
@@ -32,10 +38,9 @@ var (
 	phoneRe    = regexp.MustCompile(`^\+?[0-9][0-9 -]{6,19}$`)
 )
 
-// Registration throttling: at most this many sign-ups per client address per hour.
-const (
-	MaxRegistrationsPerHour = 10
-)
+// DefaultRegistrationsPerHour is how many sign-ups one client address may
+// make per hour unless Options.RegisterPerHour says otherwise.
+const DefaultRegistrationsPerHour = 10
 
 // NewUser is what an admin gives to create an account.
 type NewUser struct {
@@ -419,7 +424,7 @@ type Registration struct {
 }
 
 // Register creates a pending volunteer account. clientKey (the client's
-// address) is throttled to MaxRegistrationsPerHour.
+// address) is throttled to the configured registrations per hour.
 // Errors: validation_failed, conflict (username taken), too_many_requests.
 func (s *UserService) Register(ctx context.Context, clientKey string, in Registration) (models.User, error) {
 	key := "register:" + clientKey
@@ -437,7 +442,7 @@ func (s *UserService) Register(ctx context.Context, clientKey string, in Registr
 	if err := f.Err(); err != nil {
 		return models.User{}, err
 	}
-	if _, err := countAttempt(ctx, s.db, s.now, key, MaxRegistrationsPerHour, time.Hour, time.Hour); err != nil {
+	if _, err := countAttempt(ctx, s.db, s.now, key, s.registerPerHour, time.Hour, time.Hour); err != nil {
 		return models.User{}, err
 	}
 	hash, err := s.auth.HashPassword(in.Password)
