@@ -1,0 +1,68 @@
+// screens/auth.js — sign-in, volunteer registration and the pending account's page.
+
+import * as api from '../api.js';
+import * as queue from '../queue.js';
+import { t, label } from '../i18n.js';
+import { h, field } from '../dom.js';
+import { toast, errText, go, render } from '../shell.js';
+
+export function loginView() {
+  const expired = sessionStorage.getItem('ethicsops.expired');
+  const user = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off', value: expired && expired !== '1' ? expired : '' });
+  const pass = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const err = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card', id: 'login-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      await api.login(user.value.trim(), pass.value);
+      go('#/');
+      queue.flush();
+    } catch (e) { err.textContent = errText(e); }
+  } },
+  h('h2', {}, t('sign_in')),
+  expired ? h('p', { class: 'notice' }, t('session_expired')) : null,
+  field(t('username'), user), field(t('password'), pass), err,
+  h('button', { type: 'submit', class: 'primary' }, t('sign_in')),
+  h('p', {}, h('a', { href: '#/register', class: 'link' }, t('register'))));
+  return form;
+}
+
+export function registerView() {
+  const inputs = {
+    username: h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off' }),
+    password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 }),
+    display_name: h('input', { name: 'display_name', autocomplete: 'name', required: true }),
+    phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel' }),
+    email: h('input', { name: 'email', type: 'email', autocomplete: 'email' }),
+  };
+  const err = h('p', { class: 'error', role: 'alert' });
+  return h('form', { class: 'card', id: 'register-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()]));
+    body.password = inputs.password.value;
+    try {
+      await api.registerVolunteer(body);
+      toast(t('registered'));
+      await api.login(body.username, body.password);
+      go('#/');
+    } catch (e) { err.textContent = errText(e); }
+  } },
+  h('h2', {}, t('register')),
+  Object.entries(inputs).map(([k, el]) => field(t(k), el)), err,
+  h('button', { type: 'submit', class: 'primary' }, t('register_submit')),
+  h('p', {}, h('a', { href: '#/login', class: 'link' }, t('back_to_sign_in'))));
+}
+
+export async function pendingView() {
+  const user = api.currentUser();
+  return h('section', { class: 'card', id: 'pending' },
+    h('h2', {}, t('pending_title')),
+    h('p', {}, user.display_name, ' (', user.username, ')'),
+    h('p', { class: 'badge pending' }, label('user_statuses', user.status)),
+    h('p', {}, t('pending_body')),
+    h('button', { type: 'button', class: 'primary', onclick: async () => {
+      try { await api.me(); render(); } catch (e) { toast(errText(e), 'bad'); }
+    } }, t('check_again')));
+}

@@ -1,0 +1,148 @@
+// shell.js — what every screen shares: the page's chrome (title, tabs,
+// network and queue bars), messages, hash routes and the router.
+
+import * as api from './api.js';
+import * as queue from './queue.js';
+import { t, getLang, setMeta } from './i18n.js';
+import { h } from './dom.js';
+import { loginView, registerView, pendingView } from './screens/auth.js';
+import { todayView, newView, activityView } from './screens/records.js';
+import { eventsView, hoursView } from './screens/volunteer.js';
+import { kpiView, approvalsView } from './screens/manager.js';
+
+export const $ = (id) => document.getElementById(id);
+export const view = $('view');
+export let units = [];
+export let metaLoaded = false;
+
+export function toast(msg, kind = 'info') {
+  const el = $('toast');
+  el.textContent = msg;
+  el.className = 'toast ' + kind;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+// Server messages a volunteer meets at an event, in the person's language.
+export const WINDOW_MSG = /check-in (opens|closed) at (\d{4}-\d\d-\d\d \d\d:\d\d)/;
+
+export function errText(e) {
+  if (!e) return '';
+  const w = WINDOW_MSG.exec(e.fields?.captured_at || '');
+  if (w) return t(w[1] === 'opens' ? 'checkin_opens' : 'checkin_closed', { at: w[2] });
+  if (e.status === 409 && /arrived/.test(e.message || '')) return t('cancel_after_arrival');
+  const fields = e.fields ? ' — ' + Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+  return `${e.status ? e.status + ' ' : ''}${e.code || ''}${e.message ? ': ' + e.message : ''}${fields}`;
+}
+export const missing = (e) => e?.status === 404 && /route/.test(e.message || '');
+
+export function renderNet() {
+  const el = $('net');
+  el.textContent = navigator.onLine ? '' : t('offline');
+  el.className = 'net ' + (navigator.onLine ? 'on' : 'off');
+  el.hidden = navigator.onLine;
+}
+
+export function renderQueue(items) {
+  const el = $('queue');
+  const me = api.currentUser();
+  el.replaceChildren();
+  if (!items.length) { el.hidden = true; el.dataset.waiting = '0'; el.dataset.failed = '0'; return; }
+  const mine = items.filter((i) => i.userId === me?.id);
+  const waiting = items.filter((i) => i.status !== 'failed').length;
+  const failed = items.filter((i) => i.status === 'failed').length;
+  el.hidden = false;
+  el.dataset.waiting = String(waiting);
+  el.dataset.failed = String(failed);
+  el.append(h('div', { class: 'queue-head' },
+    h('strong', { id: 'queue-count' }, t('queue_waiting', { n: waiting })),
+    failed ? h('strong', { class: 'bad', id: 'queue-failed' }, ' · ' + t('queue_failed', { n: failed })) : null,
+    me && navigator.onLine && mine.some((i) => i.status !== 'failed') ? h('button', { type: 'button', class: 'small', onclick: () => queue.flush() }, t('send_now')) : null,
+  ));
+  const list = h('ul', { class: 'queue-list' });
+  for (const it of items) {
+    list.append(h('li', { class: 'q-' + it.status, dataset: { seq: it.seq, op: it.op } },
+      h('span', { class: 'q-label' }, it.label || it.op),
+      h('span', { class: 'q-status' }, t('st_' + it.status) + (it.attempts > 1 ? ` ×${it.attempts}` : '')),
+      it.userId !== me?.id ? h('small', {}, t('queue_other_user', { u: it.username })) : null,
+      it.error ? h('small', { class: 'q-error' }, errText(it.error)) : null,
+      it.status === 'failed' && it.userId === me?.id ? h('span', { class: 'q-actions' },
+        h('button', { type: 'button', class: 'small', onclick: () => queue.retry(it.seq) }, t('retry')),
+        h('button', { type: 'button', class: 'small ghost', onclick: () => queue.discard(it.seq) }, t('discard'))) : null,
+    ));
+  }
+  el.append(list);
+}
+
+export function tabsFor(user) {
+  if (!user || user.status === 'pending') return [];
+  switch (user.role) {
+    case 'officer': return [['today', 'tab_today'], ['new', 'tab_new']];
+    case 'volunteer': return [['events', 'tab_events'], ['hours', 'tab_hours']];
+    default: return [['kpi', 'tab_kpi'], ['approvals', 'tab_approve'], ['today', 'tab_records'], ['new', 'tab_new']];
+  }
+}
+
+export function renderChrome() {
+  const user = api.currentUser();
+  document.title = t('app_title') + ' · ethicsops';
+  $('app-title').textContent = t('app_title');
+  $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
+  $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '切換為中文' : 'Switch to English');
+  $('sign-out').textContent = t('sign_out');
+  $('sign-out').hidden = !user;
+  const tabs = $('tabs');
+  const list = tabsFor(user);
+  tabs.hidden = !list.length;
+  const cur = route().name;
+  tabs.replaceChildren(...list.map(([name, key]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, t(key))));
+  renderNet();
+}
+
+export function route() {
+  const [name = '', arg = ''] = location.hash.replace(/^#\/?/, '').split('/');
+  return { name, arg: decodeURIComponent(arg) };
+}
+export const go = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
+
+export async function ensureMeta() {
+  if (metaLoaded) return;
+  try {
+    const m = await api.meta();
+    setMeta(m); await queue.cachePut('meta', m); metaLoaded = true;
+  } catch {
+    const m = await queue.cacheGet('meta');
+    if (m) { setMeta(m); metaLoaded = true; }
+  }
+}
+export async function ensureUnits() {
+  if (units.length) return units;
+  try { units = await api.units(); await queue.cachePut('units', units); } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    units = (await queue.cacheGet('units')) || [];
+  }
+  return units;
+}
+
+export async function render() {
+  renderChrome();
+  const user = api.currentUser();
+  const r = route();
+  let screen;
+  try {
+    if (!user) screen = r.name === 'register' ? registerView() : loginView();
+    else if (user.status === 'pending') screen = await pendingView();
+    else {
+      if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline
+      const tabs = tabsFor(user).map(([n]) => n);
+      const name = r.name === 'a' ? 'a' : (tabs.includes(r.name) ? r.name : tabs[0]);
+      screen = await ({ today: todayView, new: newView, a: () => activityView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
+    }
+  } catch (e) {
+    if (e instanceof api.SessionExpired) return; // onSession re-renders the sign-in
+    screen = h('p', { class: 'error' }, t('error') + ': ' + errText(e));
+  }
+  view.replaceChildren(screen);
+  renderChrome();
+}
