@@ -44,6 +44,8 @@ type AuthService struct {
 	accounts *loader[accountRow]
 	// verified skips parsing a token already verified (token_cache.go).
 	verified verifiedTokens
+	// hashes bounds the bcrypt work running at once (hashgate.go).
+	hashes *HashGate
 }
 
 // accountRow is what each request re-reads of its account.
@@ -60,7 +62,7 @@ func NewAuthService(db *gorm.DB, secret []byte, now Clock, bcryptCost int) *Auth
 		bcryptCost = bcrypt.DefaultCost + 2
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcryptCost)
-	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h}
+	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h, hashes: NewHashGate(0, 0)}
 	s.accounts = newLoader(s.fetchAccounts)
 	return s
 }
@@ -88,18 +90,17 @@ type Claims struct {
 	jwt.RegisteredClaims
 }
 
-// HashPassword hashes a password with bcrypt.
+// HashPassword hashes a password with bcrypt, in a slot of the HashGate
+// (an unavailable *Error when none frees up within HashWait).
 func (s *AuthService) HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.bcryptCost)
-	if err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
-	}
-	return string(h), nil
+	h, err := s.hashPassword(context.Background(), pw)
+	return string(h), err
 }
 
 // Login checks a username and password. It returns ErrUnauthenticated for a
 // wrong pair or a disabled account, and a too_many_requests *Error while the
-// account is locked after MaxLoginFailure failures.
+// account is locked after MaxLoginFailure failures, and an unavailable *Error
+// when the HashGate has no slot within HashWait (not counted as a failure).
 func (s *AuthService) Login(ctx context.Context, username, password string) (TokenPair, models.User, error) {
 	username = NormalizeUsername(username)
 	key := "login:" + username
@@ -117,7 +118,11 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (Tok
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
+	match, gerr := s.checkPassword(ctx, hash, password)
+	if gerr != nil {
+		return TokenPair{}, models.User{}, gerr // not judged: not a failure
+	}
+	if !match || err != nil {
 		if aerr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			return appendAudit(ctx, tx, s.now, AuditEntry{Action: "auth.login_failed", EntityType: "account", EntityID: username})
 		}); aerr != nil {

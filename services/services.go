@@ -16,6 +16,9 @@ type Options struct {
 	Clock      Clock          // nil means SystemClock
 	BcryptCost int            // 0 means the production cost; tests lower it
 	DataDir    string         // where attachments are kept
+	// HashGate bounds the bcrypt work of the process; nil means GOMAXPROCS
+	// slots and HashWait.
+	HashGate *HashGate
 }
 
 // Services is every service of the process, built once by main.
@@ -49,6 +52,9 @@ func New(db *gorm.DB, o Options) *Services {
 		o.Location = time.UTC
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
+	if o.HashGate != nil {
+		auth.hashes = o.HashGate
+	}
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
 	decl.periods = kpis
