@@ -23,6 +23,9 @@ const (
 	DriverMySQL  = "mysql"
 )
 
+// DemoAddr is where `serve --demo` listens when no address is given.
+const DemoAddr = "127.0.0.1:8080"
+
 // MinSecretLen is the shortest JWT secret accepted (HS256 wants ≥ 256 bits).
 const MinSecretLen = 32
 
@@ -79,7 +82,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "data directory (ETHICSOPS_DATA_DIR)")
 	fs.StringVar(&c.Timezone, "timezone", env("TIMEZONE", "Asia/Taipei"), "office time zone (ETHICSOPS_TIMEZONE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
-	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office (listens on "+DemoAddr+" unless --addr or ETHICSOPS_ADDR is given)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
@@ -96,6 +99,13 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	// The demo prints its passwords: unless told where to listen, it listens
+	// on this machine only, not on every interface.
+	addrGiven := env("ADDR", "") != ""
+	fs.Visit(func(f *flag.Flag) { addrGiven = addrGiven || f.Name == "addr" })
+	if c.Demo && !addrGiven {
+		c.Addr = DemoAddr
 	}
 	c.TrustedProxies = splitList(*trusted)
 	c.CORSOrigins = splitList(*cors)

@@ -112,3 +112,31 @@ func TestPoolDefaultsByDriver(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoListensOnLoopback: the demo prints its passwords, so unless an
+// address is given it listens on this machine only; a given address (flag
+// or environment) wins, and a normal server keeps listening everywhere.
+func TestDemoListensOnLoopback(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"demo", []string{"--demo"}, nil, "127.0.0.1:8080"},
+		{"demo with --addr", []string{"--demo", "--addr", ":9090"}, nil, ":9090"},
+		{"demo with ETHICSOPS_ADDR", []string{"--demo"}, map[string]string{"ETHICSOPS_ADDR": "0.0.0.0:9091"}, "0.0.0.0:9091"},
+		{"not a demo", nil, nil, ":8080"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(tc.args, env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Addr != tc.want {
+				t.Fatalf("addr %q, want %q", c.Addr, tc.want)
+			}
+		})
+	}
+}
