@@ -98,7 +98,9 @@ func TestDemoTakesTheAdminPasswordFromTheEnvironment(t *testing.T) {
 	env := map[string]string{"ETHICSOPS_ADMIN_PASSWORD": secretPW, "ETHICSOPS_ADDR": addr, "ETHICSOPS_DATA_DIR": t.TempDir()}
 	var out apitest.SyncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"serve", "--demo"}, func(k string) string { return env[k] }, io.Discard, &out) }()
+	go func() {
+		done <- run([]string{"serve", "--demo"}, func(k string) string { return env[k] }, io.Discard, &out)
+	}()
 	base := "http://" + addr
 	deadline := time.Now().Add(90 * time.Second)
 	for {
