@@ -195,7 +195,7 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 }
 
 func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln net.Listener, log *slog.Logger, out io.Writer) int {
-	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins})
+	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, SwaggerUIOff: cfg.SwaggerUI == "off"})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		return 2
@@ -211,7 +211,11 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln n
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := baseURL(ln.Addr())
-	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  App:     %s/ (the mobile web client)\n  API:     %s/api/v1\n  Swagger: %s/swagger/index.html\n\n", versionString(), base, base, base, base)
+	swagger := base + "/swagger/index.html"
+	if cfg.SwaggerUI == "off" {
+		swagger = base + "/swagger/doc.json (the UI is off: ETHICSOPS_SWAGGER_UI=off)"
+	}
+	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  App:     %s/ (the mobile web client)\n  API:     %s/api/v1\n  Swagger: %s\n\n", versionString(), base, base, base, swagger)
 	log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

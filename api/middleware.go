@@ -103,9 +103,12 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		switch p := c.Request.URL.Path; {
+		case strings.HasPrefix(p, "/api/"):
 			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 			h.Set("Cache-Control", "no-store")
+		case strings.HasPrefix(p, "/swagger/"):
+			h.Set("Content-Security-Policy", SwaggerCSP)
 		}
 		c.Next()
 	}

@@ -51,6 +51,9 @@ type Config struct {
 	PprofAddr string
 	// MemoryLimit is the Go runtime's soft memory limit in MiB (0: none).
 	MemoryLimit int
+	// SwaggerUI serves the Swagger UI at /swagger/index.html ("on", the
+	// default, or "off"); /swagger/doc.json is served either way.
+	SwaggerUI string
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -84,6 +87,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office (listens on "+DemoAddr+" unless --addr or ETHICSOPS_ADDR is given)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
+	fs.StringVar(&c.SwaggerUI, "swagger-ui", env("SWAGGER_UI", "on"), "on or off: serve the Swagger UI at /swagger/index.html; /swagger/doc.json stays (ETHICSOPS_SWAGGER_UI)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
@@ -180,6 +184,9 @@ func (c *Config) Validate() error {
 			p = append(p, fmt.Sprintf("ETHICSOPS_PPROF_ADDR %q must be a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
 		}
 	}
+	if c.SwaggerUI != "on" && c.SwaggerUI != "off" {
+		p = append(p, fmt.Sprintf("ETHICSOPS_SWAGGER_UI must be on or off, not %q", c.SwaggerUI))
+	}
 	if c.MemoryLimit < 0 {
 		p = append(p, "ETHICSOPS_MEMORY_LIMIT_MIB must be a number of MiB ≥ 0")
 	}
@@ -213,6 +220,7 @@ func (c *Config) Fields() map[string]any {
 		"demo":             c.Demo,
 		"pprof_addr":       c.PprofAddr,
 		"memory_limit_mib": c.MemoryLimit,
+		"swagger_ui":       c.SwaggerUI,
 	}
 }
 

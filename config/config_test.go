@@ -140,3 +140,27 @@ func TestDemoListensOnLoopback(t *testing.T) {
 		})
 	}
 }
+
+// TestSwaggerUISetting: the Swagger UI is on unless ETHICSOPS_SWAGGER_UI (or
+// --swagger-ui) says off; anything else is a configuration error.
+func TestSwaggerUISetting(t *testing.T) {
+	for _, tc := range []struct {
+		env, want, problem string
+		args               []string
+	}{
+		{"", "on", "", nil},
+		{"off", "off", "", nil},
+		{"on", "on", "", nil},
+		{"", "off", "", []string{"--swagger-ui", "off"}},
+		{"no", "no", "ETHICSOPS_SWAGGER_UI must be on or off", nil},
+	} {
+		c, err := Load(tc.args, env(map[string]string{"ETHICSOPS_SWAGGER_UI": tc.env}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Validate()
+		if c.SwaggerUI != tc.want || (tc.problem == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.problem)) {
+			t.Fatalf("ETHICSOPS_SWAGGER_UI=%q %v: %q, %v", tc.env, tc.args, c.SwaggerUI, err)
+		}
+	}
+}
