@@ -34,6 +34,7 @@ var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // withRequestID takes a well-formed X-Request-ID from the client (so a phone
 // can correlate its retries) or makes one, and echoes it on the response.
+// The request's context carries the id and the client's address.
 func withRequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader("X-Request-ID")
@@ -42,7 +43,8 @@ func withRequestID() gin.HandlerFunc {
 		}
 		c.Set(requestIDKey, id)
 		c.Header("X-Request-ID", id)
-		c.Request = c.Request.WithContext(services.WithRequestID(c.Request.Context(), id))
+		ctx := services.WithRequestID(c.Request.Context(), id)
+		c.Request = c.Request.WithContext(services.WithClientAddr(ctx, c.ClientIP()))
 		c.Next()
 	}
 }

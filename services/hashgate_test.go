@@ -77,11 +77,71 @@ func TestHashGateRefusesPastItsWait(t *testing.T) {
 	}
 }
 
-// TestHashGateDefaultsToGOMAXPROCS: the process-wide gate has one slot per
-// processor the scheduler uses and waits HashWait.
-func TestHashGateDefaultsToGOMAXPROCS(t *testing.T) {
+// TestHashGateLeavesAProcessorFree: the process-wide gate runs one hash
+// less than GOMAXPROCS at once (at least one) and waits HashWait.
+func TestHashGateLeavesAProcessorFree(t *testing.T) {
 	g := NewHashGate(0, 0)
-	if cap(g.slots) != runtime.GOMAXPROCS(0) || g.wait != HashWait {
-		t.Fatalf("slots %d wait %v", cap(g.slots), g.wait)
+	want := runtime.GOMAXPROCS(0) - 1
+	if want < 1 {
+		want = 1
+	}
+	if g.free != want || g.wait != HashWait {
+		t.Fatalf("slots %d (want %d), wait %v", g.free, want, g.wait)
+	}
+}
+
+// TestHashGateTakesTurnsBetweenClients: while one address has many
+// sign-ins waiting, a sign-in from another address is served next but one,
+// not after all of them.
+func TestHashGateTakesTurnsBetweenClients(t *testing.T) {
+	g := NewHashGate(1, 10*time.Second)
+	hold, err := g.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	attacker := WithClientAddr(context.Background(), "198.51.100.1")
+	colleague := WithClientAddr(context.Background(), "203.0.113.7")
+	var (
+		mu    sync.Mutex
+		order []string
+		wg    sync.WaitGroup
+	)
+	queued := func(n int) { // wait until n callers are queued
+		for {
+			g.mu.Lock()
+			k := 0
+			for _, q := range g.queues {
+				k += len(q)
+			}
+			g.mu.Unlock()
+			if k == n {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	start := func(ctx context.Context, who string) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := g.Do(ctx, func() {
+				mu.Lock()
+				order = append(order, who)
+				mu.Unlock()
+			}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	for i := 0; i < 6; i++ {
+		start(attacker, "attacker")
+		queued(i + 1)
+	}
+	start(colleague, "colleague")
+	queued(7)
+	hold()
+	wg.Wait()
+	if len(order) != 7 || order[0] != "attacker" || order[1] != "colleague" {
+		t.Fatalf("served in the order %v; the colleague should be second", order)
 	}
 }
