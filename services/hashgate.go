@@ -21,21 +21,28 @@ const HashWait = 2 * time.Second
 // cost CPU: without a bound, sixteen bogus sign-ins take every core and every
 // other request (a check-in, GET /me) waits behind them.
 //
-// Callers beyond the bound wait, at most the gate's wait, in one queue per
-// client address, and a freed slot goes to the addresses in turn (round
-// robin): sixteen sign-ins from one attacker then delay a colleague's
-// sign-in from another address by about one hash, not by sixteen. (A flood
-// from as many addresses as requests is not told apart by this; past the
-// wait its requests are answered 503, so the queue stays bounded.)
+// Callers beyond the bound wait, at most the gate's wait, and a freed slot
+// goes to the client address served least recently (among equals, the one
+// waiting longest): while one attacker has sixteen sign-ins waiting, a
+// colleague's sign-in from another address gets the next slot, not the
+// seventeenth. (A flood from as many addresses as requests is not told
+// apart by this; past the wait its requests are answered 503, so the queue
+// stays bounded.)
 type HashGate struct {
 	wait time.Duration
 
-	mu   sync.Mutex
-	free int
-	// queues holds the waiters of each client address; turn lists the
-	// addresses with waiters in the order their turn comes.
-	queues map[string][]*hashWaiter
-	turn   []string
+	mu      sync.Mutex
+	free    int
+	waiting int
+	seq     uint64
+	clients map[string]*hashClient // addresses holding or waiting for a slot
+}
+
+// hashClient is one address's share of the gate.
+type hashClient struct {
+	waiters []*hashWaiter
+	holding int
+	served  uint64 // the gate's seq when it last got a slot (0: never)
 }
 
 // hashWaiter is one caller waiting for a slot; granted is set (under the
@@ -43,6 +50,7 @@ type HashGate struct {
 type hashWaiter struct {
 	ready   chan struct{}
 	granted bool
+	seq     uint64
 }
 
 // NewHashGate makes a gate of n slots whose callers wait at most wait (0
@@ -54,7 +62,7 @@ func NewHashGate(n int, wait time.Duration) *HashGate {
 	if wait <= 0 {
 		wait = HashWait
 	}
-	return &HashGate{wait: wait, free: n, queues: map[string][]*hashWaiter{}}
+	return &HashGate{wait: wait, free: n, clients: map[string]*hashClient{}}
 }
 
 // DefaultHashSlots is one less than GOMAXPROCS (at least one): one
@@ -77,24 +85,30 @@ func (g *HashGate) errBusy() *Error {
 // time, or ctx's error when the caller went away.
 func (g *HashGate) Acquire(ctx context.Context) (release func(), err error) {
 	key := ClientAddr(ctx)
+	release = func() { g.release(key) }
 	g.mu.Lock()
-	if g.free > 0 && len(g.turn) == 0 {
+	c := g.clients[key]
+	if c == nil {
+		c = &hashClient{}
+		g.clients[key] = c
+	}
+	if g.free > 0 && g.waiting == 0 {
 		g.free--
+		g.grant(c)
 		g.mu.Unlock()
-		return g.release, nil
+		return release, nil
 	}
-	w := &hashWaiter{ready: make(chan struct{}, 1)}
-	if len(g.queues[key]) == 0 {
-		g.turn = append(g.turn, key)
-	}
-	g.queues[key] = append(g.queues[key], w)
+	g.seq++
+	w := &hashWaiter{ready: make(chan struct{}, 1), seq: g.seq}
+	c.waiters = append(c.waiters, w)
+	g.waiting++
 	g.mu.Unlock()
 
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
 	select {
 	case <-w.ready:
-		return g.release, nil
+		return release, nil
 	case <-t.C:
 		err = g.errBusy()
 	case <-ctx.Done():
@@ -103,54 +117,56 @@ func (g *HashGate) Acquire(ctx context.Context) (release func(), err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if w.granted { // handed the slot as the wait ran out: take it after all
-		return g.release, nil
+		return release, nil
 	}
-	g.remove(key, w)
+	for i, x := range c.waiters {
+		if x == w {
+			c.waiters = append(c.waiters[:i:i], c.waiters[i+1:]...)
+			break
+		}
+	}
+	g.waiting--
+	g.forget(key, c)
 	return nil, err
 }
 
-// release hands the slot to the first waiter of the address whose turn it
-// is (that address then goes to the back of the line), or frees it.
-func (g *HashGate) release() {
+// grant counts a slot as taken by c.
+func (g *HashGate) grant(c *hashClient) {
+	g.seq++
+	c.holding++
+	c.served = g.seq
+}
+
+// release gives key's slot to the next waiter, or frees it.
+func (g *HashGate) release(key string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if len(g.turn) == 0 {
+	c := g.clients[key]
+	c.holding--
+	g.forget(key, c)
+	if g.waiting == 0 {
 		g.free++
 		return
 	}
-	key := g.turn[0]
-	g.turn = g.turn[1:]
-	q := g.queues[key]
-	w := q[0]
-	if len(q) == 1 {
-		delete(g.queues, key)
-	} else {
-		g.queues[key] = q[1:]
-		g.turn = append(g.turn, key)
+	var next *hashClient
+	for _, o := range g.clients {
+		if len(o.waiters) > 0 && (next == nil || o.served < next.served ||
+			(o.served == next.served && o.waiters[0].seq < next.waiters[0].seq)) {
+			next = o
+		}
 	}
+	w := next.waiters[0]
+	next.waiters = next.waiters[1:]
+	g.waiting--
+	g.grant(next)
 	w.granted = true
 	w.ready <- struct{}{}
 }
 
-// remove takes a waiter that gave up out of its address's queue.
-func (g *HashGate) remove(key string, w *hashWaiter) {
-	q := g.queues[key]
-	for i, x := range q {
-		if x == w {
-			q = append(q[:i:i], q[i+1:]...)
-			break
-		}
-	}
-	if len(q) > 0 {
-		g.queues[key] = q
-		return
-	}
-	delete(g.queues, key)
-	for i, k := range g.turn {
-		if k == key {
-			g.turn = append(g.turn[:i:i], g.turn[i+1:]...)
-			break
-		}
+// forget drops an address that neither holds nor waits for a slot.
+func (g *HashGate) forget(key string, c *hashClient) {
+	if c.holding == 0 && len(c.waiters) == 0 {
+		delete(g.clients, key)
 	}
 }
 

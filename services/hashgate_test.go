@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,10 @@ func TestHashGateRefusesPastItsWait(t *testing.T) {
 	if err := g.Do(context.Background(), func() { ran = true }); err != nil || !ran {
 		t.Fatalf("after release: err %v, ran %v", err, ran)
 	}
+	// Callers who gave up leave nothing behind.
+	if len(g.clients) != 0 || g.free != 1 || g.waiting != 0 {
+		t.Fatalf("the gate keeps %d addresses, %d free, %d waiting", len(g.clients), g.free, g.waiting)
+	}
 }
 
 // TestHashGateLeavesAProcessorFree: the process-wide gate runs one hash
@@ -90,17 +95,17 @@ func TestHashGateLeavesAProcessorFree(t *testing.T) {
 	}
 }
 
-// TestHashGateTakesTurnsBetweenClients: while one address has many
-// sign-ins waiting, a sign-in from another address is served next but one,
-// not after all of them.
+// TestHashGateTakesTurnsBetweenClients: while one address has a sign-in
+// being judged and many waiting, a sign-in from another address gets the
+// next slot, not the last; the address's own sign-ins keep their order.
 func TestHashGateTakesTurnsBetweenClients(t *testing.T) {
 	g := NewHashGate(1, 10*time.Second)
-	hold, err := g.Acquire(context.Background())
+	attacker := WithClientAddr(context.Background(), "198.51.100.1")
+	colleague := WithClientAddr(context.Background(), "203.0.113.7")
+	hold, err := g.Acquire(attacker)
 	if err != nil {
 		t.Fatal(err)
 	}
-	attacker := WithClientAddr(context.Background(), "198.51.100.1")
-	colleague := WithClientAddr(context.Background(), "203.0.113.7")
 	var (
 		mu    sync.Mutex
 		order []string
@@ -109,10 +114,7 @@ func TestHashGateTakesTurnsBetweenClients(t *testing.T) {
 	queued := func(n int) { // wait until n callers are queued
 		for {
 			g.mu.Lock()
-			k := 0
-			for _, q := range g.queues {
-				k += len(q)
-			}
+			k := g.waiting
 			g.mu.Unlock()
 			if k == n {
 				return
@@ -134,14 +136,18 @@ func TestHashGateTakesTurnsBetweenClients(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 6; i++ {
-		start(attacker, "attacker")
+		start(attacker, fmt.Sprint("attacker ", i))
 		queued(i + 1)
 	}
 	start(colleague, "colleague")
 	queued(7)
 	hold()
 	wg.Wait()
-	if len(order) != 7 || order[0] != "attacker" || order[1] != "colleague" {
-		t.Fatalf("served in the order %v; the colleague should be second", order)
+	want := []string{"colleague", "attacker 0", "attacker 1", "attacker 2", "attacker 3", "attacker 4", "attacker 5"}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("served in the order %v, want %v", order, want)
+	}
+	if len(g.clients) != 0 || g.free != 1 || g.waiting != 0 {
+		t.Fatalf("the gate keeps %d addresses, %d free, %d waiting after all are done", len(g.clients), g.free, g.waiting)
 	}
 }
