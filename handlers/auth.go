@@ -20,6 +20,7 @@ import (
 //	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	429		{object}	ErrorResponse	"locked after 5 failures; see Retry-After"
+//	@Failure	503		{object}	ErrorResponse	"too many passwords being checked at once; see Retry-After"
 //	@Router		/api/v1/auth/login [post]
 func (h *Handler) Login(c *gin.Context) {
 	var req LoginRequest

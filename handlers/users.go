@@ -55,6 +55,7 @@ func (h *Handler) ListUsers(c *gin.Context) {
 //	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	422		{object}	ErrorResponse
+//	@Failure	503		{object}	ErrorResponse	"too many passwords being hashed at once; see Retry-After"
 //	@Router		/api/v1/users [post]
 func (h *Handler) CreateUser(c *gin.Context) {
 	var req CreateUserRequest
@@ -91,6 +92,7 @@ func (h *Handler) CreateUser(c *gin.Context) {
 //	@Failure	413		{object}	ErrorResponse
 //	@Failure	415		{object}	ErrorResponse
 //	@Failure	422		{object}	ErrorResponse
+//	@Failure	503		{object}	ErrorResponse	"too many passwords being hashed at once; see Retry-After"
 //	@Router		/api/v1/users/{id} [patch]
 func (h *Handler) UpdateUser(c *gin.Context) {
 	var req PatchUserRequest
@@ -148,6 +150,7 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Failure		429		{object}	ErrorResponse
+//	@Failure		503		{object}	ErrorResponse	"too many passwords being hashed at once; see Retry-After"
 //	@Router			/api/v1/volunteers/register [post]
 func (h *Handler) RegisterVolunteer(c *gin.Context) {
 	var req RegisterRequest
