@@ -23,7 +23,7 @@ func TestRequestCarriesClientAddr(t *testing.T) {
 	r.Use(withRequestID())
 	r.GET("/", func(c *gin.Context) { got = services.ClientAddr(c.Request.Context()) })
 	for _, tc := range []struct{ remote, xff, want string }{
-		{"192.0.2.1:1234", "198.51.100.7", "198.51.100.7"}, // through the trusted proxy
+		{"192.0.2.1:1234", "198.51.100.7", "198.51.100.7"},  // through the trusted proxy
 		{"203.0.113.9:1234", "198.51.100.7", "203.0.113.9"}, // a client claiming another address
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
