@@ -113,6 +113,17 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
 	}
+	var ln net.Listener
+	if cmd == "serve" {
+		// The port is taken before anything is written (the JWT secret, the
+		// schema, the demo office, the first admin): a server that cannot
+		// listen says so in one line and leaves the database as it was.
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			fmt.Fprintln(stderr, listenProblem(cfg.Addr, err))
+			return 2
+		}
+		defer ln.Close()
+	}
 	logOut := stdout
 	if cmd == "audit" || cmd == "kpi" {
 		logOut = stderr // stdout carries the result
@@ -164,14 +175,23 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		log.Error("prepare data", "error", err.Error())
 		return 1
 	}
-	return serve(ctx, cfg, svc, log, stderr)
+	return serve(ctx, cfg, svc, ln, log, stderr)
+}
+
+// listenProblem is the one line printed when the server cannot listen on
+// addr: what went wrong and the two ways to choose another address.
+func listenProblem(addr string, err error) string {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Sprintf("ethicsops: %s is already in use by another program; choose another address with --addr 127.0.0.1:8081 or ETHICSOPS_ADDR=127.0.0.1:8081 (位址已被占用，請以 --addr 或 ETHICSOPS_ADDR 指定其他位址)", addr)
+	}
+	return fmt.Sprintf("ethicsops: cannot listen on %s (%v); choose another address with --addr or ETHICSOPS_ADDR (無法在此位址提供服務，請以 --addr 或 ETHICSOPS_ADDR 指定其他位址)", addr, errors.Unwrap(err))
 }
 
 // prepareData seeds the demo office (with --demo) or the first admin account
 // on an empty database, and prints the sign-ins once, outside the logs.
 func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config, out io.Writer) error {
 	if cfg.Demo {
-		office, err := demo.Seed(ctx, svc)
+		office, err := demo.SeedWithAdmin(ctx, svc, cfg.AdminPassword)
 		if err != nil {
 			return err
 		}
@@ -181,7 +201,11 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 			fmt.Fprintln(out, "\nThe database already has accounts; demo data was not added. Demo sign-ins, if this is the demo database:")
 		}
 		for _, a := range demo.Accounts {
-			fmt.Fprintf(out, "  %-10s %-10s / %s\n", a.Role, a.Username, a.Password)
+			pw := a.Password
+			if a.Role == models.RoleAdmin && cfg.AdminPassword != "" {
+				pw = "(the password in ETHICSOPS_ADMIN_PASSWORD)"
+			}
+			fmt.Fprintf(out, "  %-10s %-10s / %s\n", a.Role, a.Username, pw)
 		}
 		fmt.Fprintf(out, "  %-10s %s / %s (registered, waiting for a manager's approval)\n", "volunteer", demo.PendingVolunteer.Username, demo.PendingVolunteer.Password)
 		return nil
@@ -199,8 +223,8 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 	return nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log *slog.Logger, out io.Writer) int {
-	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins})
+func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln net.Listener, log *slog.Logger, out io.Writer) int {
+	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, SwaggerUIOff: cfg.SwaggerUI == "off"})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		return 2
@@ -215,13 +239,12 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, log 
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		log.Error("listen", "addr", cfg.Addr, "error", err.Error())
-		return 1
-	}
 	base := baseURL(ln.Addr())
-	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  App:     %s/ (the mobile web client)\n  API:     %s/api/v1\n  Swagger: %s/swagger/index.html\n\n", versionString(), base, base, base, base)
+	swagger := base + "/swagger/index.html"
+	if cfg.SwaggerUI == "off" {
+		swagger = base + "/swagger/doc.json (the UI is off: ETHICSOPS_SWAGGER_UI=off)"
+	}
+	fmt.Fprintf(out, "\nethicsops %s listening on %s\n  App:     %s/ (the mobile web client)\n  API:     %s/api/v1\n  Swagger: %s\n\n", versionString(), base, base, base, swagger)
 	log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -68,7 +68,7 @@ func describe(c *gin.Context, log *slog.Logger, err error) (int, handlers.ErrorR
 	if internal {
 		log.Error("internal error", "request_id", requestID(c), "method", c.Request.Method, "path", c.FullPath(), "error", err.Error())
 	} else if de.Code == services.CodeUnavailable {
-		log.Warn("database unavailable", "request_id", requestID(c), "error", err.Error())
+		log.Warn("unavailable", "request_id", requestID(c), "error", err.Error())
 	}
 	if de.Code == services.CodeUnavailable && de.RetryAfter == 0 {
 		de = &services.Error{Code: de.Code, Message: de.Message, RetryAfter: unavailableRetry}

@@ -34,6 +34,7 @@ var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // withRequestID takes a well-formed X-Request-ID from the client (so a phone
 // can correlate its retries) or makes one, and echoes it on the response.
+// The request's context carries the id and the client's address.
 func withRequestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader("X-Request-ID")
@@ -42,7 +43,8 @@ func withRequestID() gin.HandlerFunc {
 		}
 		c.Set(requestIDKey, id)
 		c.Header("X-Request-ID", id)
-		c.Request = c.Request.WithContext(services.WithRequestID(c.Request.Context(), id))
+		ctx := services.WithRequestID(c.Request.Context(), id)
+		c.Request = c.Request.WithContext(services.WithClientAddr(ctx, c.ClientIP()))
 		c.Next()
 	}
 }
@@ -103,9 +105,12 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		switch p := c.Request.URL.Path; {
+		case strings.HasPrefix(p, "/api/"):
 			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 			h.Set("Cache-Control", "no-store")
+		case strings.HasPrefix(p, "/swagger/"):
+			h.Set("Content-Security-Policy", SwaggerCSP)
 		}
 		c.Next()
 	}

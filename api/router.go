@@ -6,9 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
-	ginSwagger "github.com/swaggo/gin-swagger"
 
-	_ "ethicsops/docs" // registers the Swagger document served at /swagger/doc.json
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"
@@ -22,6 +20,9 @@ type Deps struct {
 	Log            *slog.Logger
 	TrustedProxies []string
 	CORSOrigins    []string
+	// SwaggerUIOff answers 404 for the Swagger UI; /swagger/doc.json stays
+	// for managers' tools (ETHICSOPS_SWAGGER_UI=off).
+	SwaggerUIOff bool
 }
 
 // Role shorthands for the route table.
@@ -56,7 +57,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	r.GET("/healthz", h.Healthz)
 	r.GET("/readyz", h.Readyz)
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerUIHandler()))
+	r.GET("/swagger/*any", swaggerUI(!d.SwaggerUIOff, d.Log))
 
 	h.Describe = func(c *gin.Context, err error) (int, handlers.ErrorResponse) { return describe(c, d.Log, err) }
 	// Uploads get their own body limit; every other /api/v1 route the JSON one.

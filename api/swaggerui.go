@@ -2,15 +2,68 @@ package api
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"io"
 	"io/fs"
+	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 
+	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files/v2"
+	ginSwagger "github.com/swaggo/gin-swagger"
 	"golang.org/x/net/webdav"
+
+	_ "ethicsops/docs" // registers the Swagger document served at /swagger/doc.json
+	"ethicsops/services"
 )
+
+// SwaggerCSP is the Content-Security-Policy of everything under /swagger/.
+// The Swagger UI runs on the web client's origin, where the client keeps its
+// tokens in localStorage: a script injected into the UI (through a crafted
+// document, or a compromised asset) could read them. So the UI may run only
+// its own files from this server — no inline script or style (its page is
+// ours, see swaggerui/index.html) — talk only to this server's API, and
+// show images from here or data: URIs (its stylesheet's icons). The one
+// hash lets through the one <style> element the UI writes itself (the
+// colours of its logo, in swagger-ui-standalone-preset.js; a test checks
+// the hash against the embedded file), and nothing else inline.
+const SwaggerCSP = "default-src 'none'; script-src 'self'; style-src 'self' '" + swaggerLogoStyleHash + "'; " +
+	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// swaggerLogoStyleHash is the CSP hash of the logo's <style> element.
+const swaggerLogoStyleHash = "sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w="
+
+// swaggerPage is the UI's page and stylesheet: gin-swagger's, with the icon
+// sprite's inline style attribute moved into index.css.
+//
+//go:embed swaggerui/index.html swaggerui/index.css
+var swaggerPage embed.FS
+
+// swaggerUI serves /swagger/*: the document (doc.json) always, the UI when
+// enabled (404 otherwise). gin-swagger serves the UI's script files; the
+// page and its stylesheet are ours.
+func swaggerUI(enabled bool, log *slog.Logger) gin.HandlerFunc {
+	files := ginSwagger.WrapHandler(swaggerUIHandler())
+	page, _ := swaggerPage.ReadFile("swaggerui/index.html")
+	css, _ := swaggerPage.ReadFile("swaggerui/index.css")
+	return func(c *gin.Context) {
+		switch name := c.Param("any"); {
+		case name == "/doc.json":
+			files(c)
+		case !enabled:
+			writeError(c, log, services.NotFound("route"))
+		case name == "/index.html":
+			c.Data(http.StatusOK, "text/html; charset=utf-8", page)
+		case name == "/index.css":
+			c.Data(http.StatusOK, "text/css; charset=utf-8", css)
+		default:
+			files(c)
+		}
+	}
+}
 
 // The Swagger UI's files (about 9 MiB of JavaScript and source maps) are
 // served from swaggo/files/v2's embed.FS: read-only data in the binary,

@@ -82,20 +82,27 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 	}
 }
 
+// Option adjusts the services' options of a test server.
+type Option func(*services.Options)
+
 // New builds a server on a fresh database of driver.
-func New(t testing.TB, driver string) *Env {
+func New(t testing.TB, driver string, opts ...Option) *Env {
 	t.Helper()
-	return NewOnDB(t, driver, dbtest.Open(t, driver), true)
+	return NewOnDB(t, driver, dbtest.Open(t, driver), true, opts...)
 }
 
 // NewOnDB builds a server over an existing database; with seed it creates the
 // test accounts and units (a second "server" on the same database passes false
 // and shares the first one's Users and Tokens by copying them).
-func NewOnDB(t testing.TB, driver string, db *gorm.DB, seed bool) *Env {
+func NewOnDB(t testing.TB, driver string, db *gorm.DB, seed bool, opts ...Option) *Env {
 	t.Helper()
 	loc, _ := time.LoadLocation("Asia/Taipei")
 	clock := &Clock{}
-	svc := services.New(db, services.Options{JWTSecret: []byte(Secret), Location: loc, Clock: clock.Now, BcryptCost: bcrypt.MinCost, DataDir: t.TempDir()})
+	o := services.Options{JWTSecret: []byte(Secret), Location: loc, Clock: clock.Now, BcryptCost: bcrypt.MinCost, DataDir: t.TempDir()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	svc := services.New(db, o)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, CORSOrigins: []string{"https://app.example.gov.tw"}})
 	if err != nil {

@@ -10,12 +10,16 @@
 //     peak resident memory;
 //   - kpi: the KPI report over HTTP versus a GROUP BY over the activities
 //     table, for one year at N activities (default 1,000,000), with a check
-//     that both give the same numbers.
+//     that both give the same numbers;
+//   - login (SQLite) and login-mysql: 16 clients flooding the sign-in with
+//     wrong passwords while another measures GET /me (target: p50 ≤ 2× its
+//     idle value) and real sign-ins (target: ≤ 2 s). `all` runs it on both
+//     databases, after the check-in suite, on the same server.
 //
 // Usage:
 //
-//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite]
-//	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-keep]
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql]
+//	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-flood 20s] [-bin ./ethicsops] [-keep]
 //
 // On MariaDB/MySQL it creates a fresh database (ethicsops_bench_<pid>),
 // builds and starts the server on it, and drops the database at the end
@@ -58,18 +62,22 @@ type options struct {
 	keep       bool
 	year       int
 	rounds     int
+	flood      time.Duration
+	bin        string
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.dsn, "dsn", envOr("ETHICSOPS_BENCH_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL/MariaDB server (its user must create databases)")
-	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi (MariaDB/MySQL) or sqlite")
+	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi, login-mysql (MariaDB/MySQL), sqlite or login (SQLite)")
 	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
 	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
 	flag.IntVar(&o.activities, "activities", 1_000_000, "activities loaded for the KPI suite")
 	flag.IntVar(&o.year, "year", 2021, "year of the KPI report measured")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
+	flag.DurationVar(&o.flood, "flood", 20*time.Second, "how long the sign-in flood is measured")
+	flag.StringVar(&o.bin, "bin", "", "a server binary to measure instead of building this tree's (e.g. an older version)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -78,26 +86,29 @@ func main() {
 }
 
 func run(o options) error {
-	if o.n < 1 || o.c < 1 || o.rounds < 1 {
-		return fmt.Errorf("-n, -c and -rounds must be at least 1")
+	if o.n < 1 || o.c < 1 || o.rounds < 1 || o.flood < time.Second {
+		return fmt.Errorf("-n, -c and -rounds must be at least 1, -flood at least 1s")
 	}
 	switch o.suite {
-	case "all", "checkins", "kpi", "sqlite":
+	case "all", "checkins", "kpi", "sqlite", "login", "login-mysql":
 	default:
-		return fmt.Errorf("-suite must be all, checkins, kpi or sqlite")
+		return fmt.Errorf("-suite must be all, checkins, kpi, sqlite, login or login-mysql")
 	}
-	bin, err := buildServer()
-	if err != nil {
-		return err
+	bin := o.bin
+	if bin == "" {
+		var err error
+		if bin, err = buildServer(); err != nil {
+			return err
+		}
+		defer os.RemoveAll(filepath.Dir(bin))
 	}
-	defer os.RemoveAll(filepath.Dir(bin))
 	fmt.Printf("ethicsops bench — %d cores on this machine\n", numCPU())
-	if o.suite != "sqlite" {
+	if o.suite != "sqlite" && o.suite != "login" {
 		if err := runMySQL(o, bin); err != nil {
 			return err
 		}
 	}
-	if o.suite == "all" || o.suite == "sqlite" {
+	if o.suite == "all" || o.suite == "sqlite" || o.suite == "login" {
 		return runSQLite(o, bin)
 	}
 	return nil
@@ -134,7 +145,12 @@ func runMySQL(o options, bin string) error {
 	dsn := cfg.FormatDSN()
 	fmt.Printf("MariaDB/MySQL database %s\n", name)
 
-	srv, err := startServer(bin, "ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn, "ETHICSOPS_DATA_DIR="+filepath.Dir(bin))
+	dataDir, err := os.MkdirTemp("", "ethicsops-bench-data")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dataDir)
+	srv, err := startServer(bin, "ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn, "ETHICSOPS_DATA_DIR="+dataDir)
 	if err != nil {
 		return err
 	}
@@ -151,6 +167,11 @@ func runMySQL(o options, bin string) error {
 	}
 	if o.suite == "all" || o.suite == "kpi" {
 		if err := benchKPI(o, dsn, bin, srv); err != nil {
+			return err
+		}
+	}
+	if o.suite == "all" || o.suite == "login-mysql" {
+		if err := benchLogin(o, "MariaDB/MySQL", srv); err != nil {
 			return err
 		}
 	}
@@ -193,7 +214,15 @@ func runSQLite(o options, bin string) error {
 		return err
 	}
 	name := fmt.Sprintf("SQLite (journal_mode=%s, synchronous=%d)", mode, sync)
-	return benchCheckins(o, checkinTarget{name: name, db: db, copyTable: sqliteCopyTable}, srv)
+	if o.suite != "login" {
+		if err := benchCheckins(o, checkinTarget{name: name, db: db, copyTable: sqliteCopyTable}, srv); err != nil {
+			return err
+		}
+	}
+	if o.suite == "all" || o.suite == "login" {
+		return benchLogin(o, "SQLite", srv)
+	}
+	return nil
 }
 
 // ---- the server under test ----
@@ -238,7 +267,10 @@ func startServer(bin string, env ...string) (*server, error) {
 	s.cmd.Env = append(append(os.Environ(), env...),
 		"ETHICSOPS_JWT_SECRET="+benchSecret,
 		"ETHICSOPS_ADMIN_PASSWORD="+adminPassword, "ETHICSOPS_ADDR=127.0.0.1:"+strconv.Itoa(port),
-		"ETHICSOPS_LOG_LEVEL=warn")
+		"ETHICSOPS_LOG_LEVEL=warn",
+		// The bench is the server's proxy: the sign-in flood names its own
+		// client addresses (X-Forwarded-For).
+		"ETHICSOPS_TRUSTED_PROXIES=127.0.0.1")
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		return nil, err

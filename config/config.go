@@ -23,6 +23,9 @@ const (
 	DriverMySQL  = "mysql"
 )
 
+// DemoAddr is where `serve --demo` listens when no address is given.
+const DemoAddr = "127.0.0.1:8080"
+
 // MinSecretLen is the shortest JWT secret accepted (HS256 wants ≥ 256 bits).
 const MinSecretLen = 32
 
@@ -52,6 +55,9 @@ type Config struct {
 	// may make per hour: a recruitment booth behind one shared connection
 	// needs more than a home does.
 	RegisterPerHour int
+	// SwaggerUI serves the Swagger UI at /swagger/index.html ("on", the
+	// default, or "off"); /swagger/doc.json is served either way.
+	SwaggerUI string
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -83,8 +89,9 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "data directory (ETHICSOPS_DATA_DIR)")
 	fs.StringVar(&c.Timezone, "timezone", env("TIMEZONE", "Asia/Taipei"), "office time zone (ETHICSOPS_TIMEZONE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (ETHICSOPS_LOG_LEVEL)")
-	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a demo office (listens on "+DemoAddr+" unless --addr or ETHICSOPS_ADDR is given)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof here, e.g. 127.0.0.1:6060 (ETHICSOPS_PPROF_ADDR)")
+	fs.StringVar(&c.SwaggerUI, "swagger-ui", env("SWAGGER_UI", "on"), "on or off: serve the Swagger UI at /swagger/index.html; /swagger/doc.json stays (ETHICSOPS_SWAGGER_UI)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
@@ -101,6 +108,13 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	// The demo prints its passwords: unless told where to listen, it listens
+	// on this machine only, not on every interface.
+	addrGiven := env("ADDR", "") != ""
+	fs.Visit(func(f *flag.Flag) { addrGiven = addrGiven || f.Name == "addr" })
+	if c.Demo && !addrGiven {
+		c.Addr = DemoAddr
 	}
 	c.TrustedProxies = splitList(*trusted)
 	c.CORSOrigins = splitList(*cors)
@@ -176,6 +190,9 @@ func (c *Config) Validate() error {
 			p = append(p, fmt.Sprintf("ETHICSOPS_PPROF_ADDR %q must be a loopback host:port such as 127.0.0.1:6060", c.PprofAddr))
 		}
 	}
+	if c.SwaggerUI != "on" && c.SwaggerUI != "off" {
+		p = append(p, fmt.Sprintf("ETHICSOPS_SWAGGER_UI must be on or off, not %q", c.SwaggerUI))
+	}
 	if c.MemoryLimit < 0 {
 		p = append(p, "ETHICSOPS_MEMORY_LIMIT_MIB must be a number of MiB ≥ 0")
 	}
@@ -213,6 +230,7 @@ func (c *Config) Fields() map[string]any {
 		"pprof_addr":        c.PprofAddr,
 		"memory_limit_mib":  c.MemoryLimit,
 		"register_per_hour": c.RegisterPerHour,
+		"swagger_ui":        c.SwaggerUI,
 	}
 }
 

@@ -143,3 +143,55 @@ func TestPoolDefaultsByDriver(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoListensOnLoopback: the demo prints its passwords, so unless an
+// address is given it listens on this machine only; a given address (flag
+// or environment) wins, and a normal server keeps listening everywhere.
+func TestDemoListensOnLoopback(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"demo", []string{"--demo"}, nil, "127.0.0.1:8080"},
+		{"demo with --addr", []string{"--demo", "--addr", ":9090"}, nil, ":9090"},
+		{"demo with ETHICSOPS_ADDR", []string{"--demo"}, map[string]string{"ETHICSOPS_ADDR": "0.0.0.0:9091"}, "0.0.0.0:9091"},
+		{"not a demo", nil, nil, ":8080"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(tc.args, env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Addr != tc.want {
+				t.Fatalf("addr %q, want %q", c.Addr, tc.want)
+			}
+		})
+	}
+}
+
+// TestSwaggerUISetting: the Swagger UI is on unless ETHICSOPS_SWAGGER_UI (or
+// --swagger-ui) says off; anything else is a configuration error.
+func TestSwaggerUISetting(t *testing.T) {
+	for _, tc := range []struct {
+		env, want, problem string
+		args               []string
+	}{
+		{"", "on", "", nil},
+		{"off", "off", "", nil},
+		{"on", "on", "", nil},
+		{"", "off", "", []string{"--swagger-ui", "off"}},
+		{"no", "no", "ETHICSOPS_SWAGGER_UI must be on or off", nil},
+	} {
+		c, err := Load(tc.args, env(map[string]string{"ETHICSOPS_SWAGGER_UI": tc.env}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Validate()
+		if c.SwaggerUI != tc.want || (tc.problem == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.problem)) {
+			t.Fatalf("ETHICSOPS_SWAGGER_UI=%q %v: %q, %v", tc.env, tc.args, c.SwaggerUI, err)
+		}
+	}
+}

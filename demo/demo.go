@@ -51,6 +51,13 @@ type Office struct {
 // Seed fills an empty database. It returns (nil, nil) when the database has
 // any account already: the demo never touches real data.
 func Seed(ctx context.Context, s *services.Services) (*Office, error) {
+	return SeedWithAdmin(ctx, s, "")
+}
+
+// SeedWithAdmin is Seed where the admin account gets adminPassword instead
+// of its printed demo password (when adminPassword is not empty): a demo
+// reachable by others should not open with a password everyone knows.
+func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword string) (*Office, error) {
 	var n int64
 	if err := s.DB.WithContext(ctx).Model(&models.User{}).Count(&n).Error; err != nil {
 		return nil, err
@@ -70,6 +77,9 @@ func Seed(ctx context.Context, s *services.Services) (*Office, error) {
 	eth := o.Units["CYC-ETH"].ID
 	for _, a := range Accounts {
 		nu := services.NewUser{Username: a.Username, Password: a.Password, DisplayName: a.DisplayName, Role: a.Role}
+		if a.Role == models.RoleAdmin && adminPassword != "" {
+			nu.Password = adminPassword
+		}
 		if a.Role != models.RoleVolunteer {
 			nu.UnitID = &eth
 		} else {

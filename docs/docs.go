@@ -3716,7 +3716,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },
@@ -3823,7 +3823,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },
@@ -4170,7 +4170,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },

@@ -61,7 +61,7 @@ func (h *Handler) ListUsers(c *gin.Context) {
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/users [post]
 func (h *Handler) CreateUser(c *gin.Context) {
@@ -101,7 +101,7 @@ func (h *Handler) CreateUser(c *gin.Context) {
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/users/{id} [patch]
 func (h *Handler) UpdateUser(c *gin.Context) {
@@ -165,7 +165,7 @@ func (h *Handler) ApproveUser(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse	"invalid: username not 3–64 characters of a–z, 0–9, '.', '_', '-' (starting with a letter or digit), password not 12–72 bytes, display name over 100 characters, or another field"
 //	@Failure		429		{object}	ErrorResponse	"too many registrations from this address; see Retry-After"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Header			429		{integer}	Retry-After		"seconds until the throttle lets this address or account try again"
 //	@Router			/api/v1/volunteers/register [post]

@@ -44,6 +44,8 @@ type AuthService struct {
 	accounts *loader[accountRow]
 	// verified skips parsing a token already verified (token_cache.go).
 	verified verifiedTokens
+	// hashes bounds the bcrypt work running at once (hashgate.go).
+	hashes *HashGate
 }
 
 // accountRow is what each request re-reads of its session and account.
@@ -65,7 +67,7 @@ func NewAuthService(db *gorm.DB, secret []byte, now Clock, bcryptCost int) *Auth
 		bcryptCost = bcrypt.DefaultCost + 2
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcryptCost)
-	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h}
+	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h, hashes: NewHashGate(0, 0)}
 	s.accounts = newLoader(s.fetchAccounts)
 	return s
 }
@@ -103,20 +105,21 @@ type Claims struct {
 	jwt.RegisteredClaims
 }
 
-// HashPassword hashes a password with bcrypt.
+// HashPassword hashes a password with bcrypt, in a slot of the HashGate
+// (an unavailable *Error when none frees up within HashWait).
 func (s *AuthService) HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.bcryptCost)
-	if err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
-	}
-	return string(h), nil
+	h, err := s.hashPassword(context.Background(), pw)
+	return string(h), err
 }
 
 // Login checks a username and password from clientAddr (the client's
 // address as the router determines it). It returns ErrUnauthenticated for a
 // wrong pair, a name no account can have, or a disabled account, and a
 // too_many_requests *Error with Retry-After while the account and address
-// are locked or the account is slowed down (throttle.go).
+// are locked or the account is slowed down (throttle.go), and an unavailable
+// *Error when the HashGate has no slot within HashWait: that attempt is not
+// judged, so it is neither a failure nor a success (its reservation is
+// given back).
 func (s *AuthService) Login(ctx context.Context, clientAddr, username, password string) (TokenPair, models.User, error) {
 	username = NormalizeUsername(username)
 	if !ValidUsername(username) {
@@ -141,7 +144,10 @@ func (s *AuthService) Login(ctx context.Context, clientAddr, username, password 
 	if known {
 		hash = []byte(u.PasswordHash)
 	}
-	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	match, gerr := s.checkPassword(ctx, hash, password)
+	if gerr != nil {
+		return TokenPair{}, models.User{}, gerr // not judged: not a failure (abandon gives the place back)
+	}
 	if !match || !known {
 		locked, err := s.judgeFailure(ctx, att, u.ID)
 		if err != nil {
@@ -419,11 +425,6 @@ func (s *AuthService) tokens(tx *gorm.DB, u models.User, family string) (TokenPa
 		return TokenPair{}, err
 	}
 	return TokenPair{AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTTL / time.Second)}, nil
-}
-
-// samePassword reports whether pw is the password of hash (bcrypt).
-func (s *AuthService) samePassword(hash, pw string) bool {
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
 // lockedFor returns how long key is still locked (0 when it is not).

@@ -46,6 +46,21 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+type clientAddrKey struct{}
+
+// WithClientAddr returns ctx carrying the caller's network address (as the
+// router determined it, proxies considered), by which the HashGate takes
+// turns between clients.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddr returns the caller's address carried by ctx, or "".
+func ClientAddr(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey{}).(string)
+	return a
+}
+
 // Clock tells the time; tests inject a fixed one.
 type Clock func() time.Time
 

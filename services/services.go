@@ -19,6 +19,9 @@ type Options struct {
 	// RegisterPerHour is how many volunteer registrations one client
 	// address may make per hour; 0 means DefaultRegistrationsPerHour.
 	RegisterPerHour int
+	// HashGate bounds the bcrypt work of the process; nil means GOMAXPROCS
+	// slots and HashWait.
+	HashGate *HashGate
 }
 
 // Services is every service of the process, built once by main.
@@ -52,6 +55,9 @@ func New(db *gorm.DB, o Options) *Services {
 		o.Location = time.UTC
 	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
+	if o.HashGate != nil {
+		auth.hashes = o.HashGate
+	}
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
 	decl.periods = kpis

@@ -311,7 +311,11 @@ func (s *UserService) ChangePassword(ctx context.Context, actor Actor, current, 
 	if err != nil {
 		return err
 	}
-	if !s.auth.samePassword(u.PasswordHash, current) {
+	same, err := s.auth.checkPassword(ctx, []byte(u.PasswordHash), current)
+	if err != nil {
+		return err // no slot for the hash: not judged, not a wrong password
+	}
+	if !same {
 		return s.wrongCurrentPassword(ctx, actor)
 	}
 	hash, err := s.auth.HashPassword(next)
