@@ -1,5 +1,6 @@
 // i18n.js — Traditional Chinese by default, English on request. Labels of
 // enumerations come from GET /api/v1/meta; the rest from this dictionary.
+import { formatDate, formatDateTime } from './format.js';
 
 const LANG_KEY = 'ethicsops.lang';
 let lang = localStorage.getItem(LANG_KEY) || 'zh';
@@ -111,12 +112,9 @@ export function label(group, value) {
   return lang === 'en' ? l.en : l.zh_tw;
 }
 
-/** fmtDate formats a timestamp in the phone's time zone. */
+/** fmtDate formats a timestamp in the phone's time zone, as the office reads
+ * it (民國 date, 上午/下午 time that does not wrap); see format.js. */
 export function fmtDate(iso, withTime = true) {
   if (!iso) return '';
-  const d = new Date(iso);
-  if (isNaN(d)) return iso;
-  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-TW', withTime
-    ? { month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' }
-    : { year: 'numeric', month: 'numeric', day: 'numeric' });
+  return withTime ? formatDateTime(iso, { year: false }) : formatDate(iso, { weekday: false });
 }

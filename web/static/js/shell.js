@@ -5,6 +5,7 @@ import * as api from './api.js';
 import * as queue from './queue.js';
 import { t, getLang, setMeta } from './i18n.js';
 import { h } from './dom.js';
+import { errorMessage } from './messages.js';
 import { loginView, registerView, pendingView } from './screens/auth.js';
 import { todayView, newView, activityView } from './screens/records.js';
 import { eventsView, hoursView } from './screens/volunteer.js';
@@ -32,8 +33,7 @@ export function errText(e) {
   const w = WINDOW_MSG.exec(e.fields?.captured_at || '');
   if (w) return t(w[1] === 'opens' ? 'checkin_opens' : 'checkin_closed', { at: w[2] });
   if (e.status === 409 && /arrived/.test(e.message || '')) return t('cancel_after_arrival');
-  const fields = e.fields ? ' — ' + Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
-  return `${e.status ? e.status + ' ' : ''}${e.code || ''}${e.message ? ': ' + e.message : ''}${fields}`;
+  return errorMessage(e);
 }
 export const missing = (e) => e?.status === 404 && /route/.test(e.message || '');
 
