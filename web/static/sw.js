@@ -4,7 +4,7 @@
 // IndexedDB itself.
 const CACHE = 'ethicsops-shell-v3';
 const SHELL = ['/', '/static/css/app.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
-  '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js',
+  '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',
   '/static/icon.svg', '/static/manifest.webmanifest'];
 

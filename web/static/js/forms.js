@@ -83,8 +83,10 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
   const where = h('p', { class: 'muted', id: 'site-position', 'aria-live': 'polite' });
   const showWhere = () => {
     const la = site.lat.value, ln = site.lng.value;
-    where.replaceChildren(la !== '' && ln !== '' ? [t('position_set'), ' ',
-      h('a', { href: `https://www.openstreetmap.org/?mlat=${la}&mlon=${ln}#map=17/${la}/${ln}`, target: '_blank', rel: 'noopener', class: 'link' }, t('see_on_map'))] : t('position_none'));
+    if (la !== '' && ln !== '') {
+      where.replaceChildren(t('position_set'), ' ',
+        h('a', { href: `https://www.openstreetmap.org/?mlat=${la}&mlon=${ln}#map=17/${la}/${ln}`, target: '_blank', rel: 'noopener', class: 'link' }, t('see_on_map')));
+    } else where.replaceChildren(t('position_none'));
   };
   showWhere();
   const here = h('button', { type: 'button', class: 'small', id: 'use-here', onclick: async () => {

@@ -82,10 +82,10 @@ const FIXABLE = new Set(['createActivity', 'updateActivity']);
  * a copy kept for 7 days. */
 function queueActions(it) {
   const box = h('span', { class: 'q-actions' });
-  const normal = () => box.replaceChildren(
+  const normal = () => box.replaceChildren(...[
     FIXABLE.has(it.op) ? h('button', { type: 'button', class: 'small primary', onclick: () => go('#/fix/' + it.seq) }, t('fix_open')) : null,
     !FIXABLE.has(it.op) || it.error?.code !== 'validation_failed' ? h('button', { type: 'button', class: 'small', onclick: () => queue.retry(it.seq) }, t('retry')) : null,
-    h('button', { type: 'button', class: 'small ghost', onclick: ask }, t('discard')));
+    h('button', { type: 'button', class: 'small ghost', onclick: ask }, t('discard'))].filter(Boolean));
   const ask = () => box.replaceChildren(
     h('span', { class: 'q-confirm' }, t('discard_confirm')),
     h('button', { type: 'button', class: 'small danger', onclick: async () => { await queue.discard(it.seq); toast(t('discarded_toast')); if (route().name === 'today') render(); } }, t('discard_yes')),

@@ -119,7 +119,7 @@ export async function todayView() {
     .sort((x, y) => String(x.scheduled_at).localeCompare(String(y.scheduled_at)));
   const note = [overdue, open, upcoming, done].map((r) => r.note).find(Boolean);
   const discarded = (await queue.discarded()).filter((d) => d.userId === me.id);
-  section.append(
+  section.append(...[
     note ? h('p', { class: 'notice' }, note) : null,
     overdue.items.length ? [h('h2', { class: 'bad' }, t('overdue_h', { n: overdue.items.length })), listOf(overdue.items)] : null,
     h('h2', {}, t('in_progress_h')), listOf(open.items, t('none_in_progress')),
@@ -128,7 +128,7 @@ export async function todayView() {
     h('h2', {}, t('done_h')), listOf(done.items, t('none_done')),
     done.next ? h('a', { class: 'link', href: '#/today?status=completed' }, t('all_done')) : null,
     discarded.length ? discardedSection(discarded) : null,
-    h('button', { type: 'button', class: 'ghost wide', onclick: render }, t('refresh')));
+    h('button', { type: 'button', class: 'ghost wide', onclick: render }, t('refresh'))].flat(Infinity).filter(Boolean));
   return section;
 }
 
@@ -217,7 +217,7 @@ async function saveEdit(a0, patch, form) {
       await queue.enqueue({ op: 'updateActivity', payload, activityId: a0.id, label: lab });
       toast(t('saved_queued')); go('#/a/' + encodeURIComponent(a0.id)); return;
     }
-    if (e.code === 'version_conflict') { await showConflict(form, a0.id, patch); return; }
+    if (e.code === 'version_conflict') { await showConflict(form, a0.id, patch, null, a0); return; }
     if (e.fields) form.showErrors(e.fields);
     else form.querySelector('#form-error').textContent = errorMessage(e);
   }
@@ -226,9 +226,10 @@ async function saveEdit(a0, patch, form) {
 /** showConflict shows what changed on the server next to what the officer
  * typed, and lets them keep theirs (sent on the server's version) or take
  * the server's — nothing retyped. */
-async function showConflict(form, id, patch, onKeep) {
+async function showConflict(form, id, patch, onKeep, mine0) {
   const server = await api.activity(id);
-  const rows = diffFields(server, { ...server, ...patch }, unitName);
+  // Mine is the copy the officer opened with their changes on it.
+  const rows = diffFields(server, { ...(mine0 || server), ...patch }, unitName);
   const box = h('div', { class: 'conflict card', id: 'conflict', role: 'alert' },
     h('h3', {}, t('conflict_h')),
     h('p', {}, t('conflict_body')),
