@@ -5,6 +5,8 @@
 import { getLang } from './i18n.js';
 
 const NBSP = '\u00a0';
+// A word joiner between 上 and 午: CJK text may otherwise break between any two characters.
+const WJ = '\u2060';
 const pad = (n) => String(n).padStart(2, '0');
 const zh = () => getLang() !== 'en';
 const WEEK_ZH = ['日', '一', '二', '三', '四', '五', '六'];
@@ -37,7 +39,7 @@ export function formatTime(v) {
   if (!d) return '';
   const h = d.getHours(), m = pad(d.getMinutes());
   const h12 = h % 12 === 0 ? 12 : h % 12;
-  return zh() ? `${h < 12 ? '上午' : '下午'}${NBSP}${h12}:${m}` : `${h12}:${m}${NBSP}${h < 12 ? 'am' : 'pm'}`;
+  return zh() ? `${h < 12 ? '上' : '下'}${WJ}午${NBSP}${h12}:${m}` : `${h12}:${m}${NBSP}${h < 12 ? 'am' : 'pm'}`;
 }
 /** formatDate is 115/11/28（六） in zh-TW (民國 year) or Sat 28/11/2026 in English. */
 export function formatDate(v, { weekday = true, year = true } = {}) {
