@@ -154,6 +154,17 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
     return a;
   };
   form.showErrors = (fields) => showErrors(form, fields);
+  // A corrected field loses its message at once.
+  const clear = (ev) => {
+    const box = ev.target.closest('.field.invalid');
+    if (!box) return;
+    box.classList.remove('invalid');
+    const err = box.querySelector('.field-error');
+    if (err) err.textContent = '';
+    ev.target.removeAttribute('aria-invalid');
+  };
+  form.addEventListener('input', clear);
+  form.addEventListener('change', clear);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const a = form.read();
