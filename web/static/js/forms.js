@@ -6,7 +6,7 @@
 
 import { t, label, metaGroup } from './i18n.js';
 import { h } from './dom.js';
-import { formatNumber, parseNumber, localInput } from './format.js';
+import { formatNumber, parseNumber, localInput, formatDateTime } from './format.js';
 import { fieldMessage } from './messages.js';
 
 // Which kind-specific part each kind has (SPEC "activity kinds").
@@ -330,7 +330,8 @@ export function diffFields(server, mine, unitName = (id) => id) {
   const cmp = (lab, a, b) => { if (JSON.stringify(a ?? '') !== JSON.stringify(b ?? '')) out.push([lab, show(a), show(b)]); };
   cmp(t('title'), server.title, mine.title);
   cmp(t('unit'), unitName(server.unit_id), unitName(mine.unit_id));
-  cmp(t('scheduled_at'), server.scheduled_at && new Date(server.scheduled_at).toISOString(), mine.scheduled_at && new Date(mine.scheduled_at).toISOString());
+  // To the minute, as the form shows it.
+  cmp(t('scheduled_at'), formatDateTime(server.scheduled_at), formatDateTime(mine.scheduled_at));
   cmp(t('notes'), server.notes, mine.notes);
   cmp(t('status'), label('activity_statuses', server.status), label('activity_statuses', mine.status || server.status));
   const part = PART_OF[server.kind];

@@ -6,7 +6,7 @@ import * as api from '../api.js';
 import * as queue from '../queue.js';
 import { t, label, metaGroup, fmtDate } from '../i18n.js';
 import { h } from '../dom.js';
-import { formatDateTime, formatMoney, formatDuration, formatDate, formatTime } from '../format.js';
+import { formatDateTime, formatMoney, formatDuration, formatDate, formatTime, localInput } from '../format.js';
 import { errorMessage } from '../messages.js';
 import { units, ensureUnits, toast, errText, missing, go, render } from '../shell.js';
 import { activityForm, diffFields, PART_OF, PART_FIELDS } from '../forms.js';
@@ -192,6 +192,8 @@ function patchOf(a, before) {
   delete p.id; delete p.kind;
   if (p.notes === undefined && before?.notes) p.notes = '';
   if (!p.site && before?.site) p.clear_site = true;
+  // The form shows minutes: an unchanged time keeps its seconds.
+  if (before?.scheduled_at && localInput(before.scheduled_at) === localInput(p.scheduled_at)) p.scheduled_at = before.scheduled_at;
   return p;
 }
 
@@ -234,7 +236,7 @@ async function showConflict(form, id, patch, onKeep, mine0) {
     h('h3', {}, t('conflict_h')),
     h('p', {}, t('conflict_body')),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('field')), h('th', {}, t('server_copy')), h('th', {}, t('my_copy')))),
-      h('tbody', {}, rows.map(([l, s, m]) => h('tr', {}, h('th', {}, l), h('td', {}, s), h('td', {}, m))))),
+      h('tbody', {}, rows.map(([l, s, m]) => h('tr', {}, h('th', { scope: 'row' }, l), h('td', {}, s), h('td', {}, m))))),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'keep-mine', onclick: async () => {
         if (onKeep) { await onKeep(server); return; }
