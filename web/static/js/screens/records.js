@@ -450,7 +450,7 @@ export async function activityView(id) {
         toast(t('cancel_queued')); render();
       } }, t('cancel_record')),
       h('button', { type: 'button', onclick: () => { cancelBox.hidden = true; } }, t('keep_record'))));
-  const st = a._queued ? t('queued_local') : label('activity_statuses', a.status);
+  const st = a._queued ? (a._queued === 'failed' ? t('queued_failed') : t('queued_local')) : label('activity_statuses', a.status);
   return h('section', { class: 'card', id: 'activity', dataset: { id, status: a.status } },
     h('a', { href: '#/today', class: 'link' }, '← ', t('back')),
     note ? h('p', { class: 'notice' }, note) : null,
