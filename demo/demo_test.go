@@ -49,6 +49,14 @@ func TestSeed(t *testing.T) {
 	if planned < 10 {
 		t.Errorf("%d upcoming planned records", planned)
 	}
+	// The demo officer's desk: an overdue record and one in progress from an earlier day.
+	var overdue, open int64
+	today := time.Now().In(loc).Truncate(time.Hour)
+	db.Model(&models.Activity{}).Where("owner_id = ? AND status = ? AND scheduled_at < ?", o.Users["officer"].ID, models.ActivityPlanned, today.Add(-24*time.Hour)).Count(&overdue)
+	db.Model(&models.Activity{}).Where("owner_id = ? AND status = ? AND scheduled_at < ?", o.Users["officer"].ID, models.ActivityInProgress, today).Count(&open)
+	if overdue < 1 || open < 1 {
+		t.Errorf("demo officer: %d overdue, %d in progress", overdue, open)
+	}
 	var signups, attended int64
 	db.Model(&models.Signup{}).Where("user_id = ? AND status = ?", o.Users["volunteer"].ID, models.SignupActive).Count(&signups)
 	db.Model(&models.Checkin{}).Where("user_id = ? AND type = ?", o.Users["volunteer"].ID, "depart").Count(&attended)

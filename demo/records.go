@@ -93,7 +93,49 @@ func seedRecords(ctx context.Context, s *services.Services, o *Office, now time.
 			return sd.n, err
 		}
 	}
-	return sd.n, sd.upcoming()
+	if err := sd.upcoming(); err != nil {
+		return sd.n, err
+	}
+	return sd.n, sd.openWork()
+}
+
+// openWork gives the demo officer (林政風) what a real desk has on any
+// morning: a supervision that is overdue (planned three working days ago,
+// never visited) and a petition still in progress from yesterday, whose
+// outcome must be entered before it can be closed.
+func (sd *seeder) openWork() error {
+	u := sd.o.Users["officer"]
+	me := services.Actor{UserID: u.ID, Role: u.Role, Status: u.Status}
+	today := sd.now.In(sd.tz)
+	at := func(daysAgo, hour int) time.Time {
+		d := today.AddDate(0, 0, -daysAgo)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, sd.tz)
+	}
+	pw := sd.o.Units["CYC-PW"]
+	lat, lng := 23.4823, 120.4493
+	overdue := services.ActivityInput{
+		Kind: models.KindProcurementSupervision, Title: "「嘉義市東區文化路人行道改善工程」驗收", UnitID: pw.ID,
+		Site:        &services.Site{Name: "文化路夜市周邊", Address: "嘉義市東區文化路", Lat: &lat, Lng: &lng, RadiusM: 150},
+		ScheduledAt: at(3, 10),
+		Notes:       "廠商申報竣工，會同工務處及主計室辦理驗收。",
+		Details: services.Details{Procurement: &services.Procurement{CaseNo: rocDate(at(40, 9)) + "-PW-901", CaseTitle: "嘉義市東區文化路人行道改善工程",
+			Category: "works", BudgetAmount: 6_480_000}},
+	}
+	plat, plng := 23.4815, 120.4536
+	petition := services.ActivityInput{
+		Kind: models.KindPetition, Title: "民眾陳情：垃圾轉運站設置地點", UnitID: sd.o.Units["CYC-CIV"].ID,
+		Site:        &services.Site{Name: "嘉義市政府", Address: "嘉義市東區中山路199號", Lat: &plat, Lng: &plng, RadiusM: 150},
+		ScheduledAt: at(1, 14), Status: models.ActivityInProgress,
+		Notes:   "里民約 30 人至市府大門前陳情，已通知環保局派員說明。",
+		Details: services.Details{Petition: &services.Petition{Petitioners: 30, Subject: "反對垃圾轉運站設置於湖內里"}},
+	}
+	for _, in := range []services.ActivityInput{overdue, petition} {
+		if _, _, err := sd.s.Activities.Create(sd.ctx, me, in); err != nil {
+			return fmt.Errorf("demo %s %q: %w", in.Kind, in.Title, err)
+		}
+		sd.n++
+	}
+	return nil
 }
 
 // year records one year's work; the current year only up to yesterday.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the mobile web client: installs Debian's chromium and the
 # npm packages when missing, builds the server once, runs node --test.
-# Screenshots (360×740) land in e2e/artifacts/.
+# Screenshots (phone size) land in e2e/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")"
 export PATH="$PATH:/usr/local/go/bin"
@@ -22,4 +22,4 @@ bin="$(mktemp -d)/ethicsops"
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 (cd .. && go build -o "$bin" .)
 mkdir -p artifacts
-ETHICSOPS_BIN="$bin" node --test --test-concurrency=1 --test-timeout=180000 tests/
+ETHICSOPS_BIN="$bin" node --test --test-concurrency=1 --test-timeout=600000 tests/

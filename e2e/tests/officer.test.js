@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { startServer, launch, phone, shot, api, token, signIn, queueState, waitQueueEmpty, missingRoute, HERE } from './harness.js';
 
 let server, browser;
+// The issue's phone: 390×844.
+const PHONE = { viewport: { width: 390, height: 844 } };
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
@@ -18,8 +20,9 @@ async function fillProcurement(page, title) {
   await page.locator('#title').fill(title);
   await page.locator('#unit').selectOption({ index: 1 });
   await page.locator('input[name=site_name]').fill('民政處會議室');
-  await page.locator('input[name=lat]').fill(String(HERE.latitude));
-  await page.locator('input[name=lng]').fill(String(HERE.longitude));
+  // The site by "here" (GPS), never by typing coordinates.
+  await page.locator('#use-here').click();
+  await page.locator('#site-position', { hasText: '已設定地點位置' }).waitFor();
   await page.locator('input[name=case_no]').fill('CY-2026-0042');
   await page.locator('input[name=case_title]').fill('辦公室電腦採購');
   await page.locator('select[name=category]').selectOption('goods');
@@ -36,7 +39,7 @@ async function titled(base, tok, title) {
 }
 
 test('officer signs in and sees today and upcoming', async () => {
-  const { context, page, problems } = await phone(browser, server.base);
+  const { context, page, problems } = await phone(browser, server.base, PHONE);
   await signIn(page, 'officer');
   await page.locator('#today').waitFor();
   assert.match(await page.locator('#tabs').innerText(), /今日與近期/);
@@ -52,7 +55,7 @@ test('officer signs in and sees today and upcoming', async () => {
 });
 
 test('offline: a queued record survives a reload and the failure or success is shown', async () => {
-  const { context, page } = await phone(browser, server.base);
+  const { context, page } = await phone(browser, server.base, PHONE);
   await signIn(page, 'officer');
   await page.locator('#today').waitFor();
   // The app shell is kept by the service worker, so the page reloads offline.
@@ -90,7 +93,7 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
     t.skip('POST /api/v1/activities answers 404: the activities endpoints are not merged yet');
     return;
   }
-  const { context, page } = await phone(browser, server.base);
+  const { context, page } = await phone(browser, server.base, PHONE);
   await signIn(page, 'officer');
   const title = '採購監辦 e2e ' + Date.now();
   await fillProcurement(page, title);
@@ -108,8 +111,10 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
   await waitQueueEmpty(page);
   await shot(page, 'officer-checked-in');
 
-  // Complete the record.
+  // Complete the record: the form asks for what completion needs (the stage is set).
   await page.locator('#complete').click();
+  await page.locator('#edit-form[data-mode="complete"]').waitFor();
+  await page.locator('#save').click();
   // The tap is queued, then sent: wait for the server to say so (an empty
   // queue alone may be seen before the tap reached it).
   let done = [];
@@ -135,7 +140,7 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
 });
 
 test('an expired session sends the officer to sign in and keeps the queue', async () => {
-  const { context, page } = await phone(browser, server.base);
+  const { context, page } = await phone(browser, server.base, PHONE);
   await signIn(page, 'officer');
   await page.locator('#today').waitFor();
   await context.setOffline(true);
@@ -166,5 +171,205 @@ test('an expired session sends the officer to sign in and keeps the queue', asyn
   const probe = await api(server.base, 'POST', '/activities', { token: tok, body: {} });
   if (missingRoute(probe)) assert.equal((await queueState(page)).failed, 1);
   else assert.equal((await titled(server.base, tok, title)).length, 1);
+  await context.close();
+});
+
+// ---------------------------------------------------------------- issue 15: the officer's whole day
+
+/** noRawCodes fails when a zh-TW screen shows an English error code or a raw status. */
+async function noRawCodes(page, where) {
+  const text = await page.locator('body').innerText();
+  const bad = /validation_failed|not_found|version_conflict|unauthenticated|\b(4\d\d|5\d\d) [a-z_]+|unit_id|[a-z]+\.[a-z_]+:|required to complete|must be/.exec(text);
+  assert.equal(bad, null, `${where}: raw code on screen: ${bad?.[0]}`);
+}
+
+async function firstUnit(base, tok) {
+  const r = await api(base, 'GET', '/units?limit=200', { token: tok });
+  assert.equal(r.status, 200, r.text);
+  return r.json.items[0];
+}
+
+async function petition(base, tok, title, extra = {}) {
+  const unit = await firstUnit(base, tok);
+  const r = await api(base, 'POST', '/activities', { token: tok, body: {
+    id: crypto.randomUUID(), kind: 'petition', title, unit_id: unit.id, scheduled_at: new Date(Date.now() - 3_600_000).toISOString(),
+    site: { name: '嘉義市政府', address: '嘉義市東區中山路199號', lat: HERE.latitude, lng: HERE.longitude, radius_m: 150 },
+    petition: { petitioners: 12, subject: '反對垃圾轉運站設置' }, ...extra } });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+test('officer home: overdue and in-progress records from earlier days, search, a next step on every card', async () => {
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  // The tab is lit on first landing.
+  assert.equal(await page.locator('#tabs a.active').getAttribute('href'), '#/today');
+  const home = await page.locator('#today').innerText();
+  assert.match(home, /逾期未辦/);
+  assert.match(home, /文化路人行道改善工程/, 'the demo overdue supervision');
+  assert.match(home, /進行中/);
+  assert.match(home, /垃圾轉運站設置地點/, 'the demo petition in progress');
+  assert.match(home, /需填寫處理結果/, 'the card says what completing needs');
+  await shot(page, 'officer-home');
+  // Search by q.
+  await page.locator('#q').fill('人行道');
+  await page.locator('#search button[type=submit]').click();
+  await page.locator('#results li.act').first().waitFor();
+  for (const title of await page.locator('#results .act-title').allInnerTexts()) assert.match(title, /人行道/);
+  await noRawCodes(page, 'search');
+  // The record page shows every field of its kind, with separators.
+  await page.locator('#results li.act', { hasText: '文化路人行道' }).locator('a').click();
+  await page.locator('#details').waitFor();
+  const d = await page.locator('#details').innerText();
+  assert.match(d, /6,480,000/);
+  assert.match(d, /案號/);
+  assert.match(d, /工務處|處|局/);
+  await shot(page, 'officer-record');
+  await noRawCodes(page, 'record');
+  await context.close();
+});
+
+test('officer completes a petition: the form asks for the outcome, then it is closed', async () => {
+  const tok = await token(server.base, 'officer');
+  const title = '陳情結案 e2e ' + Date.now();
+  const a = await petition(server.base, tok, title);
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.goto('/#/a/' + a.id);
+  await page.locator('#activity').waitFor();
+  await page.locator('#complete').click();
+  await page.locator('#edit-form[data-mode="complete"]').waitFor();
+  // Without the outcome, the form says so next to the field, before sending.
+  await page.locator('#save').click();
+  await page.locator('[data-path="petition.outcome"] .field-error', { hasText: '結案前必須填寫' }).waitFor();
+  const focused = await page.evaluate(() => document.activeElement?.name);
+  assert.equal(focused, 'outcome', 'the field with the problem has the focus');
+  // The sticky header does not hide it.
+  const [top, header] = await page.evaluate(() => [document.activeElement.getBoundingClientRect().top, document.querySelector('.top').getBoundingClientRect().bottom]);
+  assert.ok(top >= header, `field top ${top} under the header (${header})`);
+  await shot(page, 'officer-complete-missing');
+  await noRawCodes(page, 'complete form');
+  await page.locator('textarea[name=outcome]').fill('協調環保局到場說明，陳情人遞交陳情書後和平離去');
+  await page.locator('#save').click();
+  await page.locator('#activity').waitFor();
+  const r = await api(server.base, 'GET', '/activities/' + a.id, { token: tok });
+  assert.equal(r.json.status, 'completed');
+  assert.match(r.json.petition.outcome, /和平離去/);
+  assert.match(await page.locator('#details').innerText(), /和平離去/);
+  await context.close();
+});
+
+test('officer edits a record a colleague changed meanwhile: server vs mine, keep mine', async () => {
+  const tok = await token(server.base, 'officer');
+  const title = '版本衝突 e2e ' + Date.now();
+  const a = await petition(server.base, tok, title);
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.goto('/#/edit/' + a.id);
+  await page.locator('#edit-form').waitFor();
+  // Meanwhile, on the server:
+  const mgr = await token(server.base, 'manager');
+  const p = await api(server.base, 'PATCH', '/activities/' + a.id, { token: mgr, body: { version: a.version, notes: '主管補充：請洽環保局' } });
+  assert.equal(p.status, 200, p.text);
+  await page.locator('input[name=subject]').fill('反對垃圾轉運站設置於湖內里');
+  await page.locator('#save').click();
+  await page.locator('#conflict').waitFor();
+  const c = await page.locator('#conflict').innerText();
+  assert.match(c, /主管補充：請洽環保局/, 'the server copy is shown');
+  assert.match(c, /湖內里/, 'and mine');
+  await shot(page, 'officer-version-conflict');
+  await noRawCodes(page, 'conflict');
+  await page.locator('#keep-mine').click();
+  await page.locator('#activity').waitFor();
+  const r = await api(server.base, 'GET', '/activities/' + a.id, { token: tok });
+  assert.equal(r.json.petition.subject, '反對垃圾轉運站設置於湖內里');
+  await context.close();
+});
+
+test('offline: a refused record opens in its form, is fixed and resent, and the check-in behind it follows', async () => {
+  const tok = await token(server.base, 'officer');
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  await context.setOffline(true);
+  // A petition queued without an agency (as an older version of the page let
+  // through): the server will refuse it.
+  const id = crypto.randomUUID();
+  const title = '離線陳情 e2e ' + Date.now();
+  await page.evaluate(async ({ id, title }) => {
+    const q = await import('/static/js/queue.js');
+    await q.enqueue({ op: 'createActivity', activityId: id, label: '陳情：' + title, payload: { activity: {
+      id, kind: 'petition', title, scheduled_at: new Date().toISOString(),
+      site: { name: '嘉義市政府', address: '嘉義市東區中山路199號', lat: 23.4801, lng: 120.4491, radius_m: 150 },
+      petition: { petitioners: 8, subject: '公車路線調整' } } } });
+  }, { id, title });
+  await page.goto('/#/a/' + id);
+  await page.locator('#activity').waitFor();
+  await page.locator('#arrive').click();
+  await page.waitForFunction(() => document.getElementById('queue').dataset.waiting === '2');
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await page.waitForFunction(() => document.getElementById('queue').dataset.failed === '1', null, { timeout: 20_000 });
+  const q = await page.locator('#queue').innerText();
+  assert.match(q, /受稽機關／學校：必填/);
+  assert.match(q, /等待前一筆/);
+  await noRawCodes(page, 'queue');
+  await shot(page, 'officer-queue-refused');
+  await page.locator('#queue button', { hasText: '開啟修正' }).click();
+  await page.locator('#fix-intro').waitFor();
+  assert.match(await page.locator('#err-unit_id').innerText(), /必填/);
+  assert.equal(await page.locator('input[name=subject]').inputValue(), '公車路線調整', 'nothing typed was lost');
+  await page.locator('#unit-search').fill('政風');
+  await page.locator('#unit').selectOption({ index: 1 });
+  await shot(page, 'officer-queue-fix');
+  await page.locator('#save').click();
+  await waitQueueEmpty(page);
+  const stored = await titled(server.base, tok, title);
+  assert.equal(stored.length, 1);
+  const cs = await api(server.base, 'GET', `/activities/${id}/checkins`, { token: tok });
+  assert.equal(cs.json.items.length, 1, 'the check-in queued behind it followed');
+  await shot(page, 'officer-queue-fixed');
+  await context.close();
+});
+
+test('放棄 asks first and keeps a copy that can be restored', async () => {
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  const id = crypto.randomUUID();
+  const title = '放棄復原 e2e ' + Date.now();
+  await page.evaluate(async ({ id, title }) => {
+    const q = await import('/static/js/queue.js');
+    await q.enqueue({ op: 'createActivity', activityId: id, label: '陳情：' + title, payload: { activity: {
+      id, kind: 'petition', title, scheduled_at: new Date().toISOString(), petition: { petitioners: 3, subject: '學區調整' } } } });
+  }, { id, title });
+  await page.waitForFunction(() => document.getElementById('queue').dataset.failed === '1', null, { timeout: 20_000 });
+  await page.locator('#queue button', { hasText: '放棄' }).click();
+  await page.locator('#queue .q-confirm').waitFor();
+  assert.equal((await queueState(page)).failed, 1, 'nothing discarded before the confirmation');
+  await page.locator('#queue button', { hasText: '確定放棄' }).click();
+  await waitQueueEmpty(page);
+  await page.goto('/#/today');
+  await page.locator('#discarded li', { hasText: title }).waitFor();
+  await page.locator('#discarded li', { hasText: title }).locator('button').click();
+  await page.waitForFunction(() => document.getElementById('queue').dataset.failed === '1', null, { timeout: 20_000 });
+  await context.close();
+});
+
+test('a photo is downscaled to 2048 px JPEG on the phone', async () => {
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  const out = await page.evaluate(async () => {
+    const { downscale } = await import('/static/js/screens/records.js');
+    const c = document.createElement('canvas'); c.width = 4000; c.height = 3000;
+    c.getContext('2d').fillRect(0, 0, 10, 10);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    const file = new File([blob], 'big.png', { type: 'image/png' });
+    const r = await downscale(file);
+    return { type: r.blob.type, name: r.name, w: r.width, h: r.height };
+  });
+  assert.deepEqual(out, { type: 'image/jpeg', name: 'big.jpg', w: 2048, h: 1536 });
   await context.close();
 });

@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import * as queue from './queue.js';
-import { setLang, getLang } from './i18n.js';
+import { setLang, getLang, label } from './i18n.js';
 import { $, ensureMeta, renderNet, renderQueue, route, go, render } from './shell.js';
 import { checkinLine } from './screens/records.js';
 
@@ -18,6 +18,12 @@ queue.onChange((items, ev) => {
   if (ev?.done && ev.done.op === 'checkin' && ev.result && route().name === 'a') {
     const li = document.querySelector(`#checkins li[data-geofence="pending"]`);
     if (li) li.replaceWith(checkinLine(ev.result));
+    // An arrival starts the record on the server: show its new status.
+    api.activity(ev.done.activityId).then((a) => {
+      const b = document.getElementById('status');
+      if (b && route().arg === a.id) { b.textContent = label('activity_statuses', a.status); b.className = 'badge ' + a.status; }
+      queue.cachePut('activity:' + a.id, a);
+    }).catch(() => {});
   }
   if (ev?.done && ev.done.op === 'createActivity' && route().name === 'a' && route().arg === ev.done.activityId) render();
 });

@@ -1,5 +1,6 @@
 // i18n.js — Traditional Chinese by default, English on request. Labels of
 // enumerations come from GET /api/v1/meta; the rest from this dictionary.
+import { formatDate, formatDateTime } from './format.js';
 
 const LANG_KEY = 'ethicsops.lang';
 let lang = localStorage.getItem(LANG_KEY) || 'zh';
@@ -19,7 +20,7 @@ const dict = {
   queue_other_user: ['（屬於 {u}，待其登入）', '(belongs to {u}; waits for them to sign in)'],
   queue_all_sent: ['全部已送出', 'All sent'],
   retry: ['重試', 'Retry'], discard: ['放棄', 'Discard'], send_now: ['立即送出', 'Send now'],
-  st_waiting: ['等待中', 'waiting'], st_sending: ['傳送中', 'sending'], st_failed: ['失敗', 'failed'], st_blocked: ['等待前一筆', 'waits for an earlier item'],
+  st_waiting: ['等待中', 'waiting'], st_sending: ['傳送中', 'sending'], st_failed: ['被退回', 'refused'], st_blocked: ['等待前一筆', 'waits for an earlier item'],
   tab_today: ['今日與近期', 'Today & upcoming'], tab_new: ['新增紀錄', 'New record'],
   tab_events: ['宣導活動', 'Events'], tab_hours: ['我的時數', 'My hours'],
   tab_kpi: ['績效指標', 'KPIs'], tab_approve: ['志工審核', 'Approvals'], tab_records: ['紀錄', 'Records'],
@@ -46,7 +47,7 @@ const dict = {
   arrive: ['到達打卡', 'Check in (arrive)'], depart: ['離開打卡', 'Check out (depart)'],
   locating: ['定位中…', 'Locating…'], accuracy: ['精確度 ±{m} 公尺', 'accuracy ±{m} m'],
   geo_denied: ['無法取得位置：{msg}', 'No position: {msg}'],
-  distance: ['距離 {m} 公尺', '{m} m away'], skew: ['時間差 {s} 秒', 'clock skew {s} s'],
+  distance: ['距離 {m} 公尺', '{m} m away'], skew: ['手機時鐘與伺服器相差 {d}', 'phone clock off by {d}'],
   geofence_later: ['已排隊，上線後由伺服器判定範圍', 'Queued; the server answers the geofence when online'],
   photo_take: ['拍照', 'Take photo'], photo_choose: ['選擇照片', 'Choose photo'],
   photo_queued: ['照片已排隊上傳', 'Photo queued for upload'],
@@ -80,6 +81,52 @@ const dict = {
   manager_cannot_list: ['伺服器目前只允許系統管理者列出待審核帳號（{code}）；主管可依帳號 ID 核准。', 'Only admins may list pending accounts on this server ({code}); a manager can approve by account id.'],
   user_id: ['帳號 ID', 'Account id'],
   roc: ['民國 {y} 年', 'ROC year {y}'],
+  choose: ['請選擇…', 'Choose…'], choose_unit: ['請選擇機關或學校…', 'Choose the agency or school…'],
+  unit_search: ['輸入名稱搜尋機關', 'Type to search agencies'], unit_unknown: ['（未知機關）', '(unknown agency)'],
+  position_set: ['已設定地點位置。', 'The site position is set.'], position_none: ['尚未設定位置（可按上方按鈕以目前位置設定）。', 'No position yet (use the button above at the site).'],
+  see_on_map: ['在地圖上查看', 'See on a map'], coords_manual: ['手動輸入座標（進階）', 'Type coordinates (advanced)'],
+  required_note: ['標示 * 的欄位必填', 'Fields marked * are required'], complete_save: ['確認結案', 'Complete the record'],
+  not_yet: ['尚未檢查', 'not checked yet'], needed_to_complete: ['結案時必填', 'needed to complete'],
+  fix_fields: ['請修正標示的欄位後再儲存。', 'Please correct the marked fields and save again.'],
+  next_fix: ['伺服器退回：請開啟修正後重送', 'Refused by the server: open, correct and resend'],
+  next_queued: ['等網路恢復後自動送出', 'Sent automatically when online'],
+  next_overdue: ['已逾期：請到場打卡，或改期、取消', 'Overdue: check in on site, or reschedule or cancel'],
+  next_arrive: ['到場後按「到達打卡」', 'Tap “Check in (arrive)” on site'],
+  next_complete: ['完成後按「結案」，需填寫{what}', 'When done, tap “Complete” and give the {what}'],
+  next_late: ['已結案（逾期登錄）', 'Completed (entered late)'], next_done: ['已結案', 'Completed'], next_cancelled: ['已取消', 'Cancelled'],
+  queued_failed: ['被退回', 'refused'], overdue: ['逾期', 'overdue'],
+  overdue_h: ['逾期未辦（{n}）', 'Overdue ({n})'], in_progress_h: ['進行中', 'In progress'], none_in_progress: ['沒有進行中的紀錄。', 'Nothing in progress.'],
+  done_h: ['最近結案', 'Recently completed'], none_done: ['尚無結案紀錄。', 'Nothing completed yet.'], all_done: ['查看全部已結案紀錄', 'All completed records'],
+  more: ['載入更多', 'Load more'], no_results: ['沒有符合的紀錄。', 'No matching records.'], results: ['搜尋結果', 'Results'],
+  search_ph: ['搜尋標題、案號、備註', 'Search title, case no., notes'], search: ['搜尋', 'Search'], filters: ['篩選條件', 'Filters'],
+  all_kinds: ['全部類別', 'All kinds'], all_statuses: ['全部狀態', 'All statuses'], all_units: ['全部機關', 'All agencies'],
+  date_from: ['起日', 'From'], date_to: ['迄日', 'To'], clear_search: ['清除搜尋，回到首頁', 'Clear the search'],
+  discarded_h: ['已放棄（7 天內可復原）', 'Discarded (restorable for 7 days)'],
+  discarded_note: ['放棄的資料在這支手機上保留 7 天，可隨時復原後修正重送。', 'Discarded items are kept on this phone for 7 days; restore one to fix and resend it.'],
+  discarded_on: ['放棄於 {at}', 'discarded {at}'], restore: ['復原', 'Restore'], restored: ['已復原到待送出佇列', 'Restored to the queue'],
+  edit: ['編輯', 'Edit'], completed_ok: ['已結案', 'Completed'], saved_ok: ['已儲存', 'Saved'],
+  conflict_h: ['這筆紀錄已被他人更新', 'Someone else changed this record'],
+  conflict_body: ['在您編輯時，伺服器上的資料已被修改。請比對下表，選擇保留您的內容或採用伺服器的內容，不必重新輸入。', 'The record changed on the server while you edited it. Compare and choose; nothing needs retyping.'],
+  field: ['欄位', 'Field'], server_copy: ['伺服器上', 'On the server'], my_copy: ['我的修改', 'Mine'],
+  keep_mine: ['保留我的修改', 'Keep mine'], take_server: ['採用伺服器的', 'Take the server’s'], took_server: ['已採用伺服器上的內容', 'Took the server’s copy'],
+  fix_gone: ['這筆待送資料已不在佇列中（可能已送出或已放棄）。', 'This queued item is no longer waiting (sent or discarded).'],
+  fix_intro: ['伺服器退回了這筆資料。您輸入的內容都還在，請依紅字修正後按「儲存」，排在後面的打卡與照片會接著送出。', 'The server refused this item. Everything you typed is here: correct the fields in red and save; the check-ins and photos behind it follow.'],
+  fix_title: ['修正後重送', 'Correct and resend'], resent: ['已修正，重新排隊送出', 'Corrected and queued again'],
+  fix_open: ['開啟修正', 'Open and fix'],
+  discard_confirm: ['確定放棄？副本會保留 7 天。', 'Discard? A copy is kept for 7 days.'],
+  discard_yes: ['確定放棄', 'Discard'], discard_no: ['不要', 'Keep'], discarded_toast: ['已放棄；7 天內可在首頁復原', 'Discarded; restore it from home within 7 days'],
+  blocked_note: ['前一筆被退回，修正後會接著送出', 'Waits for the refused item before it'],
+  geo_unavailable: ['這支手機無法定位', 'This phone cannot locate'],
+  started_at: ['開始時間', 'Started'], completed_at: ['完成時間', 'Completed'],
+  not_sent_yet: ['這筆紀錄尚未送達伺服器。', 'This record has not reached the server yet.'],
+  no_checkins: ['尚無打卡紀錄。', 'No check-ins yet.'],
+  cancel_record: ['取消這筆紀錄', 'Cancel the record'], keep_record: ['不取消', 'Keep it'],
+  cancel_reason: ['取消原因', 'Reason for cancelling'], cancel_reason_needed: ['請填寫取消原因。', 'Please give a reason.'],
+  cancel_queued: ['取消已排隊送出', 'Cancellation queued'],
+  refused_here: ['這筆紀錄有一項修改被伺服器退回。', 'A change of this record was refused by the server.'], open_fix: ['開啟修正', 'Open and fix'],
+  attachment: ['附件', 'Attachment'], history: ['歷程', 'History'],
+  h_created: ['{at} 建立', 'Created {at}'], h_started: ['{at} 到場（開始辦理）', 'Started {at}'],
+  h_completed: ['{at} 結案', 'Completed {at}'], h_updated: ['{at} 最後修改（第 {v} 版）', 'Last changed {at} (version {v})'],
   required: ['必填', 'required'],
   error: ['錯誤', 'Error'],
 };
@@ -111,12 +158,9 @@ export function label(group, value) {
   return lang === 'en' ? l.en : l.zh_tw;
 }
 
-/** fmtDate formats a timestamp in the phone's time zone. */
+/** fmtDate formats a timestamp in the phone's time zone, as the office reads
+ * it (民國 date, 上午/下午 time that does not wrap); see format.js. */
 export function fmtDate(iso, withTime = true) {
   if (!iso) return '';
-  const d = new Date(iso);
-  if (isNaN(d)) return iso;
-  return d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-TW', withTime
-    ? { month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' }
-    : { year: 'numeric', month: 'numeric', day: 'numeric' });
+  return withTime ? formatDateTime(iso, { year: false }) : formatDate(iso, { weekday: false });
 }

@@ -1,3 +1,131 @@
 // messages.js — every error a person can meet, as a sentence in their
 // language: by the envelope's code, and by field path and server message
 // for validation errors. Never a raw code on screen.
+
+import { getLang } from './i18n.js';
+
+const zh = () => getLang() !== 'en';
+const pick = (pair) => pair[zh() ? 0 : 1];
+
+// By the envelope's code (SPEC "errors"), and the client's own (network, session_expired).
+export const CODE_MESSAGES = {
+  network: ['無法連線到伺服器，請確認網路後再試；已存的資料會保留並自動重送。', 'The server cannot be reached. Check the network; saved work is kept and sent again.'],
+  session_expired: ['登入已逾時，請重新登入；待送出的資料會保留。', 'Your session has ended. Please sign in again; queued work is kept.'],
+  bad_request: ['送出的資料格式不正確，請檢查後再試。', 'The request was not understood. Please check and try again.'],
+  unauthenticated: ['帳號或密碼不正確，或登入已逾時。', 'Wrong username or password, or your session has ended.'],
+  forbidden: ['您沒有權限進行這項操作。', 'You are not allowed to do this.'],
+  not_found: ['找不到這筆資料，可能已被刪除或尚未送達伺服器。', 'This record was not found; it may have been deleted or not sent yet.'],
+  id_conflict: ['這個編號已被另一筆資料使用。', 'This id is already used by another record.'],
+  version_conflict: ['這筆紀錄在您編輯時已被更新，請比對後選擇保留哪一份。', 'Someone changed this record while you were editing. Compare and choose which to keep.'],
+  capacity_full: ['名額已滿。', 'No places left.'],
+  conflict: ['這項操作與目前狀態衝突，請重新整理後再試。', 'This conflicts with the current state. Refresh and try again.'],
+  period_closed: ['該年度已結算，不能再修改。', 'That year is closed and can no longer be changed.'],
+  payload_too_large: ['檔案太大，請縮小後再上傳。', 'The file is too large.'],
+  unsupported_media_type: ['不支援這種檔案格式，請上傳照片（JPEG、PNG）或 PDF。', 'This file type is not accepted: send a photo (JPEG, PNG) or a PDF.'],
+  validation_failed: ['有欄位需要修正，請看各欄位下方的說明。', 'Some fields need correcting: see the notes under them.'],
+  too_many_requests: ['嘗試次數過多，請稍候再試。', 'Too many attempts. Please wait and try again.'],
+  internal: ['伺服器發生錯誤，請稍後再試；資料已保留。', 'The server had a problem. Please try later; your work is kept.'],
+  unavailable: ['伺服器暫時無法服務，請稍後再試；資料已保留。', 'The server is unavailable for now. Your work is kept.'],
+  unknown_op: ['這筆待送資料無法處理。', 'This queued item cannot be processed.'],
+};
+
+// Field names as the form shows them, by the last part of the path.
+export const FIELD_NAMES = {
+  kind: ['類別', 'Kind'], title: ['標題', 'Title'], unit_id: ['受稽機關／學校', 'Agency or school'], scheduled_at: ['預定時間', 'Scheduled time'],
+  notes: ['備註', 'Notes'], status: ['狀態', 'Status'], completed_at: ['完成時間', 'Completion time'], version: ['版本', 'Version'],
+  name: ['地點名稱', 'Site name'], address: ['地址', 'Address'], lat: ['位置', 'Position'], lng: ['位置', 'Position'], radius_m: ['範圍半徑', 'Radius'],
+  case_no: ['案號', 'Case no.'], case_title: ['案名', 'Case title'], category: ['採購類別', 'Category'], budget_amount: ['預算金額', 'Budget'],
+  stage: ['採購階段', 'Stage'], deficiencies: ['缺失', 'Deficiencies'], corrected: ['已改善', 'Corrected'],
+  event_name: ['專案名稱', 'Event'], risk_level: ['風險等級', 'Risk level'], measures: ['維護措施', 'Measures'],
+  petitioners: ['陳情人數', 'Petitioners'], subject: ['陳情事由', 'Subject'], outcome: ['處理結果', 'Outcome'],
+  checklist: ['檢查項目', 'Checklist'], item: ['檢查項目', 'Item'], result: ['檢查結果', 'Result'], note: ['說明', 'Note'],
+  scale: ['規模', 'Scale'], audience: ['對象', 'Audience'], participants: ['參與人數', 'Participants'],
+  volunteer_capacity: ['志工名額', 'Volunteer places'], ends_at: ['結束時間', 'End time'],
+  captured_at: ['打卡時間', 'Check-in time'], accuracy_m: ['定位精確度', 'Accuracy'], type: ['打卡類型', 'Type'],
+  username: ['帳號', 'Username'], password: ['密碼', 'Password'], display_name: ['姓名', 'Name'], phone: ['電話', 'Phone'], email: ['電子郵件', 'E-mail'],
+  id: ['編號', 'Id'], file: ['檔案', 'File'], year: ['年度', 'Year'],
+};
+
+// Server messages (English, stable) → sentences. Each rule: [pattern, zh(m), en(m)].
+const RULES = [
+  [/^required to complete$/, () => '結案前必須填寫。', () => 'Required to complete the record.'],
+  [/^(is )?required( for kind .*)?$/, () => '必填。', () => 'Required.'],
+  [/^no such unit$/, () => '找不到這個機關，請從清單中選擇。', () => 'No such agency: pick one from the list.'],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 個字。`, (m) => `At most ${m[1]} characters.`],
+  [/^must be one line/, () => '只能有一行，請刪除換行。', () => 'One line only: remove the line breaks.'],
+  [/^must contain a visible character$/, () => '請填入文字。', () => 'Please type something.'],
+  [/^must not contain the/, () => '含有無法使用的特殊字元，請刪除。', () => 'Contains a character that cannot be used; remove it.'],
+  [/^must not be negative$/, () => '不能是負數。', () => 'Must not be negative.'],
+  [/^must be at least (\d+)$/, (m) => `至少為 ${m[1]}。`, (m) => `At least ${m[1]}.`],
+  [/^must be between (-?[\d.]+) and (-?[\d.]+)$/, (m) => `必須介於 ${m[1]} 與 ${m[2]} 之間。`, (m) => `Must be between ${m[1]} and ${m[2]}.`],
+  [/^must be one of/, () => '請從選項中選擇。', () => 'Pick one of the choices.'],
+  [/^give lat and lng together/, () => '位置不完整，請重新按「以目前位置為地點」。', () => 'The position is incomplete; use "Use my position" again.'],
+  [/^must be after scheduled_at$/, () => '結束時間必須晚於開始時間。', () => 'Must be after the start.'],
+  [/^must be at most 7 days after scheduled_at$/, () => '活動最長 7 天。', () => 'An event lasts at most 7 days.'],
+  [/^must not be more than one day before scheduled_at$/, () => '完成時間不能早於預定時間一天以上。', () => 'Cannot be more than a day before the scheduled time.'],
+  [/^only a completed activity/, () => '只有已結案的紀錄才有完成時間。', () => 'Only a completed record has a completion time.'],
+  [/^must have at least one item$/, () => '至少要有一個檢查項目。', () => 'Add at least one item.'],
+  [/^at most (\d+)( items)?$/, (m) => `最多 ${m[1]} 項。`, (m) => `At most ${m[1]}.`],
+  [/^not allowed for kind/, () => '這個類別不使用這些欄位。', () => 'This kind does not use these fields.'],
+  [/^send the version you read$/, () => '請重新開啟這筆紀錄再修改。', () => 'Open the record again and edit it.'],
+  [/^must be a (lower-case )?UUID$/, () => '編號格式不正確。', () => 'The id is malformed.'],
+  [/^must not be in the future$/, () => '不能是未來的時間。', () => 'Cannot be in the future.'],
+  [/^must not be more than (\d+) years ahead$/, (m) => `不能晚於 ${m[1]} 年後，請確認年份。`, (m) => `At most ${m[1]} years ahead; check the year.`],
+  [/^must not be before 1912/, () => '不能早於民國元年，請確認年份。', () => 'Cannot be before 1912 (ROC year 1).'],
+  [/^must be a year from (\d+) to (\d+)$/, (m) => `年度必須介於民國 ${m[1] - 1911} 年與 ${m[2] - 1911} 年之間。`, (m) => `A year from ${m[1]} to ${m[2]}.`],
+  [/must be an e-mail address/, () => '請填寫正確的電子郵件，例如 name@example.org。', () => 'An e-mail address such as name@example.org.'],
+  [/must be a phone number/, () => '請填寫正確的電話，例如 0912-345-678。', () => 'A phone number such as 0912-345-678.'],
+  [/^\d+ to \d+ characters: lower-case/, () => '帳號需 3 到 64 個小寫英文字母、數字、點、連字號或底線。', () => '3 to 64 lower-case letters, digits, dot, dash or underscore.'],
+  [/check-in (opens) at (\S+ \S+)/, (m) => `尚未開放簽到，${m[2]} 起才能簽到。`, (m) => `Check-in opens at ${m[2]}.`],
+  [/check-in (closed) at (\S+ \S+)/, (m) => `簽到已截止（${m[2]}）。`, (m) => `Check-in closed at ${m[2]}.`],
+];
+
+/** fieldName is the label of a field path (procurement.budget_amount → 預算金額; checklist[2].result → 第 3 項檢查結果). */
+export function fieldName(path) {
+  const p = String(path || '');
+  const last = p.replace(/\[\d+\]$/, '').split('.').pop().replace(/\[\d+\]/, '');
+  const idx = /\[(\d+)\]/.exec(p);
+  const base = FIELD_NAMES[last] ? pick(FIELD_NAMES[last]) : (zh() ? '欄位' : 'Field');
+  if (!idx) return base;
+  return zh() ? `第 ${Number(idx[1]) + 1} 項${base}` : `${base} ${Number(idx[1]) + 1}`;
+}
+
+/** fieldMessage is the sentence for one validation problem, without the field's name (it stands next to the field). */
+export function fieldMessage(path, msg) {
+  const s = String(msg || '');
+  for (const [re, z, e] of RULES) {
+    const m = re.exec(s);
+    if (m) return zh() ? z(m, path) : e(m, path);
+  }
+  return zh() ? '這個欄位的內容不被接受，請檢查。' : 'This value is not accepted; please check it.';
+}
+
+/** fieldMessages lists every problem of an error as "欄位：說明" sentences. */
+export function fieldMessages(e) {
+  return Object.entries(e?.fields || {}).map(([k, v]) => `${fieldName(k)}：${fieldMessage(k, v)}`);
+}
+
+/** codeMessage is the sentence for an envelope code alone. */
+export function codeMessage(code, status) {
+  if (CODE_MESSAGES[code]) return pick(CODE_MESSAGES[code]);
+  if (status >= 500) return pick(CODE_MESSAGES.internal);
+  if (status === 404) return pick(CODE_MESSAGES.not_found);
+  return zh() ? '操作未完成，請稍後再試。' : 'That did not work. Please try again.';
+}
+
+/** errorMessage is the whole sentence for an ApiError (or a stored copy of
+ * one), the field problems included — never a raw code. */
+export function errorMessage(e) {
+  if (!e) return '';
+  if (e.network || e.status === 0) return pick(CODE_MESSAGES.network);
+  if (e.code === 'unauthenticated' && e.status === 401 && /wrong username or password/.test(e.message || '')) {
+    return zh() ? '帳號或密碼不正確。' : 'Wrong username or password.';
+  }
+  if (e.status === 409 && /arrived/.test(e.message || '')) {
+    return zh() ? '您已在活動簽到，無法取消報名。' : 'You have checked in at this event; the sign-up can no longer be cancelled.';
+  }
+  const f = fieldMessages(e);
+  if (e.code === 'validation_failed' && f.length) return f.join('\n');
+  const base = codeMessage(e.code, e.status);
+  return f.length ? base + '\n' + f.join('\n') : base;
+}

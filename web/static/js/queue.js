@@ -85,8 +85,53 @@ export async function retry(seq) {
   await put(item);
   notify(); flush();
 }
-/** discard drops an item the user gave up on. */
-export async function discard(seq) { await remove(seq); notify(); flush(); }
+/** get answers one queued item. */
+export const get = (seq) => tx('queue', 'readonly', (s) => wrap(s.get(Number(seq))));
+
+/** resend puts a refused item back in line with what the user corrected;
+ * the writes queued behind it follow once it is accepted. */
+export async function resend(seq, payload, label) {
+  const item = await get(seq);
+  if (!item) return;
+  item.payload = payload;
+  if (label) item.label = label;
+  item.status = 'waiting'; item.error = null;
+  await put(item);
+  notify(); flush();
+}
+
+// A discarded item is kept this long, to be restored.
+export const KEEP_DISCARDED_MS = 7 * 86_400_000;
+
+/** discard drops an item the user gave up on, keeping a copy for 7 days. */
+export async function discard(seq) {
+  const item = await get(seq);
+  if (item) {
+    const kept = (await discarded()).filter((d) => d.seq !== item.seq);
+    kept.push({ ...item, discarded_at: new Date().toISOString() });
+    await cachePut('discarded', kept);
+  }
+  await remove(seq); notify(); flush();
+}
+/** discarded answers the copies of discarded items younger than 7 days. */
+export async function discarded() {
+  const all = (await cacheGet('discarded')) || [];
+  const keep = all.filter((d) => Date.now() - new Date(d.discarded_at).getTime() < KEEP_DISCARDED_MS);
+  if (keep.length !== all.length) await cachePut('discarded', keep);
+  return keep;
+}
+/** restore puts a discarded item back in the queue (as a failed item, to be opened and fixed). */
+export async function restore(seq) {
+  const all = await discarded();
+  const d = all.find((x) => x.seq === Number(seq));
+  if (!d) return null;
+  await cachePut('discarded', all.filter((x) => x !== d));
+  const { discarded_at: _, seq: __, ...item } = d;
+  item.status = item.error ? 'failed' : 'waiting';
+  item.seq = await tx('queue', 'readwrite', (s) => wrap(s.add(item)));
+  notify(); flush();
+  return item;
+}
 
 /** onChange registers fn(items, event) for every change of the queue; event
  * is {done: item, result} when an item was sent. */

@@ -5,8 +5,9 @@ import * as api from './api.js';
 import * as queue from './queue.js';
 import { t, getLang, setMeta } from './i18n.js';
 import { h } from './dom.js';
+import { errorMessage } from './messages.js';
 import { loginView, registerView, pendingView } from './screens/auth.js';
-import { todayView, newView, activityView } from './screens/records.js';
+import { todayView, newView, activityView, editView, fixView } from './screens/records.js';
 import { eventsView, hoursView } from './screens/volunteer.js';
 import { kpiView, approvalsView } from './screens/manager.js';
 
@@ -32,8 +33,7 @@ export function errText(e) {
   const w = WINDOW_MSG.exec(e.fields?.captured_at || '');
   if (w) return t(w[1] === 'opens' ? 'checkin_opens' : 'checkin_closed', { at: w[2] });
   if (e.status === 409 && /arrived/.test(e.message || '')) return t('cancel_after_arrival');
-  const fields = e.fields ? ' — ' + Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
-  return `${e.status ? e.status + ' ' : ''}${e.code || ''}${e.message ? ': ' + e.message : ''}${fields}`;
+  return errorMessage(e);
 }
 export const missing = (e) => e?.status === 404 && /route/.test(e.message || '');
 
@@ -65,14 +65,33 @@ export function renderQueue(items) {
     list.append(h('li', { class: 'q-' + it.status, dataset: { seq: it.seq, op: it.op } },
       h('span', { class: 'q-label' }, it.label || it.op),
       h('span', { class: 'q-status' }, t('st_' + it.status) + (it.attempts > 1 ? ` ×${it.attempts}` : '')),
+      it.status === 'blocked' ? h('small', {}, t('blocked_note')) : null,
       it.userId !== me?.id ? h('small', {}, t('queue_other_user', { u: it.username })) : null,
       it.error ? h('small', { class: 'q-error' }, errText(it.error)) : null,
-      it.status === 'failed' && it.userId === me?.id ? h('span', { class: 'q-actions' },
-        h('button', { type: 'button', class: 'small', onclick: () => queue.retry(it.seq) }, t('retry')),
-        h('button', { type: 'button', class: 'small ghost', onclick: () => queue.discard(it.seq) }, t('discard'))) : null,
+      it.status === 'failed' && it.userId === me?.id ? queueActions(it) : null,
     ));
   }
   el.append(list);
+}
+
+// The writes a person can open in their form and fix.
+const FIXABLE = new Set(['createActivity', 'updateActivity']);
+
+/** queueActions are the choices for a refused item: fix it in its form (when
+ * it has one), send it again, or give it up — after a confirmation, and with
+ * a copy kept for 7 days. */
+function queueActions(it) {
+  const box = h('span', { class: 'q-actions' });
+  const normal = () => box.replaceChildren(...[
+    FIXABLE.has(it.op) ? h('button', { type: 'button', class: 'small primary', onclick: () => go('#/fix/' + it.seq) }, t('fix_open')) : null,
+    !FIXABLE.has(it.op) || it.error?.code !== 'validation_failed' ? h('button', { type: 'button', class: 'small', onclick: () => queue.retry(it.seq) }, t('retry')) : null,
+    h('button', { type: 'button', class: 'small ghost', onclick: ask }, t('discard'))].filter(Boolean));
+  const ask = () => box.replaceChildren(
+    h('span', { class: 'q-confirm' }, t('discard_confirm')),
+    h('button', { type: 'button', class: 'small danger', onclick: async () => { await queue.discard(it.seq); toast(t('discarded_toast')); if (route().name === 'today') render(); } }, t('discard_yes')),
+    h('button', { type: 'button', class: 'small', onclick: normal }, t('discard_no')));
+  normal();
+  return box;
 }
 
 export function tabsFor(user) {
@@ -95,13 +114,16 @@ export function renderChrome() {
   const tabs = $('tabs');
   const list = tabsFor(user);
   tabs.hidden = !list.length;
-  const cur = route().name;
+  const r = route();
+  const names = list.map(([n]) => n);
+  // The home tab is lit on first landing and on a record's pages too.
+  const cur = names.includes(r.name) ? r.name : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
   tabs.replaceChildren(...list.map(([name, key]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, t(key))));
   renderNet();
 }
 
 export function route() {
-  const [name = '', arg = ''] = location.hash.replace(/^#\/?/, '').split('/');
+  const [name = '', arg = ''] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   return { name, arg: decodeURIComponent(arg) };
 }
 export const go = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
@@ -136,8 +158,8 @@ export async function render() {
     else {
       if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline
       const tabs = tabsFor(user).map(([n]) => n);
-      const name = r.name === 'a' ? 'a' : (tabs.includes(r.name) ? r.name : tabs[0]);
-      screen = await ({ today: todayView, new: newView, a: () => activityView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
+      const name = ['a', 'edit', 'fix'].includes(r.name) ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
+      screen = await ({ today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
     }
   } catch (e) {
     if (e instanceof api.SessionExpired) return; // onSession re-renders the sign-in

@@ -1,12 +1,18 @@
-// screens/records.js — the officer's records: the list, the form for every kind,
-// a record with its check-ins and photos.
+// screens/records.js — the officer's records: the list (overdue, in progress,
+// today, upcoming, done, and search), the form to create, edit, complete or
+// fix a record, and a record with its check-ins and photos.
 
 import * as api from '../api.js';
 import * as queue from '../queue.js';
 import { t, label, metaGroup, fmtDate } from '../i18n.js';
-import { h, field } from '../dom.js';
-import { $, units, ensureUnits, toast, errText, missing, go, render } from '../shell.js';
+import { h } from '../dom.js';
+import { formatDateTime, formatMoney, formatDuration, formatDate, formatTime, localInput } from '../format.js';
+import { errorMessage } from '../messages.js';
+import { units, ensureUnits, toast, errText, missing, go, render } from '../shell.js';
+import { activityForm, diffFields, PART_OF, PART_FIELDS } from '../forms.js';
 import { endsAt, rosterSection, signupButtons } from './volunteer.js';
+
+export { PART_OF, PART_FIELDS };
 
 export function startOfToday() { const d = new Date(); d.setHours(0, 0, 0, 0); return d; }
 export function isoLocal(d) {
@@ -14,210 +20,392 @@ export function isoLocal(d) {
   const pad = (n) => String(Math.abs(n)).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00${off >= 0 ? '+' : '-'}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
 }
+const unitName = (id) => units.find((u) => u.id === id)?.name || (id ? t('unit_unknown') : '—');
 
 /** queuedActivities answers the activities created on this phone that wait in the queue. */
 export async function queuedActivities() {
   const me = api.currentUser();
-  return (await queue.all()).filter((i) => i.op === 'createActivity' && i.userId === me?.id).map((i) => ({ ...i.payload.activity, status: 'planned', _queued: i.status }));
+  return (await queue.all()).filter((i) => i.op === 'createActivity' && i.userId === me?.id)
+    .map((i) => ({ ...i.payload.activity, status: 'planned', _queued: i.status, _seq: i.seq }));
 }
 
 export async function loadActivities(filters, cacheKey) {
-  let items, note = null;
+  let items, note = null, next = '';
   try {
-    items = (await api.activities(filters)).items || [];
-    await queue.cachePut(cacheKey, items);
+    const page = await api.activities(filters);
+    items = page.items || [];
+    next = page.next_cursor || '';
+    if (!filters.cursor) await queue.cachePut(cacheKey, items);
     for (const a of items) await queue.cachePut('activity:' + a.id, a);
   } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
     items = (await queue.cacheGet(cacheKey)) || [];
-    note = missing(e) ? t('not_available', { code: 'GET /activities 404' }) : (e.network ? t('cached_copy') : errText(e));
+    note = missing(e) ? t('not_available', { code: 'GET /activities' }) : (e.network ? t('cached_copy') : errText(e));
   }
-  return { items, note };
+  return { items, note, next };
+}
+
+/** nextStep says, in a few words, what the record needs next. */
+export function nextStep(a) {
+  if (a._queued === 'failed') return t('next_fix');
+  if (a._queued) return t('next_queued');
+  const today = startOfToday();
+  switch (a.status) {
+    case 'planned': return new Date(a.scheduled_at) < today ? t('next_overdue') : t('next_arrive');
+    case 'in_progress': return t('next_complete', { what: completionNeeds(a) });
+    case 'completed': return a.late_entry ? t('next_late') : t('next_done');
+    case 'cancelled': return t('next_cancelled');
+    default: return '';
+  }
+}
+/** completionNeeds names what completing a record of this kind asks for. */
+function completionNeeds(a) {
+  return { procurement: t('stage'), maintenance: t('measures'), petition: t('outcome'), checklist: t('result'), event: t('participants') }[PART_OF[a.kind]] || '';
 }
 
 export function activityCard(a, extra = []) {
-  const st = a._queued ? t('queued_local') : label('activity_statuses', a.status);
-  return h('li', { class: 'act', dataset: { id: a.id, title: a.title } },
-    h('a', { href: '#/a/' + encodeURIComponent(a.id), class: 'act-link' },
+  const overdue = a.status === 'planned' && !a._queued && new Date(a.scheduled_at) < startOfToday();
+  const st = a._queued ? (a._queued === 'failed' ? t('queued_failed') : t('queued_local')) : overdue ? t('overdue') : label('activity_statuses', a.status);
+  return h('li', { class: 'act' + (overdue ? ' overdue' : ''), dataset: { id: a.id, title: a.title, status: a.status } },
+    h('a', { href: a._queued === 'failed' && a._seq ? '#/fix/' + a._seq : '#/a/' + encodeURIComponent(a.id), class: 'act-link' },
       h('span', { class: 'act-title' }, a.title),
-      h('span', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ', fmtDate(a.scheduled_at)),
-      h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status) }, st)),
+      h('span', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ', h('span', { class: 'nowrap' }, fmtDate(a.scheduled_at))),
+      h('span', { class: 'badge ' + (a._queued ? 'queued' : overdue ? 'overdue' : a.status) }, st),
+      h('span', { class: 'next-step' }, '→ ', nextStep(a))),
     extra);
 }
 
+const listOf = (arr, empty = t('no_activities')) => arr.length ? h('ul', { class: 'acts' }, arr.map((a) => activityCard(a))) : h('p', { class: 'muted' }, empty);
+
+/** todayView is the officer's home: overdue, in progress, today, upcoming,
+ * recently done; a search with filters replaces it with one paged list. */
 export async function todayView() {
   const me = api.currentUser();
-  const filters = me.role === 'officer' ? { owner_id: me.id } : {};
-  const { items, note } = await loadActivities({ ...filters, from: isoLocal(startOfToday()) }, 'list:today');
+  const mine = me.role === 'officer' ? { owner_id: me.id } : {};
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const filters = Object.fromEntries(['q', 'kind', 'status', 'from', 'to', 'unit_id'].map((k) => [k, params.get(k) || '']).filter(([, v]) => v));
+  await ensureUnits().catch(() => {});
+  const search = searchForm(filters);
+  const section = h('section', { id: 'today' }, search);
+  if (Object.keys(filters).length) {
+    const f = { ...mine, ...filters, sort: '-scheduled_at', limit: 20 };
+    if (f.from) f.from = isoLocal(new Date(f.from + 'T00:00'));
+    if (f.to) f.to = isoLocal(new Date(new Date(f.to + 'T00:00').getTime() + 86_400_000));
+    const list = h('ul', { class: 'acts', id: 'results' });
+    const more = h('button', { type: 'button', class: 'ghost wide', id: 'more' }, t('more'));
+    const load = async (cursor) => {
+      const { items, note, next } = await loadActivities({ ...f, cursor }, 'list:search');
+      if (note) list.append(h('li', { class: 'notice' }, note));
+      list.append(...items.map((a) => activityCard(a)));
+      if (!cursor && !items.length) list.append(h('li', { class: 'muted' }, t('no_results')));
+      more.hidden = !next;
+      more.onclick = () => load(next);
+    };
+    await load('');
+    section.append(h('h2', {}, t('results')), list, more);
+    return section;
+  }
+  const today = startOfToday();
+  const end = new Date(today.getTime() + 86_400_000);
+  const [overdue, open, upcoming, done] = await Promise.all([
+    loadActivities({ ...mine, status: 'planned', to: isoLocal(today), sort: 'scheduled_at' }, 'list:overdue'),
+    loadActivities({ ...mine, status: 'in_progress', sort: 'scheduled_at' }, 'list:open'),
+    loadActivities({ ...mine, from: isoLocal(today), sort: 'scheduled_at' }, 'list:today'),
+    loadActivities({ ...mine, status: 'completed', sort: '-scheduled_at', limit: 10 }, 'list:done'),
+  ]);
   const queued = await queuedActivities();
-  const seen = new Set(items.map((a) => a.id));
-  const all = [...queued.filter((a) => !seen.has(a.id)), ...items]
-    .filter((a) => a.status !== 'cancelled')
+  const seen = new Set([...overdue.items, ...open.items, ...upcoming.items].map((a) => a.id));
+  const fromToday = [...queued.filter((a) => !seen.has(a.id)), ...upcoming.items.filter((a) => a.status === 'planned')]
     .sort((x, y) => String(x.scheduled_at).localeCompare(String(y.scheduled_at)));
-  const end = new Date(startOfToday().getTime() + 86_400_000);
-  const today = all.filter((a) => new Date(a.scheduled_at) < end);
-  const later = all.filter((a) => !(new Date(a.scheduled_at) < end));
-  const list = (arr) => arr.length ? h('ul', { class: 'acts' }, arr.map((a) => activityCard(a))) : h('p', { class: 'muted' }, t('no_activities'));
-  return h('section', { id: 'today' },
+  const note = [overdue, open, upcoming, done].map((r) => r.note).find(Boolean);
+  const discarded = (await queue.discarded()).filter((d) => d.userId === me.id);
+  section.append(...[
     note ? h('p', { class: 'notice' }, note) : null,
-    h('h2', {}, t('today')), list(today),
-    h('h2', {}, t('upcoming')), list(later),
-    h('button', { type: 'button', class: 'ghost wide', onclick: render }, t('refresh')));
+    overdue.items.length ? [h('h2', { class: 'bad' }, t('overdue_h', { n: overdue.items.length })), listOf(overdue.items)] : null,
+    h('h2', {}, t('in_progress_h')), listOf(open.items, t('none_in_progress')),
+    h('h2', {}, t('today')), listOf(fromToday.filter((a) => new Date(a.scheduled_at) < end)),
+    h('h2', {}, t('upcoming')), listOf(fromToday.filter((a) => !(new Date(a.scheduled_at) < end))),
+    h('h2', {}, t('done_h')), listOf(done.items, t('none_done')),
+    done.next ? h('a', { class: 'link', href: '#/today?status=completed' }, t('all_done')) : null,
+    discarded.length ? discardedSection(discarded) : null,
+    h('button', { type: 'button', class: 'ghost wide', onclick: render }, t('refresh'))].flat(Infinity).filter(Boolean));
+  return section;
 }
 
-// Which kind-specific part each kind has (SPEC "activity kinds").
-export const PART_OF = {
-  procurement_supervision: 'procurement', security_maintenance: 'maintenance', petition: 'petition',
-  safety_inspection: 'checklist', infosec_audit: 'checklist', outreach_event: 'event', ethics_promotion: 'event',
-};
-// The fields of each part: [name, type, meta group for selects].
-export const PART_FIELDS = {
-  procurement: [['case_no', 'text'], ['case_title', 'text'], ['category', 'select', 'procurement_categories'],
-    ['budget_amount', 'int'], ['stage', 'select', 'procurement_stages'], ['deficiencies', 'lines'], ['corrected', 'bool']],
-  maintenance: [['event_name', 'text'], ['risk_level', 'select', 'risk_levels'], ['measures', 'textarea']],
-  petition: [['petitioners', 'int', null, 1], ['subject', 'text'], ['outcome', 'textarea']],
-  event: [['scale', 'select', 'event_scales'], ['audience', 'text'], ['participants', 'int', null, 0],
-    ['volunteer_capacity', 'int', null, 0], ['published', 'bool'], ['ends_at', 'datetime']],
-};
-
-export function selectOf(group, name, value) {
-  return h('select', { name }, metaGroup(group).map((o) => h('option', { value: o.value, selected: o.value === value }, label(group, o.value))));
+function searchForm(filters) {
+  const q = h('input', { type: 'search', name: 'q', id: 'q', value: filters.q || '', placeholder: t('search_ph'), 'aria-label': t('search') });
+  const kind = h('select', { name: 'kind', 'aria-label': t('kind') }, h('option', { value: '' }, t('all_kinds')),
+    metaGroup('activity_kinds').map((o) => h('option', { value: o.value, selected: o.value === filters.kind }, label('activity_kinds', o.value))));
+  const status = h('select', { name: 'status', 'aria-label': t('status') }, h('option', { value: '' }, t('all_statuses')),
+    metaGroup('activity_statuses').map((o) => h('option', { value: o.value, selected: o.value === filters.status }, label('activity_statuses', o.value))));
+  const unit = h('select', { name: 'unit_id', 'aria-label': t('unit') }, h('option', { value: '' }, t('all_units')),
+    units.map((u) => h('option', { value: u.id, selected: u.id === filters.unit_id }, u.name)));
+  const from = h('input', { type: 'date', name: 'from', value: filters.from || '', 'aria-label': t('date_from') });
+  const to = h('input', { type: 'date', name: 'to', value: filters.to || '', 'aria-label': t('date_to') });
+  const open = Object.keys(filters).some((k) => k !== 'q');
+  return h('form', { class: 'search', id: 'search', role: 'search', onsubmit: (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const el of [q, kind, status, unit, from, to]) if (el.value.trim()) p.set(el.name, el.value.trim());
+    go('#/today' + (p.toString() ? '?' + p : ''));
+  } },
+  h('div', { class: 'row-form' }, q, h('button', { type: 'submit', class: 'primary' }, t('search'))),
+  h('details', { open }, h('summary', {}, t('filters')),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('kind')), kind),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('status')), status),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('unit')), unit),
+    h('div', { class: 'row2' }, h('label', { class: 'field' }, h('span', { class: 'label' }, t('date_from')), from),
+      h('label', { class: 'field' }, h('span', { class: 'label' }, t('date_to')), to))),
+  Object.keys(filters).length ? h('a', { href: '#/today', class: 'link' }, t('clear_search')) : null);
 }
 
-export function partInputs(part) {
-  if (part === 'checklist') {
-    const rows = h('div', { class: 'checklist' });
-    const addRow = () => rows.append(h('div', { class: 'check-row' },
-      h('input', { name: 'item', placeholder: t('item'), 'aria-label': t('item') }),
-      selectOf('checklist_results', 'result', 'pass'),
-      h('input', { name: 'note', placeholder: t('note'), 'aria-label': t('note') }),
-      h('button', { type: 'button', class: 'small ghost', onclick: (ev) => ev.target.closest('.check-row').remove() }, t('remove'))));
-    addRow();
-    const el = h('fieldset', { class: 'part' }, h('legend', {}, t('checklist')), rows,
-      h('button', { type: 'button', class: 'small', onclick: addRow }, t('add_item')));
-    el.read = () => [...rows.querySelectorAll('.check-row')].map((r) => ({
-      item: r.querySelector('[name=item]').value.trim(), result: r.querySelector('[name=result]').value, note: r.querySelector('[name=note]').value.trim(),
-    })).filter((r) => r.item);
-    return el;
-  }
-  const inputs = {};
-  const el = h('fieldset', { class: 'part' }, h('legend', {}, label('activity_kinds', Object.keys(PART_OF).find((k) => PART_OF[k] === part))));
-  for (const [name, type, group, min] of PART_FIELDS[part]) {
-    let input;
-    if (type === 'select') input = selectOf(group, name);
-    else if (type === 'int') input = h('input', { name, type: 'number', inputmode: 'numeric', min: min ?? 0, step: 1 });
-    else if (type === 'bool') input = h('input', { name, type: 'checkbox' });
-    else if (type === 'datetime') input = h('input', { name, type: 'datetime-local', id: name.replace('_', '-') });
-    else if (type === 'textarea' || type === 'lines') input = h('textarea', { name, rows: 3 });
-    else input = h('input', { name });
-    inputs[name] = [input, type];
-    el.append(type === 'bool' ? h('label', { class: 'check' }, input, ' ', t(name)) : field(t(name), input));
-  }
-  el.read = () => {
-    const out = {};
-    for (const [name, [input, type]] of Object.entries(inputs)) {
-      if (type === 'int') { if (input.value !== '') out[name] = parseInt(input.value, 10); }
-      else if (type === 'bool') out[name] = input.checked;
-      else if (type === 'datetime') { if (input.value) out[name] = new Date(input.value).toISOString(); }
-      else if (type === 'lines') out[name] = input.value.split('\n').map((x) => x.trim()).filter(Boolean);
-      else if (input.value.trim() !== '') out[name] = input.value.trim();
-    }
-    return out;
-  };
-  return el;
+function discardedSection(items) {
+  return h('section', { id: 'discarded' }, h('h2', {}, t('discarded_h')),
+    h('p', { class: 'muted' }, t('discarded_note')),
+    h('ul', { class: 'acts' }, items.map((d) => h('li', { class: 'act', dataset: { seq: d.seq } },
+      h('span', { class: 'act-title' }, d.label || d.op),
+      h('span', { class: 'act-meta' }, t('discarded_on', { at: formatDateTime(d.discarded_at) })),
+      h('button', { type: 'button', class: 'small', onclick: async () => { await queue.restore(d.seq); toast(t('restored')); render(); } }, t('restore'))))));
 }
 
 export async function newView() {
   await ensureUnits();
-  const kind = h('select', { name: 'kind', id: 'kind' }, metaGroup('activity_kinds').map((o) => h('option', { value: o.value }, label('activity_kinds', o.value))));
-  const title = h('input', { name: 'title', required: true, id: 'title' });
-  const unit = h('select', { name: 'unit_id', id: 'unit' }, h('option', { value: '' }, '—'), units.map((u) => h('option', { value: u.id }, u.name)));
-  const now = new Date(); now.setSeconds(0, 0);
-  const when = h('input', { name: 'scheduled_at', type: 'datetime-local', required: true, value: isoLocal(now).slice(0, 16) });
-  const notes = h('textarea', { name: 'notes', rows: 2 });
-  const site = { name: h('input', { name: 'site_name' }), address: h('input', { name: 'address' }),
-    lat: h('input', { name: 'lat', type: 'number', step: 'any', inputmode: 'decimal' }), lng: h('input', { name: 'lng', type: 'number', step: 'any', inputmode: 'decimal' }),
-    radius_m: h('input', { name: 'radius_m', type: 'number', min: 1, value: 150, inputmode: 'numeric' }) };
-  const here = h('button', { type: 'button', class: 'small', onclick: async () => {
-    here.textContent = t('locating');
-    try {
-      const p = await locate();
-      site.lat.value = p.coords.latitude.toFixed(6); site.lng.value = p.coords.longitude.toFixed(6);
-      here.textContent = t('use_here') + ' · ' + t('accuracy', { m: Math.round(p.coords.accuracy) });
-    } catch (e) { here.textContent = t('use_here'); toast(t('geo_denied', { msg: e.message }), 'bad'); }
-  } }, t('use_here'));
-  const partBox = h('div');
-  let part;
-  // An event's end follows its start (+3 h, the server's default too) until
-  // the officer sets it.
-  const followEnd = () => {
-    const end = part?.querySelector('[name=ends_at]');
-    if (!end || end.dataset.touched || !when.value) return;
-    end.value = isoLocal(new Date(new Date(when.value).getTime() + 3 * 3_600_000)).slice(0, 16);
-  };
-  const showPart = () => {
-    part = partInputs(PART_OF[kind.value]);
-    partBox.replaceChildren(part);
-    part.querySelector('[name=ends_at]')?.addEventListener('input', (ev) => { ev.target.dataset.touched = '1'; });
-    followEnd();
-  };
-  kind.addEventListener('change', showPart);
-  when.addEventListener('input', followEnd);
-  showPart();
-  const err = h('p', { class: 'error', role: 'alert' });
-  return h('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
-    ev.preventDefault();
-    const a = { id: crypto.randomUUID(), kind: kind.value, title: title.value.trim(), scheduled_at: new Date(when.value).toISOString() };
-    if (unit.value) a.unit_id = unit.value;
-    if (notes.value.trim()) a.notes = notes.value.trim();
-    if (site.lat.value !== '' && site.lng.value !== '') {
-      a.site = { name: site.name.value.trim(), address: site.address.value.trim(), lat: Number(site.lat.value), lng: Number(site.lng.value), radius_m: Number(site.radius_m.value) || 150 };
-    } else if (site.name.value.trim() || site.address.value.trim()) {
-      a.site = { name: site.name.value.trim(), address: site.address.value.trim() };
-    }
-    a[PART_OF[a.kind]] = part.read();
-    await queue.enqueue({ op: 'createActivity', payload: { activity: a }, activityId: a.id, label: `${label('activity_kinds', a.kind)}：${a.title}` });
+  return activityForm({ mode: 'new', units, locate, initial: {}, onSubmit: async (a) => {
+    a.id = crypto.randomUUID();
+    a.status = undefined;
+    await queue.enqueue({ op: 'createActivity', payload: { activity: clean(a) }, activityId: a.id, label: `${label('activity_kinds', a.kind)}：${a.title}` });
     toast(t('saved_queued'));
     go('#/a/' + encodeURIComponent(a.id));
-  } },
-  h('h2', {}, t('tab_new')),
-  field(t('kind'), kind), field(t('title'), title), field(t('unit'), unit), field(t('scheduled_at'), when),
-  h('fieldset', { class: 'part' }, h('legend', {}, t('site')), field(t('site_name'), site.name), field(t('address'), site.address),
-    h('div', { class: 'row2' }, field(t('lat'), site.lat), field(t('lng'), site.lng)), field(t('radius_m'), site.radius_m), here),
-  partBox, field(t('notes'), notes), err,
-  h('button', { type: 'submit', class: 'primary', id: 'save' }, t('save')));
+  } });
+}
+
+/** clean drops what the server would refuse as empty (an empty unit, notes). */
+function clean(a) {
+  const o = { ...a };
+  for (const k of ['unit_id', 'notes', 'status']) if (o[k] === '' || o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** patchOf is an edit as a PATCH body: every field of the form; a removed site is cleared. */
+function patchOf(a, before) {
+  const p = clean(a);
+  delete p.id; delete p.kind;
+  if (p.notes === undefined && before?.notes) p.notes = '';
+  if (!p.site && before?.site) p.clear_site = true;
+  // The form shows minutes: an unchanged time keeps its seconds.
+  if (before?.scheduled_at && localInput(before.scheduled_at) === localInput(p.scheduled_at)) p.scheduled_at = before.scheduled_at;
+  return p;
+}
+
+/** saveEdit sends an edit now when online (to answer a conflict at once),
+ * or queues it. */
+async function saveEdit(a0, patch, form) {
+  const payload = { activityId: a0.id, patch, version: a0.version };
+  const lab = `${patch.status === 'completed' ? t('complete') : t('edit')}：${patch.title || a0.title}`;
+  if (!navigator.onLine || a0._queued) {
+    await queue.enqueue({ op: 'updateActivity', payload: { ...payload, version: a0._queued ? null : a0.version }, activityId: a0.id, label: lab });
+    toast(t('saved_queued'));
+    go('#/a/' + encodeURIComponent(a0.id));
+    return;
+  }
+  try {
+    const res = await api.perform('updateActivity', payload);
+    await queue.cachePut('activity:' + a0.id, res.data);
+    toast(patch.status === 'completed' ? t('completed_ok') : t('saved_ok'));
+    go('#/a/' + encodeURIComponent(a0.id));
+  } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    if (e.network || e.transient) {
+      await queue.enqueue({ op: 'updateActivity', payload, activityId: a0.id, label: lab });
+      toast(t('saved_queued')); go('#/a/' + encodeURIComponent(a0.id)); return;
+    }
+    if (e.code === 'version_conflict') { await showConflict(form, a0.id, patch, null, a0); return; }
+    if (e.fields) form.showErrors(e.fields);
+    else form.querySelector('#form-error').textContent = errorMessage(e);
+  }
+}
+
+/** showConflict shows what changed on the server next to what the officer
+ * typed, and lets them keep theirs (sent on the server's version) or take
+ * the server's — nothing retyped. */
+async function showConflict(form, id, patch, onKeep, mine0) {
+  const server = await api.activity(id);
+  // Mine is the copy the officer opened with their changes on it.
+  const rows = diffFields(server, { ...(mine0 || server), ...patch }, unitName);
+  const box = h('div', { class: 'conflict card', id: 'conflict', role: 'alert' },
+    h('h3', {}, t('conflict_h')),
+    h('p', {}, t('conflict_body')),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('field')), h('th', {}, t('server_copy')), h('th', {}, t('my_copy')))),
+      h('tbody', {}, rows.map(([l, s, m]) => h('tr', {}, h('th', { scope: 'row' }, l), h('td', {}, s), h('td', {}, m))))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'keep-mine', onclick: async () => {
+        if (onKeep) { await onKeep(server); return; }
+        try {
+          const res = await api.perform('updateActivity', { activityId: id, patch, version: server.version });
+          await queue.cachePut('activity:' + id, res.data);
+          toast(t('saved_ok')); go('#/a/' + encodeURIComponent(id));
+        } catch (e) { box.querySelector('.error').textContent = errorMessage(e); }
+      } }, t('keep_mine')),
+      h('button', { type: 'button', id: 'take-server', onclick: async () => {
+        await queue.cachePut('activity:' + id, server);
+        if (onKeep) await onKeep(null);
+        toast(t('took_server')); go('#/a/' + encodeURIComponent(id));
+      } }, t('take_server'))),
+    h('p', { class: 'error' }));
+  form.querySelector('#conflict')?.remove();
+  form.prepend(box);
+  box.scrollIntoView({ block: 'start' });
+}
+
+async function readActivity(id) {
+  try { const a = await api.activity(id); await queue.cachePut('activity:' + id, a); return { a }; } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    const a = (await queue.cacheGet('activity:' + id)) || (await queuedActivities()).find((x) => x.id === id);
+    return { a, e };
+  }
+}
+
+/** editView is the same form as create, prefilled; #/edit/{id}?complete asks for what completion needs. */
+export async function editView(arg) {
+  await ensureUnits();
+  const completing = /\?complete/.test(location.hash);
+  const id = arg.split('?')[0];
+  const { a, e } = await readActivity(id);
+  if (!a) return h('p', { class: 'error' }, errorMessage(e));
+  const init = completing ? { ...a, status: 'completed' } : a;
+  return activityForm({ mode: completing ? 'complete' : 'edit', units, locate, initial: init,
+    title: (completing ? t('complete') : t('edit')) + '：' + a.title,
+    onSubmit: async (v, form) => {
+      const patch = patchOf(v, a);
+      if (completing) { patch.status = 'completed'; patch.completed_at = new Date().toISOString(); }
+      await saveEdit(a, patch, form);
+    } });
+}
+
+/** fixView opens a queued write the server refused in its form, with the
+ * server's messages next to the fields; saving puts it back in line. */
+export async function fixView(seq) {
+  await ensureUnits();
+  const item = await queue.get(Number(seq));
+  if (!item) return h('p', { class: 'muted', id: 'fix-gone' }, t('fix_gone'), ' ', h('a', { href: '#/today', class: 'link' }, t('back')));
+  const errors = item.error?.fields || {};
+  const intro = h('p', { class: 'notice', id: 'fix-intro' }, t('fix_intro'), item.error && !item.error.fields ? ' ' + errorMessage(item.error) : '');
+  if (item.op === 'createActivity') {
+    const a = item.payload.activity;
+    const form = activityForm({ mode: 'fix', units, locate, initial: a, errors, title: t('fix_title'), onSubmit: async (v) => {
+      const fixed = clean({ ...v, id: a.id });
+      await queue.resend(item.seq, { activity: fixed }, `${label('activity_kinds', fixed.kind)}：${fixed.title}`);
+      toast(t('resent'));
+      go('#/a/' + encodeURIComponent(a.id));
+    } });
+    form.prepend(intro);
+    return form;
+  }
+  if (item.op === 'updateActivity') {
+    const { a: cur } = await readActivity(item.payload.activityId);
+    const base = { ...(cur || {}), ...item.payload.patch };
+    const completing = item.payload.patch.status === 'completed';
+    const form = activityForm({ mode: completing ? 'complete' : 'edit', units, locate, initial: base, errors, title: t('fix_title'), onSubmit: async (v) => {
+      const patch = patchOf(v, cur);
+      if (completing) { patch.status = 'completed'; patch.completed_at = item.payload.patch.completed_at; }
+      await queue.resend(item.seq, { ...item.payload, patch, version: null }, item.label);
+      toast(t('resent'));
+      go('#/a/' + encodeURIComponent(item.payload.activityId));
+    } });
+    form.prepend(intro);
+    if (item.error?.code === 'version_conflict' && cur) {
+      await showConflict(form, cur.id, item.payload.patch, async (server) => {
+        if (server) await queue.resend(item.seq, { ...item.payload, version: server.version }, item.label);
+        else await queue.discard(item.seq);
+      });
+    }
+    return form;
+  }
+  return h('p', { class: 'muted' }, errorMessage(item.error));
 }
 
 export function locate() {
   return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) { reject(new Error('geolocation unavailable')); return; }
+    if (!navigator.geolocation) { reject(new Error(t('geo_unavailable'))); return; }
     navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 });
   });
 }
 
 export function checkinLine(c) {
   return h('li', { class: 'checkin', dataset: { geofence: c.geofence || 'pending' } },
-    h('strong', {}, label('checkin_types', c.type)), ' ', fmtDate(c.captured_at), ' · ',
+    h('strong', {}, label('checkin_types', c.type)), ' ', h('span', { class: 'nowrap' }, fmtDate(c.captured_at)), ' · ',
     c.geofence ? h('span', { class: 'badge ' + c.geofence }, label('geofences', c.geofence)) : h('span', { class: 'badge queued' }, t('geofence_later')),
     c.distance_m != null ? ' · ' + t('distance', { m: Math.round(c.distance_m) }) : '',
     c.accuracy_m != null ? ' · ' + t('accuracy', { m: Math.round(c.accuracy_m) }) : '',
-    c.clock_skew_s ? ' · ' + t('skew', { s: Math.round(c.clock_skew_s) }) : '');
+    Math.abs(c.clock_skew_s || 0) >= 60 ? ' · ' + t('skew', { d: formatDuration(c.clock_skew_s) }) : '');
+}
+
+/** downscale makes a photo at most 2048 px on its longest side, as JPEG;
+ * other files (a PDF) go as they are. */
+export async function downscale(file, max = 2048) {
+  if (!/^image\//.test(file.type) || !window.createImageBitmap) return { blob: file, name: file.name };
+  try {
+    const bmp = await createImageBitmap(file);
+    const scale = Math.min(1, max / Math.max(bmp.width, bmp.height));
+    const w = Math.max(1, Math.round(bmp.width * scale)), hgt = Math.max(1, Math.round(bmp.height * scale));
+    const canvas = document.createElement('canvas');
+    canvas.width = w; canvas.height = hgt;
+    canvas.getContext('2d').drawImage(bmp, 0, 0, w, hgt);
+    bmp.close?.();
+    const blob = await new Promise((res) => canvas.toBlob(res, 'image/jpeg', 0.85));
+    if (!blob) return { blob: file, name: file.name };
+    return { blob, name: file.name.replace(/\.[^.]*$/, '') + '.jpg', width: w, height: hgt };
+  } catch { return { blob: file, name: file.name }; }
+}
+
+/** details lists every field of the record's kind. */
+function details(a) {
+  const row = (k, v) => (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) ? null : [h('dt', {}, k), h('dd', {}, v)]);
+  const part = PART_OF[a.kind];
+  const out = [
+    row(t('unit'), unitName(a.unit_id)),
+    row(t('scheduled_at'), fmtDate(a.scheduled_at)),
+    a.started_at ? row(t('started_at'), fmtDate(a.started_at)) : null,
+    a.completed_at ? row(t('completed_at'), fmtDate(a.completed_at)) : null,
+    a.site ? row(t('site'), [a.site.name, a.site.address].filter(Boolean).join(' · ') || (a.site.lat != null ? t('position_set') : '')) : null,
+  ];
+  if (part === 'checklist') {
+    out.push(row(t('checklist'), h('ul', { class: 'plain' }, (a.checklist || []).map((r) => h('li', {}, r.item, '：', r.result ? label('checklist_results', r.result) : t('not_yet'), r.note ? `（${r.note}）` : '')))));
+  } else if (part && a[part]) {
+    for (const [name, type, group] of PART_FIELDS[part]) {
+      const v = a[part][name];
+      let shown = v;
+      if (type === 'select') shown = v ? label(group, v) : '';
+      else if (type === 'money') shown = v != null ? formatMoney(v) : '';
+      else if (type === 'bool') shown = t(v ? 'yes' : 'no');
+      else if (type === 'datetime') shown = v ? fmtDate(v) : '';
+      else if (type === 'lines') shown = Array.isArray(v) && v.length ? h('ul', { class: 'plain' }, v.map((x) => h('li', {}, x))) : '';
+      out.push(row(t(name), shown));
+    }
+  }
+  out.push(row(t('notes'), a.notes));
+  return h('dl', { class: 'details', id: 'details' }, out);
 }
 
 export async function activityView(id) {
   const me = api.currentUser();
-  let a = null, note = null;
-  try { a = await api.activity(id); await queue.cachePut('activity:' + id, a); } catch (e) {
-    if (e instanceof api.SessionExpired) throw e;
-    a = await queue.cacheGet('activity:' + id);
-    if (!a) a = (await queuedActivities()).find((x) => x.id === id);
-    note = missing(e) ? t('not_available', { code: 'GET /activities/{id} 404' }) : (e.network ? t('cached_copy') : (a ? errText(e) : null));
-    if (!a) return h('p', { class: 'error' }, errText(e));
+  let note = null;
+  await ensureUnits().catch(() => {});
+  const { a, e } = await readActivity(id);
+  if (e) {
+    if (!a) {
+      // Not on the server: perhaps refused while queued — say so and offer the fix.
+      const failed = (await queue.all()).find((i) => i.activityId === id && i.status === 'failed' && i.op === 'createActivity');
+      if (failed) { go('#/fix/' + failed.seq); return h('p', {}); }
+      return h('p', { class: 'error' }, errorMessage(e));
+    }
+    note = missing(e) ? t('not_available', { code: 'GET /activities/{id}' }) : (e.network ? t('cached_copy') : (e.status === 404 && a._queued ? t('not_sent_yet') : errorMessage(e)));
   }
   const items = await queue.all();
   const mine = (op) => items.filter((i) => i.op === op && i.activityId === id);
+  const failedItem = items.find((i) => i.activityId === id && i.status === 'failed' && (i.op === 'createActivity' || i.op === 'updateActivity'));
   let checks = [];
-  if (me.role !== 'volunteer') { try { checks = (await api.checkins(id)).items || []; } catch { /* offline or not yet there */ } }
+  if (me.role !== 'volunteer' && !a._queued) { try { checks = (await api.checkins(id)).items || []; } catch { /* offline or not yet there */ } }
   const cached = (await queue.cacheGet('checkins:' + id)) || [];
   const seen = new Set(checks.map((c) => c.id));
   checks = [...checks, ...cached.filter((c) => !seen.has(c.id) && seen.add(c.id)),
@@ -228,7 +416,7 @@ export async function activityView(id) {
   const doCheckin = (type) => async () => {
     geoStatus.textContent = t('locating');
     let p;
-    try { p = await locate(); } catch (e) { geoStatus.textContent = t('geo_denied', { msg: e.message }); return; }
+    try { p = await locate(); } catch (err) { geoStatus.textContent = t('geo_denied', { msg: err.message }); return; }
     const c = { id: crypto.randomUUID(), type, lat: p.coords.latitude, lng: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy * 10) / 10, captured_at: new Date(p.timestamp || Date.now()).toISOString() };
     geoStatus.textContent = `${label('checkin_types', type)} · ${t('accuracy', { m: Math.round(c.accuracy_m) })}`;
     await queue.enqueue({ op: 'checkin', payload: { activityId: id, checkin: c }, activityId: id, label: `${label('checkin_types', type)}：${a.title}` });
@@ -236,45 +424,77 @@ export async function activityView(id) {
   };
   const isEvent = a.kind === 'outreach_event' || a.kind === 'ethics_promotion';
   const canWork = me.role !== 'volunteer';
+  const open = a.status !== 'completed' && a.status !== 'cancelled';
   const preview = h('div', { class: 'photos', id: 'photos' });
   const onPhoto = async (ev) => {
     for (const file of ev.target.files) {
       const pid = crypto.randomUUID();
-      preview.append(h('img', { src: URL.createObjectURL(file), alt: file.name, class: 'thumb' }));
-      await queue.enqueue({ op: 'attachment', payload: { activityId: id, id: pid, name: file.name }, blob: file, activityId: id, label: `📷 ${file.name}：${a.title}` });
+      const { blob, name } = await downscale(file);
+      preview.append(h('img', { src: URL.createObjectURL(blob), alt: name, class: 'thumb' }));
+      await queue.enqueue({ op: 'attachment', payload: { activityId: id, id: pid, name }, blob, activityId: id, label: `📷 ${name}：${a.title}` });
     }
     toast(t('photo_queued'));
     ev.target.value = '';
   };
   const sent = (await queue.cacheGet('attachments:' + id)) || [];
-  return h('section', { class: 'card', id: 'activity', dataset: { id } },
-    h('a', { href: '#/', class: 'link' }, '← ', t('back')),
-    note ? h('p', { class: 'notice' }, note) : null,
-    h('h2', {}, a.title),
-    h('p', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ', fmtDate(a.scheduled_at), endsAt(a) ? ' – ' + fmtDate(endsAt(a)) : '', ' · ',
-      h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status), id: 'status' }, a._queued ? t('queued_local') : label('activity_statuses', a.status))),
-    a.site ? h('p', {}, a.site.name || '', ' ', a.site.address || '', a.site.radius_m ? ` (${a.site.radius_m} m)` : '') : null,
-    a.notes ? h('p', {}, a.notes) : null,
+  const waitingPhotos = mine('attachment');
+  const cancelBox = h('div', { id: 'cancel-box', hidden: true },
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('cancel_reason'), h('span', { class: 'req' }, ' *')), h('textarea', { id: 'cancel-reason', rows: 2, maxlength: 500 })),
+    h('p', { class: 'error', id: 'cancel-error' }),
     h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'cancel-confirm', onclick: async () => {
+        const reason = document.getElementById('cancel-reason').value.trim();
+        if (!reason) { document.getElementById('cancel-error').textContent = t('cancel_reason_needed'); return; }
+        const notes = [a.notes, t('cancel_reason') + '：' + reason].filter(Boolean).join('\n');
+        await queue.enqueue({ op: 'updateActivity', payload: { activityId: id, patch: { status: 'cancelled', notes }, version: a._queued ? null : a.version }, activityId: id, label: `${t('cancel_record')}：${a.title}` });
+        toast(t('cancel_queued')); render();
+      } }, t('cancel_record')),
+      h('button', { type: 'button', onclick: () => { cancelBox.hidden = true; } }, t('keep_record'))));
+  const st = a._queued ? (a._queued === 'failed' ? t('queued_failed') : t('queued_local')) : label('activity_statuses', a.status);
+  return h('section', { class: 'card', id: 'activity', dataset: { id, status: a.status } },
+    h('a', { href: '#/today', class: 'link' }, '← ', t('back')),
+    note ? h('p', { class: 'notice' }, note) : null,
+    failedItem ? h('p', { class: 'notice', id: 'refused' }, t('refused_here'), ' ', h('a', { class: 'link', href: '#/fix/' + failedItem.seq }, t('open_fix'))) : null,
+    h('h2', {}, a.title),
+    h('p', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ',
+      h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status), id: 'status' }, st)),
+    h('p', { class: 'next-step', id: 'next-step' }, '→ ', nextStep(a)),
+    details(a),
+    canWork && open ? h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
-      h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))),
+      h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))) : null,
+    !canWork ? h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
+      h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))) : null,
     geoStatus,
     isEvent && me.role === 'volunteer' && endsAt(a) ? h('p', { class: 'muted', id: 'checkin-window' }, t('checkin_window', {
       from: fmtDate(new Date(new Date(a.scheduled_at).getTime() - 3_600_000).toISOString()),
       to: fmtDate(new Date(new Date(endsAt(a)).getTime() + 3_600_000).toISOString()) })) : null,
-    h('h3', {}, t('checkins')), checkList,
+    h('h3', {}, t('checkins')), checks.length ? checkList : [h('p', { class: 'muted' }, t('no_checkins')), checkList],
     isEvent && canWork && !a._queued ? await rosterSection(a) : null,
     canWork ? [
       h('h3', {}, t('attachments')),
-      h('div', { class: 'actions' },
+      h('ul', { class: 'plain', id: 'attachments' },
+        sent.map((x) => h('li', {}, h('a', { class: 'link', href: '/api/v1/attachments/' + encodeURIComponent(x.id), target: '_blank', rel: 'noopener' }, `${t('attachment')} · ${x.content_type || ''} · ${x.size ? Math.round(x.size / 1024) + ' KB' : ''}`))),
+        waitingPhotos.map((i) => h('li', { class: 'muted' }, `📷 ${i.payload.name} · ${t('st_' + i.status)}`))),
+      open ? h('div', { class: 'actions' },
         h('label', { class: 'button' }, t('photo_take'), h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', id: 'photo-take', onchange: onPhoto })),
-        h('label', { class: 'button' }, t('photo_choose'), h('input', { type: 'file', accept: 'image/*,application/pdf', multiple: true, class: 'visually-hidden', id: 'photo-choose', onchange: onPhoto }))),
-      h('p', { class: 'muted' }, sent.map((x) => `${x.content_type || ''} ${x.size ? Math.round(x.size / 1024) + ' KB' : ''}`).join(' · ')),
+        h('label', { class: 'button' }, t('photo_choose'), h('input', { type: 'file', accept: 'image/*,application/pdf', multiple: true, class: 'visually-hidden', id: 'photo-choose', onchange: onPhoto }))) : null,
       preview,
-      a.status !== 'completed' && a.status !== 'cancelled' ? h('button', { type: 'button', class: 'wide', id: 'complete', onclick: async () => {
-        await queue.enqueue({ op: 'updateActivity', payload: { activityId: id, patch: { status: 'completed', completed_at: new Date().toISOString() }, version: a._queued ? null : a.version }, activityId: id, label: `${t('complete')}：${a.title}` });
-        toast(t('completed_queued'));
-      } }, t('complete')) : null,
+      h('h3', {}, t('history')),
+      h('ul', { class: 'plain', id: 'history' },
+        a.created_at ? h('li', {}, t('h_created', { at: formatDateTime(a.created_at) })) : null,
+        a.started_at ? h('li', {}, t('h_started', { at: formatDateTime(a.started_at) })) : null,
+        a.completed_at ? h('li', {}, t('h_completed', { at: formatDateTime(a.completed_at) })) : null,
+        a.updated_at && a.updated_at !== a.created_at ? h('li', {}, t('h_updated', { at: formatDateTime(a.updated_at), v: a.version })) : null),
+      h('div', { class: 'actions' },
+        h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')),
+        open ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
+        open ? h('button', { type: 'button', class: 'ghost', id: 'cancel-record', onclick: () => { cancelBox.hidden = false; document.getElementById('cancel-reason').focus(); } }, t('cancel_record')) : null),
+      cancelBox,
     ] : null,
     isEvent && me.role === 'volunteer' ? signupButtons(a) : null);
 }
+
+// Unused imports kept out: formatDate and formatTime are re-exported for screens that list by day.
+export { formatDate, formatTime };
