@@ -59,7 +59,7 @@ export async function pendingView() {
   const user = api.currentUser();
   return h('section', { class: 'card', id: 'pending' },
     h('h2', {}, t('pending_title')),
-    h('p', {}, user.display_name, ' (', user.username, ')'),
+    h('p', { id: 'pending-name' }, user.display_name || ''),
     h('p', { class: 'badge pending' }, label('user_statuses', user.status)),
     h('p', {}, t('pending_body')),
     h('button', { type: 'button', class: 'primary', onclick: async () => {
