@@ -161,8 +161,10 @@ test('a full event says 名額已滿 in Chinese, never capacity_full', async () 
   await takeLastPlace(ev.id);
   await page.locator(`button[data-signup="${ev.id}"]`).click();
   const card = page.locator(`#events li[data-id="${ev.id}"]`);
-  await card.locator('.error', { hasText: '名額已滿' }).waitFor();
-  assert.equal(await card.getAttribute('data-state'), 'full');
+  // The message stays and the card shows the server's state: full.
+  await page.locator(`#events li[data-id="${ev.id}"][data-state="full"] .error`, { hasText: '名額已滿' }).waitFor();
+  assert.equal(await card.locator('button[data-signup]').count(), 0);
+  await shot(page, 'volunteer-capacity-full');
   assert.doesNotMatch(await page.locator('body').innerText(), /capacity_full/);
   await context.close();
 });
