@@ -112,7 +112,7 @@ const dict = {
   pending_hm: ['另有 {hm}（時:分）待確認，政風處確認後列計', '{hm} (h:mm) more wait for confirmation'],
   hm_hint: ['時:分', 'hours:minutes'],
   hours_confirmed: ['已確認的服務', 'Confirmed service'], hours_waiting: ['待確認與其他', 'Waiting and other'],
-  no_hours_yet: ['尚無時數', 'no hours yet'], none_yet: ['尚無資料。', 'Nothing yet.'],
+  no_hours_yet: ['尚無時數', 'no hours yet'], still_open: ['已簽到，尚未簽退', 'checked in, not yet out'], none_yet: ['尚無資料。', 'Nothing yet.'],
   cert_title: ['志工服務時數證明', 'Volunteer service hours certificate'],
   cert_body: ['茲證明 {name} 於民國 {y} 年擔任{office}廉政志工，服務紀錄如下：', 'This certifies that {name} served as an integrity volunteer of the {office} in {y}:'],
   cert_date: ['日期', 'Date'], cert_event: ['活動', 'Event'], cert_hours: ['時數（時:分）', 'Hours (h:mm)'],
@@ -120,6 +120,10 @@ const dict = {
   cert_issuer: ['{office}', '{office}'], cert_issued: ['列印日期：{d}', 'Printed: {d}'],
   cert_print: ['列印服務時數證明', 'Print certificate'],
   cert_hint: ['在列印畫面選「另存為 PDF」即可存成檔案。', 'Choose “Save as PDF” in the print dialog to keep a file.'],
+  auth_err_wrong: ['帳號或密碼錯誤，請再試一次。', 'Wrong username or password; try again.'],
+  auth_err_disabled: ['此帳號已停用，請洽政風處。', 'This account is disabled; contact the office.'],
+  auth_err_taken: ['此帳號名稱已有人使用，請換一個。', 'That username is taken; choose another.'],
+  auth_err_fields: ['請檢查：{f}', 'Please check: {f}'],
   office_name: ['嘉義市政府政風處', 'Department of Civil Service Ethics, Chiayi City Government'],
 };
 

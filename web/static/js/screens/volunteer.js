@@ -191,10 +191,10 @@ function fillState(box, a) {
     buttons.push(h('button', { type: 'button', class: 'primary', dataset: { arrive: a.id }, onclick: checkin('arrive') }, t('vol_arrive')));
     buttons.push(h('button', { type: 'button', dataset: { depart: a.id }, onclick: checkin('depart') }, t('vol_depart')));
   }
-  box.replaceChildren(h('p', { class: 'vol-badge' }, badge),
+  box.replaceChildren(...[h('p', { class: 'vol-badge' }, badge),
     buttons.length ? h('div', { class: 'actions' }, buttons) : null,
     a.signed_up && a.kind === 'outreach_event' && st !== 'ended' && !inWindow(a) ? h('p', { class: 'muted', dataset: { checkinHint: a.id } }, t('checkin_from', { at: fmtDate(new Date(new Date(a.scheduled_at).getTime() - HOUR).toISOString()) })) : null,
-    h('p', { class: 'vol-done good', 'aria-live': 'polite' }), msg);
+    h('p', { class: 'vol-done good', 'aria-live': 'polite' }), msg].filter(Boolean));
 }
 
 /** eventCard is one event as a volunteer sees it. */
@@ -250,7 +250,7 @@ function hoursRow(i) {
   return h('li', { class: 'act', dataset: { attendance: i.attendance_status || 'none', activity: i.activity_id } },
     h('span', { class: 'act-title' }, i.title),
     h('span', { class: 'act-meta' }, dateOnly(i.scheduled_at), i.site_name ? ' · ' + i.site_name : '', ' · ',
-      i.hours == null ? t('no_hours_yet') : h('span', { class: 'hm', title: t('hm_hint') }, hoursMinutes(i.hours)), ' ',
+      i.hours == null ? t(i.open ? 'still_open' : 'no_hours_yet') : h('span', { class: 'hm', title: t('hm_hint') }, hoursMinutes(i.hours)), ' ',
       statusBadge(i.attendance_status), i.decision_reason ? ' · ' + i.decision_reason : ''));
 }
 
