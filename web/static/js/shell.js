@@ -89,13 +89,15 @@ export function renderChrome() {
   document.title = t('app_title') + ' · ethicsops';
   $('app-title').textContent = t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
-  $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '切換為中文' : 'Switch to English');
+  // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
+  $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');
   $('sign-out').textContent = t('sign_out');
   $('sign-out').hidden = !user;
   const tabs = $('tabs');
   const list = tabsFor(user);
   tabs.hidden = !list.length;
-  const cur = route().name;
+  // The first landing (#/) shows the first tab: highlight it as such.
+  const cur = route().name === '' ? list[0]?.[0] : route().name;
   tabs.replaceChildren(...list.map(([name, key]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, t(key))));
   renderNet();
 }
