@@ -92,6 +92,14 @@ test('a volunteer signs up for a published event and checks in', async (t) => {
   await page.locator('#total-hours').waitFor();
   // Arrived inside the geofence: the attendance counts without a manager.
   await page.locator('#hours li[data-attendance="confirmed"]').first().waitFor();
+  // 民國 years, hours as 時:分, and the year's certificate.
+  const roc = new Date().getFullYear() - 1911;
+  assert.match(await page.locator('#hours-year option:checked').innerText(), new RegExp('民國 ' + roc + ' 年'));
+  assert.match(await page.locator('#total-hours').innerText(), /\d+:\d\d（時:分）/);
+  assert.doesNotMatch(await page.locator('#hours').innerText(), /\d\.\d+ ?(小時|h)/, 'no decimal hours');
+  assert.match(await page.locator('#certificate').innerText(), new RegExp('茲證明 王志工 於民國 ' + roc + ' 年'));
+  await page.locator('#hours-year').selectOption(String(new Date().getFullYear() - 1));
+  await page.locator('#certificate', { hasText: '民國 ' + (roc - 1) + ' 年' }).waitFor();
   await shot(page, 'volunteer-hours');
   await context.close();
 });
@@ -139,6 +147,7 @@ test('each event says what the volunteer can do: full, no sign-ups, ended, too e
   assert.equal(await page.locator(`#events-past li[data-id="${past.id}"][data-state="ended"]`).count(), 1);
   assert.equal(await page.locator(`#events-upcoming li[data-id="${past.id}"]`).count(), 0);
   assert.match(await card(past.id).innerText(), /已結束/);
+  assert.doesNotMatch(await page.locator('#events').innerText(), /\b(null|undefined|NaN)\b/);
   // Upcoming in time order: the one in two days before the one in three weeks.
   const order = await page.locator('#events-upcoming > li').evaluateAll((ls) => ls.map((l) => l.dataset.id));
   assert.ok(order.indexOf(promo.id) < order.indexOf(far.id), order.join());

@@ -125,7 +125,14 @@ async function act(op, payload, a, labelKey) {
     await queue.enqueue({ op, payload, activityId: a.id, label: `${t(labelKey)}：${a.title}` });
     return { queued: true };
   }
-  await api.perform(op, payload);
+  try {
+    await api.perform(op, payload);
+  } catch (e) {
+    // A weak signal: keep the action on the phone; the queue resends it.
+    if (!e.network) throw e;
+    await queue.enqueue({ op, payload, activityId: a.id, label: `${t(labelKey)}：${a.title}` });
+    return { queued: true };
+  }
   return { queued: false };
 }
 
@@ -278,7 +285,8 @@ export async function hoursView() {
   const { data, note } = await participation(year);
   const items = data?.items || [];
   const confirmed = items.filter((i) => i.attendance_status === 'confirmed');
-  const waiting = items.filter((i) => i.attendance_status !== 'confirmed');
+  // A sign-up cancelled before any hours is no service: left out.
+  const waiting = items.filter((i) => i.attendance_status !== 'confirmed' && !(i.signup_status === 'cancelled' && i.hours == null));
   const picker = h('select', { id: 'hours-year', name: 'year', onchange: (ev) => {
     sessionStorage.setItem('ethicsops.hours_year', ev.target.value);
     hoursView().then((v) => document.getElementById('hours')?.replaceWith(v));
