@@ -52,8 +52,8 @@ export function registerView() {
     username: h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off' }),
     password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 }),
     display_name: h('input', { name: 'display_name', autocomplete: 'name', required: true }),
-    phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel' }),
-    email: h('input', { name: 'email', type: 'email', autocomplete: 'email' }),
+    phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', required: true }),
+    email: h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
   };
   const err = h('p', { class: 'error', role: 'alert' });
   return h('form', { class: 'card', id: 'register-form', onsubmit: async (ev) => {

@@ -286,7 +286,8 @@ export async function hoursView() {
   const items = data?.items || [];
   const confirmed = items.filter((i) => i.attendance_status === 'confirmed');
   // A sign-up cancelled before any hours is no service: left out.
-  const waiting = items.filter((i) => i.attendance_status !== 'confirmed' && !(i.signup_status === 'cancelled' && i.hours == null));
+  const waiting = items.filter((i) => i.attendance_status === 'unconfirmed' || i.attendance_status === 'rejected');
+  const noHours = items.filter((i) => (!i.attendance_status || i.attendance_status === 'none') && i.signup_status !== 'cancelled');
   const picker = h('select', { id: 'hours-year', name: 'year', onchange: (ev) => {
     sessionStorage.setItem('ethicsops.hours_year', ev.target.value);
     hoursView().then((v) => document.getElementById('hours')?.replaceWith(v));
@@ -303,6 +304,7 @@ export async function hoursView() {
       confirmed.length ? h('ul', { class: 'acts', id: 'hours-confirmed' }, confirmed.map(hoursRow)) : h('p', { class: 'muted' }, t('none_yet')),
       h('h3', {}, t('hours_waiting')),
       waiting.length ? h('ul', { class: 'acts', id: 'hours-waiting' }, waiting.map(hoursRow)) : h('p', { class: 'muted' }, t('none_yet')),
+      noHours.length ? [h('h3', {}, t('hours_signed_up')), h('ul', { class: 'acts', id: 'hours-signed-up' }, noHours.map(hoursRow))] : null,
       h('button', { type: 'button', class: 'primary wide', id: 'print-cert', onclick: () => window.print() }, t('cert_print')),
       h('p', { class: 'muted' }, t('cert_hint'))),
     certificate(year, data));
