@@ -15,7 +15,7 @@ const WEEK_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const asDate = (v) => { if (v == null || v === '') return null; const d = v instanceof Date ? v : new Date(v); return isNaN(d) ? null : d; };
 
 /** rocYear is the 民國 year of a Gregorian year (2026 → 115). */
-export const rocYear = (y) => Number(y) - 1911;
+export const rocYear = (y) => (y instanceof Date ? y.getFullYear() : Number(y)) - 1911;
 /** gregorianYear is the Gregorian year of a 民國 year (115 → 2026). */
 export const gregorianYear = (roc) => Number(roc) + 1911;
 
@@ -85,4 +85,9 @@ export function localInput(v) {
   const d = asDate(v);
   if (!d) return '';
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** hoursMinutes is formatHours under the name the volunteer screens use (3.17 → "3:10"). */
+export function hoursMinutes(hours) {
+  return formatHours(Number(hours) || 0);
 }

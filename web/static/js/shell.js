@@ -108,7 +108,8 @@ export function renderChrome() {
   document.title = t('app_title') + ' · ethicsops';
   $('app-title').textContent = t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
-  $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '切換為中文' : 'Switch to English');
+  // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
+  $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');
   $('sign-out').textContent = t('sign_out');
   $('sign-out').hidden = !user;
   const tabs = $('tabs');

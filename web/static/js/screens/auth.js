@@ -4,7 +4,26 @@ import * as api from '../api.js';
 import * as queue from '../queue.js';
 import { t, label } from '../i18n.js';
 import { h, field } from '../dom.js';
-import { toast, errText, go, render } from '../shell.js';
+import { toast, go, render } from '../shell.js';
+
+/** authErr is a failed sign-in or registration as a sentence, never a
+ * raw code: a wrong password, too many tries, a taken username, a field the
+ * server refused. */
+export function authErr(e) {
+  if (!e) return '';
+  if (e.network || e.status === 0) return t('vol_err_network');
+  switch (e.code) {
+    case 'unauthenticated': return t('auth_err_wrong');
+    case 'rate_limited': return t('vol_err_rate_limited');
+    case 'forbidden': return t('auth_err_disabled');
+    case 'conflict': case 'username_taken': return t('auth_err_taken');
+    case 'validation_failed': {
+      const names = Object.keys(e.fields || {}).map((k) => t(k));
+      return names.length ? t('auth_err_fields', { f: names.join('、') }) : t('vol_err_invalid');
+    }
+    default: return t('vol_err_other');
+  }
+}
 
 export function loginView() {
   const expired = sessionStorage.getItem('ethicsops.expired');
@@ -18,7 +37,7 @@ export function loginView() {
       await api.login(user.value.trim(), pass.value);
       go('#/');
       queue.flush();
-    } catch (e) { err.textContent = errText(e); }
+    } catch (e) { err.textContent = authErr(e); }
   } },
   h('h2', {}, t('sign_in')),
   expired ? h('p', { class: 'notice' }, t('session_expired')) : null,
@@ -33,8 +52,8 @@ export function registerView() {
     username: h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off' }),
     password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 }),
     display_name: h('input', { name: 'display_name', autocomplete: 'name', required: true }),
-    phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel' }),
-    email: h('input', { name: 'email', type: 'email', autocomplete: 'email' }),
+    phone: h('input', { name: 'phone', type: 'tel', autocomplete: 'tel', required: true }),
+    email: h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
   };
   const err = h('p', { class: 'error', role: 'alert' });
   return h('form', { class: 'card', id: 'register-form', onsubmit: async (ev) => {
@@ -47,7 +66,7 @@ export function registerView() {
       toast(t('registered'));
       await api.login(body.username, body.password);
       go('#/');
-    } catch (e) { err.textContent = errText(e); }
+    } catch (e) { err.textContent = authErr(e); }
   } },
   h('h2', {}, t('register')),
   Object.entries(inputs).map(([k, el]) => field(t(k), el)), err,
@@ -59,10 +78,10 @@ export async function pendingView() {
   const user = api.currentUser();
   return h('section', { class: 'card', id: 'pending' },
     h('h2', {}, t('pending_title')),
-    h('p', {}, user.display_name, ' (', user.username, ')'),
+    h('p', { id: 'pending-name' }, user.display_name || ''),
     h('p', { class: 'badge pending' }, label('user_statuses', user.status)),
     h('p', {}, t('pending_body')),
     h('button', { type: 'button', class: 'primary', onclick: async () => {
-      try { await api.me(); render(); } catch (e) { toast(errText(e), 'bad'); }
+      try { await api.me(); render(); } catch (e) { toast(authErr(e), 'bad'); }
     } }, t('check_again')));
 }
