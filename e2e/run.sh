@@ -14,7 +14,10 @@ fi
 if ! fc-list 2>/dev/null | grep -qiE 'wqy|noto.*cjk'; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || echo "no CJK font: screenshots will show boxes"
 fi
-if [ ! -d node_modules/playwright-core ]; then
+# Installed again whenever the lockfile names a package node_modules lacks
+# (a package added since the last install, such as axe-core).
+pkgs() { grep -o '"node_modules/[^"]*"' "$1" 2>/dev/null | sort -u; }
+if [ ! -d node_modules/playwright-core ] || [ "$(pkgs package-lock.json)" != "$(pkgs node_modules/.package-lock.json)" ]; then
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
