@@ -284,18 +284,7 @@ func sealStatement(mysql bool, links []sealLink) (string, []any) {
 // loop goes on (a database that is briefly away is tried again next tick).
 // The caller seals once more after its writers have stopped.
 func (s *AuditService) SealEvery(ctx context.Context, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.Seal(ctx); err != nil && ctx.Err() == nil && onErr != nil {
-				onErr(err)
-			}
-		}
-	}
+	every(ctx, interval, func(ctx context.Context) error { _, err := s.Seal(ctx); return err }, onErr)
 }
 
 // Reasons for a broken link.

@@ -359,18 +359,7 @@ func (s *AuthService) SweepThrottles(ctx context.Context) (int64, error) {
 // SweepThrottlesEvery runs SweepThrottles every interval until ctx ends,
 // reporting errors to onErr (the next round tries again).
 func (s *AuthService) SweepThrottlesEvery(ctx context.Context, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.SweepThrottles(ctx); err != nil && ctx.Err() == nil && onErr != nil {
-				onErr(err)
-			}
-		}
-	}
+	every(ctx, interval, func(ctx context.Context) error { _, err := s.SweepThrottles(ctx); return err }, onErr)
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
