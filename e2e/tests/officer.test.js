@@ -140,7 +140,8 @@ test('officer: procurement supervision, check-in, photo, offline record synced e
 });
 
 test('an expired session sends the officer to sign in and keeps the queue', async () => {
-  const { context, page } = await phone(browser, server.base, PHONE);
+  const { context, page: first } = await phone(browser, server.base, PHONE);
+  let page = first;
   await signIn(page, 'officer');
   await page.locator('#today').waitFor();
   await context.setOffline(true);
@@ -155,8 +156,13 @@ test('an expired session sends the officer to sign in and keeps the queue', asyn
     s.refresh_token = 'revoked';
     localStorage.setItem('ethicsops.session', JSON.stringify(s));
   });
+  // The page is closed while still offline and opened anew once online: a
+  // reload after going online raced the page, which still held the good
+  // token in memory and could send the queue before reloading.
+  await page.close();
   await context.setOffline(false);
-  await page.reload();
+  page = await context.newPage();
+  await page.goto('/');
   await page.locator('#login-form').waitFor();
   assert.match(await page.locator('#login-form').innerText(), /登入已逾時/);
   assert.equal((await queueState(page)).waiting, 1, 'the queued record is still there');
