@@ -1,12 +1,7 @@
 package api_test
 
 import (
-	"bytes"
-	"encoding/csv"
-	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"ethicsops/apitest"
 	"ethicsops/models"
@@ -48,34 +43,6 @@ func TestKPIReportQueries(t *testing.T) {
 			t.Errorf("anonymous: %d", r.Code)
 		}
 	})
-}
-
-func TestKPIExports(t *testing.T) {
-	e := apitest.New(t, "sqlite")
-	m := e.Tokens["manager"]
-	r := e.Do("GET", "/api/v1/kpis?from=2019&to=2020&format=csv", m, nil)
-	if r.Code != 200 || !strings.HasPrefix(r.Body, "\uFEFF") || !strings.Contains(r.Header.Get("Content-Disposition"), "ethicsops-kpi-2019-2020.csv") {
-		t.Fatalf("csv: %d %v %q", r.Code, r.Header, r.Body[:40])
-	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF"))).ReadAll()
-	if err != nil || len(recs) != 1+18 {
-		t.Fatalf("csv rows %d: %v", len(recs), err)
-	}
-	if !strings.Contains(recs[0][0], "年度") || !strings.Contains(recs[0][0], "Year") || recs[2][2] != models.KPIProcurementSupervisions || recs[2][7] != "250" {
-		t.Fatalf("csv content: %v", recs[:3])
-	}
-	r = e.Do("GET", "/api/v1/kpis?year=2020&format=xlsx", m, nil)
-	if r.Code != 200 || !strings.Contains(r.Header.Get("Content-Disposition"), "ethicsops-kpi-2020.xlsx") {
-		t.Fatalf("xlsx: %d %v", r.Code, r.Header)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.Body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := f.GetRows("KPI")
-	if err != nil || len(rows) != 10 || rows[2][2] != models.KPIProcurementSupervisions || rows[2][7] != "250" || rows[2][8] != "0" {
-		t.Fatalf("xlsx rows: %v %v", rows, err)
-	}
 }
 
 func TestKPITargets(t *testing.T) {

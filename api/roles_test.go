@@ -49,6 +49,7 @@ func foundationRoutes() []route {
 		{method: "POST", path: "/api/v1/users/{pending}/approve", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?year=2020", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?year=2020&format=csv", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis?roc_year=109&format=xlsx", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis/targets", allowed: []string{"admin", "manager"}},
 		{method: "PUT", path: "/api/v1/kpis/targets/2027", pat: "/api/v1/kpis/targets/:year", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
 			return map[string]any{"targets": map[string]any{"infosec_audits": n % 5}}
@@ -77,6 +78,9 @@ func recordRoutes() []route {
 			return procurement(e, map[string]any{"title": fmt.Sprintf("角色測試 %d", n)})
 		}},
 		{method: "GET", path: "/api/v1/activities/{activity}", allowed: staff, denied: 404},
+		{method: "GET", path: "/api/v1/activities/export?format=csv", allowed: staff},
+		{method: "GET", path: "/api/v1/activities/export?format=xlsx", allowed: staff},
+		{method: "GET", path: "/api/v1/declarations/export?format=csv&year=2020", allowed: staff},
 		{method: "PATCH", path: "/api/v1/activities/{fresh}", allowed: staff, denied: 403, body: func(*apitest.Env, int) any {
 			return map[string]any{"version": 1, "notes": "角色測試"}
 		}},
@@ -113,6 +117,7 @@ func volunteerRoutes() []route {
 		{method: "GET", path: "/api/v1/volunteers/me/participation", allowed: []string{"volunteer"}},
 		{method: "POST", path: "/api/v1/activities/{event}/signups", allowed: []string{"volunteer"}},
 		{method: "GET", path: "/api/v1/activities/{event}/signups", allowed: staff},
+		{method: "GET", path: "/api/v1/activities/{event}/signups/export?format=xlsx", allowed: staff},
 		{method: "DELETE", path: "/api/v1/activities/{event}/signups/me", allowed: []string{"volunteer"}},
 		{method: "GET", path: "/api/v1/activities/{event}", allowed: everyone},
 		{method: "POST", path: "/api/v1/activities/{attended}/attendance/{volunteer}/confirm", pat: "/api/v1/activities/:id/attendance/:user_id/confirm",

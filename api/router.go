@@ -87,6 +87,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/kpis/years/:year/reopen", auth, admin, h.ReopenKPIYear)
 
 	v1.GET("/declarations", auth, staff, h.ListDeclarations)
+	v1.GET("/declarations/export", auth, staff, h.ExportDeclarations)
 	v1.POST("/declarations", auth, staff, h.CreateDeclaration)
 	v1.PATCH("/declarations/:id", auth, staff, h.UpdateDeclaration)
 	// The CSV import takes a larger body than the 1 MiB JSON limit of v1, so it
@@ -104,6 +105,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// services' CanRead/CanEdit/CanCheckIn/CanUpload.
 	v1.GET("/activities", auth, h.ListActivities)
 	v1.POST("/activities", auth, staff, h.CreateActivity)
+	v1.GET("/activities/export", auth, staff, h.ExportActivities)
 	v1.GET("/activities/:id", auth, h.GetActivity)
 	v1.PATCH("/activities/:id", auth, staff, h.UpdateActivity)
 	v1.DELETE("/activities/:id", auth, staff, h.DeleteActivity)
@@ -120,6 +122,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/activities/:id/signups", auth, roles(Volunteer), h.SignUp)
 	v1.DELETE("/activities/:id/signups/me", auth, roles(Volunteer), h.CancelSignup)
 	v1.GET("/activities/:id/signups", auth, staff, h.ListSignups)
+	v1.GET("/activities/:id/signups/export", auth, staff, h.ExportSignups)
 	v1.POST("/activities/:id/attendance/:user_id/confirm", auth, mgr, h.ConfirmAttendance)
 	v1.POST("/activities/:id/attendance/:user_id/reject", auth, mgr, h.RejectAttendance)
 

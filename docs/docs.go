@@ -284,6 +284,176 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/activities/export": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The records of ` + "`" + `GET /activities` + "`" + ` with the same filters (not paged: every matching record, at most 10,000; more is 422 validation_failed asking to narrow the filters), in Traditional Chinese (` + "`" + `lang=en` + "`" + `: English). CSV: UTF-8 with BOM, one header row; text cells that a spreadsheet would read as a formula (starting with = + - @, tab or CR) are prefixed with an apostrophe. XLSX: a title block (office, filter period, produced at and by, 民國 dates), bold header frozen and repeated on printed pages, A4 landscape one page wide. Audited as activities.export with the filter and the record ids. Who: officers, managers and admins.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Download the record list (CSV or XLSX)",
+                "operationId": "exportActivities",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "csv or xlsx",
+                        "name": "format",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "zh-TW",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language (default zh-TW)",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "procurement_supervision",
+                            "security_maintenance",
+                            "petition",
+                            "safety_inspection",
+                            "infosec_audit",
+                            "outreach_event",
+                            "ethics_promotion"
+                        ],
+                        "type": "string",
+                        "description": "kind",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "planned",
+                            "in_progress",
+                            "completed",
+                            "cancelled"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "owner (officer)",
+                        "name": "owner_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "scheduled_at at or after (RFC 3339)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "scheduled_at before (RFC 3339)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "words in the title or the procurement case number",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "completions recorded more than 31 days after completed_at (true) or not (false)",
+                        "name": "late_entry",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "scheduled_at",
+                            "-scheduled_at",
+                            "updated_at",
+                            "-updated_at",
+                            "created_at",
+                            "-created_at"
+                        ],
+                        "type": "string",
+                        "description": "order (default -scheduled_at)",
+                        "name": "sort",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the CSV or XLSX file (Content-Disposition: attachment)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "more than 10,000 records: narrow the filters; or a time out of bounds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/activities/{id}": {
             "get": {
                 "security": [
@@ -1205,6 +1375,106 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "capacity_full, or conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/activities/{id}/signups/export": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The rows of ` + "`" + `GET /activities/{id}/signups` + "`" + ` (same rules: staff, 404 for an activity they cannot read), with attendance and hours, in Traditional Chinese (` + "`" + `lang=en` + "`" + `: English). The XLSX has a title block with the event, its time and owner. Volunteers' names are personal data: every download is audited as signups.export with the reader and the volunteers. Who: officers, managers and admins.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "volunteers"
+                ],
+                "summary": "Download an event's volunteer roster (CSV or XLSX)",
+                "operationId": "exportSignups",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "csv or xlsx",
+                        "name": "format",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "zh-TW",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language (default zh-TW)",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the CSV or XLSX file (Content-Disposition: attachment)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2386,6 +2656,134 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/declarations/export": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The roster of ` + "`" + `GET /declarations` + "`" + ` with the same filters, every matching row (at most 10,000; more is 422 validation_failed asking to narrow the filters), ordered by due date, in Traditional Chinese (` + "`" + `lang=en` + "`" + `: English). ` + "`" + `GET /declarations` + "`" + ` itself stays JSON (a format parameter there is 400): downloads of every list live at ` + "`" + `…/export` + "`" + `. Every download is audited as declarations.export with the reader, the filter and the rows, like a read of the roster. Who: officers, managers and admins.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "declarations"
+                ],
+                "summary": "Download the property-declaration roster (CSV or XLSX)",
+                "operationId": "exportDeclarations",
+                "parameters": [
+                    {
+                        "enum": [
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "csv or xlsx",
+                        "name": "format",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "zh-TW",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language (default zh-TW)",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "roster year (Gregorian)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "regular",
+                            "on_assumption",
+                            "on_leaving"
+                        ],
+                        "type": "string",
+                        "description": "declaration type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "filed_on_time",
+                            "filed_late",
+                            "not_filed",
+                            "not_yet_due"
+                        ],
+                        "type": "string",
+                        "description": "filing status",
+                        "name": "status",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the CSV or XLSX file (Content-Disposition: attachment)",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "more than 10,000 rows: narrow the filters; or a year out of bounds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/declarations/import": {
             "post": {
                 "security": [
@@ -2611,7 +3009,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.",
+                "description": "One year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年) or a range (` + "`" + `from` + "`" + `..` + "`" + `to` + "`" + `, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of ` + "`" + `completed_at` + "`" + ` in the office time zone. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM) or ` + "`" + `format=xlsx` + "`" + ` downloads the same numbers, one row per KPI per year, in Traditional Chinese (` + "`" + `lang=en` + "`" + `: English), units as a clerk counts them (%, 件, 次, 人, 小時), yes/no as 是/否, expected-to-date of a count rounded up to whole records (the number that makes the row on track). The XLSX has a title block (office, 民國 year, period, produced at and by), a bold header row frozen and repeated on every printed page, percent and thousands formats, A4 landscape one page wide, and two more sheets: by unit (依機關, with each unit's declaration filings) and by month (依月份). The file is named by the year as asked: ` + "`" + `ethicsops-kpi-115年.xlsx` + "`" + ` for roc_year=115, ` + "`" + `ethicsops-kpi-2026.xlsx` + "`" + ` for year=2026 (Content-Disposition has an ASCII filename and the UTF-8 filename*). Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -2662,6 +3060,16 @@ const docTemplate = `{
                         "type": "string",
                         "description": "json (default), csv or xlsx",
                         "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "zh-TW",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language of a csv or xlsx (default zh-TW)",
+                        "name": "lang",
                         "in": "query"
                     }
                 ],

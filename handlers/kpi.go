@@ -125,7 +125,7 @@ type SetKPITargetsRequest struct {
 // KPIReport godoc
 //
 //	@Summary		The plan's KPIs against their targets
-//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year. Who: managers and admins. Read-only.
+//	@Description	One year (`year`, or `roc_year` 民國年) or a range (`from`..`to`, at most 10 years; Gregorian years). Without any, the current year in the office time zone. Counts come from completed records by the year of `completed_at` in the office time zone. `format=csv` (UTF-8 with BOM) or `format=xlsx` downloads the same numbers, one row per KPI per year, in Traditional Chinese (`lang=en`: English), units as a clerk counts them (%, 件, 次, 人, 小時), yes/no as 是/否, expected-to-date of a count rounded up to whole records (the number that makes the row on track). The XLSX has a title block (office, 民國 year, period, produced at and by), a bold header row frozen and repeated on every printed page, percent and thousands formats, A4 landscape one page wide, and two more sheets: by unit (依機關, with each unit's declaration filings) and by month (依月份). The file is named by the year as asked: `ethicsops-kpi-115年.xlsx` for roc_year=115, `ethicsops-kpi-2026.xlsx` for year=2026 (Content-Disposition has an ASCII filename and the UTF-8 filename*). Who: managers and admins. Read-only.
 //	@ID				kpiReport
 //	@Tags			kpis
 //	@Produce		json
@@ -137,7 +137,8 @@ type SetKPITargetsRequest struct {
 //	@Param			from		query		int				false	"first year of a range"
 //	@Param			to			query		int				false	"last year of a range"
 //	@Param			unit_id		query		string			false	"only this unit"
-//	@Param			format		query		string			false	"json (default), csv or xlsx"	Enums(json,csv,xlsx)
+//	@Param			format		query		string			false	"json (default), csv or xlsx"				Enums(json,csv,xlsx)
+//	@Param			lang		query		string			false	"language of a csv or xlsx (default zh-TW)"	Enums(zh-TW,en)
 //	@Success		200			{object}	KPIReportDTO	"one year; for from/to the answer is a KPIRangeDTO: {from, to, timezone, as_of, years: [KPIReportDTO…]}"
 //	@Failure		400			{object}	ErrorResponse
 //	@Failure		401			{object}	ErrorResponse
@@ -149,7 +150,7 @@ type SetKPITargetsRequest struct {
 //	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis [get]
 func (h *Handler) KPIReport(c *gin.Context) {
-	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")
+	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format", "lang")
 	if err != nil {
 		fail(c, err)
 		return
@@ -164,21 +165,40 @@ func (h *Handler) KPIReport(c *gin.Context) {
 		fail(c, services.BadRequest("format must be json, csv or xlsx"))
 		return
 	}
+	en, err := exportLang(get)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if get("lang") != "" && (format == "" || format == "json") {
+		fail(c, services.BadRequest("lang is for the csv and xlsx downloads"))
+		return
+	}
 	reports, err := h.KPIs.Report(c.Request.Context(), actor(c), f)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	dtos := mapSlice(reports, toKPIReportDTO)
+	// The file is named by the year as the user asked for it: 民國 when
+	// asked by roc_year.
 	name := fmt.Sprintf("ethicsops-kpi-%d", dtos[0].Year)
-	if isRange {
+	switch {
+	case isRange:
 		name = fmt.Sprintf("ethicsops-kpi-%d-%d", f.From, f.To)
+	case get("roc_year") != "":
+		name = fmt.Sprintf("ethicsops-kpi-%d年", dtos[0].ROCYear)
 	}
 	switch format {
 	case "csv":
-		writeKPICSV(c, name+".csv", dtos)
+		writeCSV(c, name+".csv", en, exportSheet{cols: kpiColumns, rows: kpiRows(dtos, en)})
 	case "xlsx":
-		writeKPIXLSX(c, name+".xlsx", dtos)
+		b, err := h.KPIs.UnitAndMonthCounts(c.Request.Context(), actor(c), f)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		writeXLSX(c, name+".xlsx", kpiDoc(dtos, b, f.UnitID, en), en)
 	default:
 		if isRange {
 			c.JSON(http.StatusOK, KPIRangeDTO{From: f.From, To: f.To, Timezone: dtos[0].Timezone, AsOf: dtos[0].AsOf, Years: dtos})

@@ -28,10 +28,11 @@ const DefaultRadiusM = 100
 // check-ins (checkins.go) and their status flow. Every write that can change
 // what the KPI report counts goes through applyWrite.
 type ActivityService struct {
-	db       *gorm.DB
-	now      Clock
-	kpis     *KPIService
-	checkins *checkinBatcher
+	exportMax int // 0: DefaultMaxExportRows
+	db        *gorm.DB
+	now       Clock
+	kpis      *KPIService
+	checkins  *checkinBatcher
 	// current reads the activity a check-in is for (checkinColumns only),
 	// the reads of one moment in one query (coalesce.go).
 	current *loader[models.Activity]

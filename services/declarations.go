@@ -21,9 +21,10 @@ import (
 // public draws for substantive review. Only office staff see any of it, and
 // every read of roster rows or draws is written to the audit trail.
 type DeclarationService struct {
-	db  *gorm.DB
-	now Clock
-	loc *time.Location
+	exportMax int // 0: DefaultMaxExportRows
+	db        *gorm.DB
+	now       Clock
+	loc       *time.Location
 	// periods refuses writes into closed KPI years (set by New; nil: none
 	// are checked, for tests of the roster alone).
 	periods *KPIService
@@ -157,35 +158,9 @@ func (s *DeclarationService) List(ctx context.Context, actor Actor, f Declaratio
 	if err != nil {
 		return Page[Declaration]{}, err
 	}
-	q := s.db.WithContext(ctx).Model(&models.Declaration{})
-	if f.Year != 0 {
-		if err := queryYear("year", f.Year, s.now(), s.loc); err != nil {
-			return Page[Declaration]{}, err
-		}
-		q = q.Where("year = ?", f.Year)
-	}
-	if f.UnitID != "" {
-		q = q.Where("unit_id = ?", f.UnitID)
-	}
-	if f.Type != "" {
-		if !oneOf(f.Type, models.DeclarationTypes...) {
-			return Page[Declaration]{}, BadRequest("type must be one of %v", models.DeclarationTypes)
-		}
-		q = q.Where("type = ?", f.Type)
-	}
-	today := s.today()
-	switch f.Status {
-	case "":
-	case models.DeclarationFiledOnTime:
-		q = q.Where("filed_at IS NOT NULL AND filed_at < deadline")
-	case models.DeclarationFiledLate:
-		q = q.Where("filed_at IS NOT NULL AND filed_at >= deadline")
-	case models.DeclarationNotFiled:
-		q = q.Where("filed_at IS NULL AND due_date < ?", today)
-	case models.DeclarationNotYetDue:
-		q = q.Where("filed_at IS NULL AND due_date >= ?", today)
-	default:
-		return Page[Declaration]{}, BadRequest("status must be one of %v", models.DeclarationStatuses)
+	q, err := s.filtered(ctx, f)
+	if err != nil {
+		return Page[Declaration]{}, err
 	}
 	if cur != nil {
 		q = q.Where("due_date > ? OR (due_date = ? AND id > ?)", cur.Key, cur.Key, cur.ID)
@@ -496,6 +471,42 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 		}
 		return res, err
 	}
+}
+
+// filtered is the roster query of f's year, unit, type and status (not its
+// page): List and Export select the same rows.
+func (s *DeclarationService) filtered(ctx context.Context, f DeclarationFilter) (*gorm.DB, error) {
+	q := s.db.WithContext(ctx).Model(&models.Declaration{})
+	if f.Year != 0 {
+		if err := queryYear("year", f.Year, s.now(), s.loc); err != nil {
+			return nil, err
+		}
+		q = q.Where("year = ?", f.Year)
+	}
+	if f.UnitID != "" {
+		q = q.Where("unit_id = ?", f.UnitID)
+	}
+	if f.Type != "" {
+		if !oneOf(f.Type, models.DeclarationTypes...) {
+			return nil, BadRequest("type must be one of %v", models.DeclarationTypes)
+		}
+		q = q.Where("type = ?", f.Type)
+	}
+	today := s.today()
+	switch f.Status {
+	case "":
+	case models.DeclarationFiledOnTime:
+		q = q.Where("filed_at IS NOT NULL AND filed_at < deadline")
+	case models.DeclarationFiledLate:
+		q = q.Where("filed_at IS NOT NULL AND filed_at >= deadline")
+	case models.DeclarationNotFiled:
+		q = q.Where("filed_at IS NULL AND due_date < ?", today)
+	case models.DeclarationNotYetDue:
+		q = q.Where("filed_at IS NULL AND due_date >= ?", today)
+	default:
+		return nil, BadRequest("status must be one of %v", models.DeclarationStatuses)
+	}
+	return q, nil
 }
 
 // OnTimeRate is the plan's first KPI (落實公職人員財產申報: 依限完成申報人數 ÷

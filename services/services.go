@@ -22,6 +22,9 @@ type Options struct {
 	// HashGate bounds the bcrypt work of the process; nil means GOMAXPROCS
 	// slots and HashWait.
 	HashGate *HashGate
+	// MaxExportRows bounds the record and roster downloads; 0 means
+	// DefaultMaxExportRows.
+	MaxExportRows int
 }
 
 // Services is every service of the process, built once by main.
@@ -66,6 +69,9 @@ func New(db *gorm.DB, o Options) *Services {
 	kpis.volunteers.periods = kpis
 	audit := NewAuditService(db)
 	audit.now = o.Clock
+	if o.MaxExportRows > 0 {
+		activities.exportMax, decl.exportMax = o.MaxExportRows, o.MaxExportRows
+	}
 	return &Services{
 		DB:    db,
 		Auth:  auth,
