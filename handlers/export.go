@@ -198,91 +198,22 @@ func buildXLSX(doc exportDoc, en bool) (*bytes.Buffer, error) {
 			return nil, err
 		}
 	}
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the first sheet is active already, and the call
+	// would parse every streamed sheet back into memory.
 	return f.WriteToBuffer()
 }
 
+// fillSheet writes one sheet through excelize's stream writer, which keeps
+// a large export (10,000 records) to a small, steady amount of memory: the
+// rows go to a temporary file instead of a tree of cells. The print set-up
+// and the sheet properties are set on the sheet before the stream starts
+// (the stream writes them from it); widths and panes before the first row.
 func fillSheet(f *excelize.File, st xlsxStyles, doc exportDoc, sh exportSheet, en bool) error {
 	cell := func(col, row int) string {
 		n, _ := excelize.CoordinatesToCellName(col, row)
 		return n
 	}
-	last := max(len(sh.cols), 1)
-	for i, line := range doc.title {
-		if err := f.SetCellValue(sh.name, cell(1, i+1), line); err != nil {
-			return err
-		}
-		style := st.subtitle
-		if i == 0 {
-			style = st.title
-			_ = f.SetRowHeight(sh.name, 1, 24)
-		}
-		if err := f.SetCellStyle(sh.name, cell(1, i+1), cell(1, i+1), style); err != nil {
-			return err
-		}
-		if last > 1 {
-			if err := f.MergeCell(sh.name, cell(1, i+1), cell(last, i+1)); err != nil {
-				return err
-			}
-		}
-	}
 	head := titleRows(doc) + 1
-	widths := make([]int, len(sh.cols))
-	for j, col := range sh.cols {
-		label := col.label(en)
-		if err := f.SetCellValue(sh.name, cell(j+1, head), label); err != nil {
-			return err
-		}
-		widths[j] = textWidth(label)
-	}
-	if len(sh.cols) > 0 {
-		if err := f.SetCellStyle(sh.name, cell(1, head), cell(len(sh.cols), head), st.header); err != nil {
-			return err
-		}
-	}
-	for i, row := range sh.rows {
-		r := head + 1 + i
-		for j, v := range row {
-			if v == nil {
-				continue
-			}
-			var val any
-			style, shown := st.text, ""
-			switch x := v.(type) {
-			case percent:
-				val, style, shown = float64(x)/100, st.percent, strconv.FormatFloat(float64(x), 'f', 2, 64)+"%"
-			case count:
-				val, style, shown = float64(x), st.count, thousands(float64(x), 0)
-			case hours:
-				val, style, shown = float64(x), st.hours, thousands(float64(x), 1)
-			case plain:
-				val, style, shown = int(x), st.plain, strconv.Itoa(int(x))
-			default:
-				s := fmt.Sprint(x)
-				val, shown = s, s
-			}
-			if err := f.SetCellValue(sh.name, cell(j+1, r), val); err != nil {
-				return err
-			}
-			if err := f.SetCellStyle(sh.name, cell(j+1, r), cell(j+1, r), style); err != nil {
-				return err
-			}
-			if j < len(widths) {
-				widths[j] = max(widths[j], textWidth(shown))
-			}
-		}
-	}
-	for j, w := range widths {
-		name, _ := excelize.ColumnNumberToName(j + 1)
-		// Two characters of padding; long texts stop at 60 (a notes column
-		// would otherwise push the page to a tiny print scale).
-		if err := f.SetColWidth(sh.name, name, name, float64(min(max(w+2, 8), 60))); err != nil {
-			return err
-		}
-	}
-	if err := f.SetPanes(sh.name, &excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cell(1, head+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
 	a4, landscape, one, free, fit := 9, "landscape", 1, 0, true
 	if err := f.SetPageLayout(sh.name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &free}); err != nil {
 		return err
@@ -297,8 +228,85 @@ func fillSheet(f *excelize.File, st xlsxStyles, doc exportDoc, sh exportSheet, e
 	if err := f.SetHeaderFooter(sh.name, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
 		return err
 	}
-	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sh.name,
-		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sh.name, head, head)})
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sh.name,
+		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sh.name, head, head)}); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sh.name)
+	if err != nil {
+		return err
+	}
+	// Cells typed and styled first, so that the widths fit what they show.
+	widths := make([]int, len(sh.cols))
+	header := make([]any, len(sh.cols))
+	for j, col := range sh.cols {
+		label := col.label(en)
+		header[j] = excelize.Cell{StyleID: st.header, Value: label}
+		widths[j] = textWidth(label)
+	}
+	rows := make([][]any, len(sh.rows))
+	for i, row := range sh.rows {
+		cells := make([]any, len(row))
+		for j, v := range row {
+			if v == nil {
+				continue // not written at all: an empty cell, not ""
+			}
+			var c excelize.Cell
+			shown := ""
+			switch x := v.(type) {
+			case percent:
+				c, shown = excelize.Cell{StyleID: st.percent, Value: float64(x) / 100}, strconv.FormatFloat(float64(x), 'f', 2, 64)+"%"
+			case count:
+				c, shown = excelize.Cell{StyleID: st.count, Value: float64(x)}, thousands(float64(x), 0)
+			case hours:
+				c, shown = excelize.Cell{StyleID: st.hours, Value: float64(x)}, thousands(float64(x), 1)
+			case plain:
+				c, shown = excelize.Cell{StyleID: st.plain, Value: int(x)}, strconv.Itoa(int(x))
+			default:
+				shown = fmt.Sprint(x)
+				c = excelize.Cell{StyleID: st.text, Value: shown}
+			}
+			cells[j] = c
+			if j < len(widths) {
+				widths[j] = max(widths[j], textWidth(shown))
+			}
+		}
+		rows[i] = cells
+	}
+	for j, w := range widths {
+		// Two characters of padding; long texts stop at 60 (a notes column
+		// would otherwise push the page to a tiny print scale).
+		if err := sw.SetColWidth(j+1, j+1, float64(min(max(w+2, 8), 60))); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cell(1, head+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	last := max(len(sh.cols), 1)
+	for i, line := range doc.title {
+		style, opts := st.subtitle, []excelize.RowOpts{}
+		if i == 0 {
+			style, opts = st.title, []excelize.RowOpts{{Height: 24}}
+		}
+		if err := sw.SetRow(cell(1, i+1), []any{excelize.Cell{StyleID: style, Value: line}}, opts...); err != nil {
+			return err
+		}
+		if last > 1 {
+			if err := sw.MergeCell(cell(1, i+1), cell(last, i+1)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := sw.SetRow(cell(1, head), header); err != nil {
+		return err
+	}
+	for i, cells := range rows {
+		if err := sw.SetRow(cell(1, head+1+i), cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 // textWidth is the width of s in Excel's column units: a character of the

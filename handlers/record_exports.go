@@ -25,8 +25,8 @@ var labels = map[string][2]string{
 	"status." + models.ActivityCompleted:  {"已結案", "Completed"},
 	"status." + models.ActivityCancelled:  {"已取消", "Cancelled"},
 
-	"scale.large": {"大型", "Large"},
-	"scale.small": {"小型", "Small"},
+	"scale.large":   {"大型", "Large"},
+	"scale.regular": {"一般", "Regular"},
 
 	"signup." + models.SignupActive:    {"已報名", "Signed up"},
 	"signup." + models.SignupCancelled: {"已取消報名", "Cancelled"},
