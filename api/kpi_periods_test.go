@@ -99,19 +99,19 @@ func TestCloseAndReopenKPIYear(t *testing.T) {
 		}
 		r = e.Do("GET", "/api/v1/kpis?from=2021&to=2022&format=csv", e.Tokens["manager"], nil)
 		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\uFEFF"))).ReadAll()
-		if err != nil || len(recs[0]) != 18 {
+		if err != nil || len(recs[0]) != 17 {
 			t.Fatalf("csv: %v %v", err, recs[0])
 		}
 		for _, rec := range recs[1:] {
-			want := "否 no"
-			if rec[0] == "2022" {
-				want = "是 yes"
-				if rec[15] != "2023-03-01 10:00" || rec[16] != "測試 admin" || rec[17] != reason2022["reason"] {
+			want := "否"
+			if rec[1] == "2022" {
+				want = "是"
+				if rec[14] != "112/03/01 10:00" || rec[15] != "測試 admin" || rec[16] != reason2022["reason"] {
 					t.Fatalf("csv closed cells: %v", rec)
 				}
 			}
-			if rec[14] != want {
-				t.Fatalf("csv row %v: closed %q", rec, rec[14])
+			if rec[13] != want {
+				t.Fatalf("csv row %v: closed %q", rec, rec[13])
 			}
 		}
 
