@@ -316,8 +316,18 @@ func TestKPIExportCSV(t *testing.T) {
 		if en[0][0] != "ROC year" || en[2][5] != "cases" || en[2][10] != "no" || en[1][5] != "%" || en[8][5] != "people" || en[9][5] != "hours" {
 			t.Errorf("English csv %v", en[:3])
 		}
-		if en[2][3] != "Procurement supervisions and acceptance inspections" {
-			t.Errorf("English name %q", en[2][3])
+		if en[2][3] != "Procurement supervisions and acceptance inspections" || en[2][4] != "Cases completed in the year" {
+			t.Errorf("English name and measure %q %q", en[2][3], en[2][4])
+		}
+		for _, row := range en[1:] {
+			for _, cell := range row {
+				for _, r := range cell {
+					if r >= 0x4E00 && r <= 0x9FFF {
+						t.Errorf("Chinese in lang=en: %q in %v", cell, row)
+						break
+					}
+				}
+			}
 		}
 		for _, q := range []string{"year=2026&format=csv&lang=fr", "year=2026&lang=en", "year=2026&format=json&lang=en"} {
 			if r := e.Do("GET", "/api/v1/kpis?"+q, m, nil); r.Code != 400 {

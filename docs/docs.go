@@ -407,6 +407,12 @@ const docTemplate = `{
                         "description": "the CSV or XLSX file (Content-Disposition: attachment)",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
+                            }
                         }
                     },
                     "400": {
@@ -1453,6 +1459,12 @@ const docTemplate = `{
                         "description": "the CSV or XLSX file (Content-Disposition: attachment)",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
+                            }
                         }
                     },
                     "400": {
@@ -2737,6 +2749,12 @@ const docTemplate = `{
                         "description": "the CSV or XLSX file (Content-Disposition: attachment)",
                         "schema": {
                             "type": "file"
+                        },
+                        "headers": {
+                            "Content-Disposition": {
+                                "type": "string",
+                                "description": "attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
+                            }
                         }
                     },
                     "400": {

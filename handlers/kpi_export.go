@@ -41,6 +41,27 @@ var kpiShort = map[string][2]string{
 	models.KPIEthicsCodePromotions:    {"廉政倫理宣導", "Ethics promotions"},
 }
 
+// measuresEn are the plan's 衡量標準 in English, for lang=en.
+var measuresEn = map[string]string{
+	models.KPIPropertyDeclarationOnTime: "Declarants who filed on time ÷ declarants due × 100%",
+	models.KPIProcurementSupervisions:   "Cases completed in the year",
+	models.KPISecurityAndPetitions:      "Security maintenance projects and petitions handled in the year",
+	models.KPISafetyInspections:         "Cases completed in the year",
+	models.KPIInfosecAudits:             "Cases completed in the year",
+	models.KPIAntiCorruptionEvents:      "Events held in the year",
+	models.KPIEthicsCodePromotions:      "Events held in the year",
+	"volunteer_people":                  "Volunteers who attended an event in the year",
+	"volunteer_hours":                   "Hours from check-in to check-out, confirmed",
+}
+
+// measure is a KPI's measure in one language.
+func measure(code, zh string, en bool) string {
+	if m := measuresEn[code]; en && m != "" {
+		return m
+	}
+	return zh
+}
+
 func pick(pair [2]string, en bool) string {
 	if en {
 		return pair[1]
@@ -113,7 +134,7 @@ func kpiRows(reports []KPIReportDTO, en bool) [][]any {
 				onTrack = yesNo(*k.OnTrack, en)
 			}
 			rows = append(rows, append([]any{
-				plain(r.ROCYear), plain(r.Year), k.Code, name, k.Measure, pick(kpiUnits[k.Code], en),
+				plain(r.ROCYear), plain(r.Year), k.Code, name, measure(k.Code, k.Measure, en), pick(kpiUnits[k.Code], en),
 				kpiValue(k.Unit, k.Target), kpiValue(k.Unit, k.Actual), optCount(k.Numerator), optCount(k.Denominator),
 				yesNo(k.Achieved, en), expected, onTrack,
 			}, closedCells(r, en)...))
@@ -125,9 +146,9 @@ func kpiRows(reports []KPIReportDTO, en bool) [][]any {
 			people, hrs = "Integrity volunteers who took part (informational)", "Integrity volunteer hours (informational)"
 		}
 		rows = append(rows,
-			append([]any{plain(r.ROCYear), plain(r.Year), "volunteer_people", people, "年度內曾出席活動之志工人數", pick(kpiUnits["volunteer_people"], en),
+			append([]any{plain(r.ROCYear), plain(r.Year), "volunteer_people", people, measure("volunteer_people", "年度內曾出席活動之志工人數", en), pick(kpiUnits["volunteer_people"], en),
 				nil, count(v.People), nil, nil, nil, nil, nil}, closedCells(r, en)...),
-			append([]any{plain(r.ROCYear), plain(r.Year), "volunteer_hours", hrs, "簽到至簽退時數合計", pick(kpiUnits["volunteer_hours"], en),
+			append([]any{plain(r.ROCYear), plain(r.Year), "volunteer_hours", hrs, measure("volunteer_hours", "簽到至簽退時數合計", en), pick(kpiUnits["volunteer_hours"], en),
 				nil, hours(v.Hours), nil, nil, nil, nil, nil}, closedCells(r, en)...))
 	}
 	return rows

@@ -112,18 +112,19 @@ var activityColumns = []exportCol{
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Security		BearerAuth
-//	@Param			format		query		string	true	"csv or xlsx"				Enums(csv,xlsx)
-//	@Param			lang		query		string	false	"language (default zh-TW)"	Enums(zh-TW,en)
-//	@Param			kind		query		string	false	"kind"						Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
-//	@Param			status		query		string	false	"status"					Enums(planned,in_progress,completed,cancelled)
-//	@Param			unit_id		query		string	false	"unit"
-//	@Param			owner_id	query		string	false	"owner (officer)"
-//	@Param			from		query		string	false	"scheduled_at at or after (RFC 3339)"
-//	@Param			to			query		string	false	"scheduled_at before (RFC 3339)"
-//	@Param			q			query		string	false	"words in the title or the procurement case number"
-//	@Param			late_entry	query		bool	false	"completions recorded more than 31 days after completed_at (true) or not (false)"
-//	@Param			sort		query		string	false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
-//	@Success		200			{file}		file	"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Param			format		query		string				true	"csv or xlsx"				Enums(csv,xlsx)
+//	@Param			lang		query		string				false	"language (default zh-TW)"	Enums(zh-TW,en)
+//	@Param			kind		query		string				false	"kind"						Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
+//	@Param			status		query		string				false	"status"					Enums(planned,in_progress,completed,cancelled)
+//	@Param			unit_id		query		string				false	"unit"
+//	@Param			owner_id	query		string				false	"owner (officer)"
+//	@Param			from		query		string				false	"scheduled_at at or after (RFC 3339)"
+//	@Param			to			query		string				false	"scheduled_at before (RFC 3339)"
+//	@Param			q			query		string				false	"words in the title or the procurement case number"
+//	@Param			late_entry	query		bool				false	"completions recorded more than 31 days after completed_at (true) or not (false)"
+//	@Param			sort		query		string				false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
+//	@Success		200			{file}		file				"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Header			200			{string}	Content-Disposition	"attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
 //	@Failure		400			{object}	ErrorResponse
 //	@Failure		401			{object}	ErrorResponse
 //	@Failure		403			{object}	ErrorResponse
@@ -212,10 +213,11 @@ var rosterColumns = []exportCol{
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Security		BearerAuth
-//	@Param			id		path		string	true	"activity id"
-//	@Param			format	query		string	true	"csv or xlsx"				Enums(csv,xlsx)
-//	@Param			lang	query		string	false	"language (default zh-TW)"	Enums(zh-TW,en)
-//	@Success		200		{file}		file	"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Param			id		path		string				true	"activity id"
+//	@Param			format	query		string				true	"csv or xlsx"				Enums(csv,xlsx)
+//	@Param			lang	query		string				false	"language (default zh-TW)"	Enums(zh-TW,en)
+//	@Success		200		{file}		file				"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Header			200		{string}	Content-Disposition	"attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
@@ -283,13 +285,14 @@ var declarationColumns = []exportCol{
 //	@Produce		text/csv
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Security		BearerAuth
-//	@Param			format	query		string	true	"csv or xlsx"				Enums(csv,xlsx)
-//	@Param			lang	query		string	false	"language (default zh-TW)"	Enums(zh-TW,en)
-//	@Param			year	query		int		false	"roster year (Gregorian)"
-//	@Param			unit_id	query		string	false	"unit"
-//	@Param			type	query		string	false	"declaration type"	Enums(regular,on_assumption,on_leaving)
-//	@Param			status	query		string	false	"filing status"		Enums(filed_on_time,filed_late,not_filed,not_yet_due)
-//	@Success		200		{file}		file	"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Param			format	query		string				true	"csv or xlsx"				Enums(csv,xlsx)
+//	@Param			lang	query		string				false	"language (default zh-TW)"	Enums(zh-TW,en)
+//	@Param			year	query		int					false	"roster year (Gregorian)"
+//	@Param			unit_id	query		string				false	"unit"
+//	@Param			type	query		string				false	"declaration type"	Enums(regular,on_assumption,on_leaving)
+//	@Param			status	query		string				false	"filing status"		Enums(filed_on_time,filed_late,not_filed,not_yet_due)
+//	@Success		200		{file}		file				"the CSV or XLSX file (Content-Disposition: attachment)"
+//	@Header			200		{string}	Content-Disposition	"attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
