@@ -196,8 +196,8 @@ const dict = {
   role_admin: ['系統管理者', 'admin'], role_manager: ['主管', 'manager'], role_officer: ['政風人員', 'officer'], role_volunteer: ['志工', 'volunteer'],
   // ---- version conflicts
   conflict_count: ['共 {n} 個欄位不同，其中 {mine} 個是您修改的。', '{n} fields differ; you changed {mine} of them.'],
-  conflict_yours: ['您修改的：保留我的修改時送出', 'yours: sent if you keep yours'],
-  conflict_theirs: ['他人修改的：兩種選擇都會保留', 'theirs: kept either way'],
+  conflict_yours: ['您修改的：按「保留我的修改」才會送出', 'yours: sent when you keep yours'],
+  conflict_theirs: ['他人修改的：一律保留伺服器上的內容', 'theirs: the server’s value stays either way'],
 };
 
 export const getLang = () => lang;
