@@ -366,6 +366,17 @@ test('the form: the agency\'s registered sites fill the site, a map preview with
   await page.locator('#record-map .map-you').waitFor();
   assert.match(await page.locator('#record-map-box figcaption').innerText(), /範圍外，距離約 \d/);
   await page.locator('#history li', { hasText: '建立紀錄' }).waitFor();
+  await page.locator('#record-map-box').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -80));
+  await shot(page, 'officer-record-map');
+  // Once the check-in is sent, the history has the arrival and the start.
+  await waitQueueEmpty(page);
+  await page.reload();
+  await page.locator('#history li', { hasText: '到達打卡' }).waitFor();
+  assert.match(await page.locator('#history').innerText(), /林政風（[^）]+）\s*到場，紀錄轉為進行中/);
+  await page.locator('#history').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -80));
+  await shot(page, 'officer-record-history');
   await noRawCodes(page, 'record with map');
   assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused/.test(p)), [], 'no CSP violation');
   await context.close();

@@ -36,7 +36,7 @@ function niceScale(max) {
   return best;
 }
 
-const fmtM = (m) => (m >= 1000 ? `${m / 1000} ${t('km')}` : `${m} ${t('m')}`);
+const fmtM = (m) => (m >= 1000 ? `${m / 1000}\u00a0${t('km')}` : `${m}\u00a0${t('m')}`);
 
 /** sitePreview draws site {lat, lng, radius_m, name} and, when known, the
  * phone's fix {lat, lng, accuracy}; null when the site has no position. */
@@ -86,7 +86,7 @@ export function sitePreview(site, fix = null, { id = 'site-map' } = {}) {
     s('text', { x: 14 + bar * k, y: H - 8, class: 'map-scale-text' }, fmtM(bar)),
     s('text', { x: W - 10, y: 18, 'text-anchor': 'end', class: 'map-north' }, t('map_north')));
   const caption = [t('map_radius', { m: Math.round(r) })];
-  if (dist != null) caption.push(dist <= r ? t('map_inside', { m: Math.round(dist) }) : t('map_outside', { m: dist >= 1000 ? (dist / 1000).toFixed(1) + ' ' + t('km') : Math.round(dist) + ' ' + t('m') }));
+  if (dist != null) caption.push(dist <= r ? t('map_inside', { m: Math.round(dist) }) : t('map_outside', { m: dist >= 1000 ? (dist / 1000).toFixed(1) + '\u00a0' + t('km') : Math.round(dist) + '\u00a0' + t('m') }));
   return h('figure', { class: 'sitemap-box', dataset: { map: id } }, svg,
     h('figcaption', { class: 'muted' }, caption.join(' · '), ' ',
       h('a', { class: 'link', href: mapsHref(c.lat, c.lng), target: '_blank', rel: 'noopener', id: id + '-open' }, t('open_in_maps'))));

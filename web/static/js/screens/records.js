@@ -525,6 +525,7 @@ export async function activityView(id) {
     geoStatus.textContent = `${label('checkin_types', type)} · ${t('accuracy', { m: Math.round(c.accuracy_m) })}`;
     await queue.enqueue({ op: 'checkin', payload: { activityId: id, checkin: c }, activityId: id, label: `${label('checkin_types', type)}：${a.title}` });
     checkList.append(checkinLine(c));
+    document.getElementById('no-checkins')?.remove();
     drawMap();
   };
   const isEvent = a.kind === 'outreach_event' || a.kind === 'ethics_promotion';
@@ -573,7 +574,7 @@ export async function activityView(id) {
     isEvent && me.role === 'volunteer' && endsAt(a) ? h('p', { class: 'muted', id: 'checkin-window' }, t('checkin_window', {
       from: fmtDate(new Date(new Date(a.scheduled_at).getTime() - 3_600_000).toISOString()),
       to: fmtDate(new Date(new Date(endsAt(a)).getTime() + 3_600_000).toISOString()) })) : null,
-    h('h3', {}, t('checkins')), checks.length ? checkList : [h('p', { class: 'muted' }, t('no_checkins')), checkList],
+    h('h3', {}, t('checkins')), checks.length ? checkList : [h('p', { class: 'muted', id: 'no-checkins' }, t('no_checkins')), checkList],
     isEvent && canWork && !a._queued ? await rosterSection(a) : null,
     canWork ? [
       h('h3', {}, t('attachments')),
