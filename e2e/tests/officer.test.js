@@ -336,8 +336,9 @@ test('the form: the agency\'s registered sites fill the site, a map preview with
   assert.equal(await page.locator('#form-map [style]').count(), 0);
   assert.match(await page.locator('#form-map-open').getAttribute('href'), /^https:\/\/www\.google\.com\/maps\/search\/\?api=1&query=23\.487000,120\.423000$/);
   assert.match(await page.locator('#form-map-open').innerText(), /在地圖中開啟/);
-  assert.match(await page.locator('#form-map-box figcaption').innerText(), /打卡範圍半徑 300 公尺/);
-  await page.locator('#form-map').scrollIntoViewIfNeeded();
+  assert.match(await page.locator('#form-map-box figcaption').innerText(), /打卡範圍半徑 300\s公尺/);
+  await page.locator('label[for=site-pick]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -76));
   await shot(page, 'officer-form-site');
   // Times the server refuses are caught beside the field, in Chinese.
   await page.locator('input[name=petitioners]').fill('6');
@@ -410,6 +411,7 @@ test('offline: a refused record opens in its form, is fixed and resent, and the 
   assert.match(q, /受稽機關／學校：必填/);
   assert.match(q, /等待前一筆/);
   await noRawCodes(page, 'queue');
+  await page.evaluate(() => window.scrollTo(0, 0)); // the queue bar is under the header
   await shot(page, 'officer-queue-refused');
   await page.locator('#queue button', { hasText: '開啟修正' }).click();
   await page.locator('#fix-intro').waitFor();

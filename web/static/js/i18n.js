@@ -182,8 +182,8 @@ const dict = {
   site_pick_other: ['可按「以目前位置為地點」，或直接輸入地點名稱與地址。', 'Use your position, or type the site name and address.'],
   site_or: ['或', 'or'], site_position: ['位置', 'Position'],
   map_title: ['{name} 的位置與打卡範圍', 'Position and check-in area of {name}'], map_site: ['地點', 'Site'], map_you: ['您的位置', 'You'],
-  map_north: ['↑北', '↑N'], map_radius: ['打卡範圍半徑 {m} 公尺', 'check-in radius {m} m'],
-  map_inside: ['您在範圍內（距中心 {m} 公尺）', 'you are inside ({m} m from the centre)'],
+  map_north: ['↑北', '↑N'], map_radius: ['打卡範圍半徑 {m}\u00a0公尺', 'check-in radius {m}\u00a0m'],
+  map_inside: ['您在範圍內（距中心 {m}\u00a0公尺）', 'you are inside ({m}\u00a0m from the centre)'],
   map_outside: ['您在範圍外，距離約 {m}', 'you are outside, about {m} away'],
   open_in_maps: ['在地圖中開啟', 'Open in maps'], km: ['公里', 'km'], m: ['公尺', 'm'],
   // ---- a record's history
@@ -192,7 +192,7 @@ const dict = {
   h_ev_arrived: ['到達打卡', 'checked in'], h_ev_departed: ['離開打卡', 'checked out'], h_ev_photo: ['新增照片或附件', 'added a photo or file'],
   h_ev_completed: ['結案', 'completed the record'], h_ev_cancelled: ['取消紀錄', 'cancelled the record'],
   h_ev_status: ['狀態改為{s}', 'set the status to {s}'], h_ev_edited: ['修改了{f}', 'changed {f}'], h_ev_edited_plain: ['修改紀錄', 'edited the record'],
-  h_ev_other: ['其他異動', 'another change'], h_late: ['逾期登錄，待主管審閱', 'entered late; for a manager’s review'],
+  h_ev_other: ['其他異動', 'another change'], h_field_other: ['其他欄位', 'another field'], owner_id: ['承辦人', 'officer in charge'], h_late: ['逾期登錄，待主管審閱', 'entered late; for a manager’s review'],
   role_admin: ['系統管理者', 'admin'], role_manager: ['主管', 'manager'], role_officer: ['政風人員', 'officer'], role_volunteer: ['志工', 'volunteer'],
   // ---- version conflicts
   conflict_count: ['共 {n} 個欄位不同，其中 {mine} 個是您修改的。', '{n} fields differ; you changed {mine} of them.'],

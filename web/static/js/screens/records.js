@@ -428,7 +428,8 @@ export function historyLine(e) {
 function historyFieldName(path) {
   const [head, tail] = path.split('.');
   const key = { unit_id: 'unit', site_name: 'site_name', site_address: 'address', site_lat: 'site_position', site_lng: 'site_position', site_radius_m: 'radius_m' }[head] || tail || head;
-  return t(key);
+  const name = t(key);
+  return name === key ? t('h_field_other') : name; // a field this page does not know: never its code
 }
 
 export function checkinLine(c) {
