@@ -39,6 +39,10 @@ func foundationRoutes() []route {
 		{method: "POST", path: "/api/v1/units", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
 			return map[string]string{"code": fmt.Sprintf("U-%d", n), "name": fmt.Sprintf("單位%d", n), "kind": "agency"}
 		}},
+		{method: "GET", path: "/api/v1/units/{unit}/sites", allowed: []string{"admin", "manager", "officer"}},
+		{method: "POST", path: "/api/v1/units/{unit}/sites", allowed: []string{"admin", "manager"}, body: func(_ *apitest.Env, n int) any {
+			return map[string]any{"name": fmt.Sprintf("工務處第%d辦公室", n), "address": "嘉義市東區中山路199號", "lat": 23.4811, "lng": 120.4536, "radius_m": 150}
+		}},
 		{method: "GET", path: "/api/v1/users", allowed: []string{"admin"}},
 		{method: "POST", path: "/api/v1/users", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
 			return map[string]string{"username": fmt.Sprintf("user%d", n), "password": "a-long-password", "display_name": "新同仁", "role": "officer"}
@@ -89,6 +93,7 @@ func recordRoutes() []route {
 			return checkin("arrive", 23.4801, 120.4491, 5, time.Now().Add(-time.Minute))
 		}},
 		{method: "GET", path: "/api/v1/activities/{activity}/checkins", allowed: staff},
+		{method: "GET", path: "/api/v1/activities/{activity}/history", allowed: staff, denied: 404},
 		// Uploads: the owner only (SPEC.md); managers and admins are refused too.
 		{method: "POST", path: "/api/v1/activities/{activity}/attachments", allowed: []string{"officer"}, upload: true},
 		{method: "GET", path: "/api/v1/attachments/{attachment}", allowed: staff, denied: 404},
@@ -210,6 +215,7 @@ func TestRouteRoles(t *testing.T) {
 				path = strings.ReplaceAll(path, "{attachment}", attID)
 				path = strings.ReplaceAll(path, "{event}", ev)
 				path = strings.ReplaceAll(path, "{attended}", attended)
+				path = strings.ReplaceAll(path, "{unit}", e.Unit.ID)
 				if strings.Contains(path, "{fresh}") {
 					fresh := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("新紀錄 %d", n)}))
 					path = strings.ReplaceAll(path, "{fresh}", fresh["id"].(string))

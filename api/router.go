@@ -79,6 +79,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 
 	v1.GET("/units", auth, h.ListUnits)
 	v1.POST("/units", auth, admin, h.CreateUnit)
+	v1.GET("/units/:id/sites", auth, staff, h.ListUnitSites)
+	v1.POST("/units/:id/sites", auth, mgr, h.CreateUnitSite)
 
 	v1.GET("/kpis", auth, mgr, h.KPIReport)
 	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
@@ -111,6 +113,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.DELETE("/activities/:id", auth, staff, h.DeleteActivity)
 	v1.POST("/activities/:id/checkins", auth, h.CreateCheckin)
 	v1.GET("/activities/:id/checkins", auth, staff, h.ListCheckins)
+	v1.GET("/activities/:id/history", auth, h.ActivityHistory) // volunteers: 404, as for a record they cannot see
 	v1up.POST("/activities/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadAttachment)
 	v1.GET("/attachments/:id", auth, h.GetAttachment)
 	v1.POST("/sync", auth, h.Sync)

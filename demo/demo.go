@@ -100,6 +100,9 @@ func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword stri
 		return nil, fmt.Errorf("demo pending volunteer: %w", err)
 	}
 	o.Users[pending.Username] = pending
+	if err := seedSites(ctx, s, o); err != nil {
+		return nil, err
+	}
 	if err := seedDeclarations(ctx, s, o); err != nil {
 		return nil, err
 	}

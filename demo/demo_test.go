@@ -57,6 +57,14 @@ func TestSeed(t *testing.T) {
 	if overdue < 1 || open < 1 {
 		t.Errorf("demo officer: %d overdue, %d in progress", overdue, open)
 	}
+	// Every demo unit has a registered site to pick in the form.
+	for code, u := range o.Units {
+		var n int64
+		db.Model(&models.UnitSite{}).Where("unit_id = ?", u.ID).Count(&n)
+		if n < 1 {
+			t.Errorf("unit %s: no registered site", code)
+		}
+	}
 	var signups, attended int64
 	db.Model(&models.Signup{}).Where("user_id = ? AND status = ?", o.Users["volunteer"].ID, models.SignupActive).Count(&signups)
 	db.Model(&models.Checkin{}).Where("user_id = ? AND type = ?", o.Users["volunteer"].ID, "depart").Count(&attended)

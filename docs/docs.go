@@ -1254,6 +1254,95 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/activities/{id}/history": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Who created the record, edited it (which fields, not their values), started, completed or cancelled it, checked in and added photos, and when; a completion recorded late is marked for a manager's review. Read from the audit trail, oldest first, paged. Who: officers, managers and admins; volunteers get 404, as for a record they cannot see. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "The history of a record",
+                "operationId": "activityHistory",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.HistoryList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "account pending approval",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/activities/{id}/signups": {
             "get": {
                 "security": [
@@ -3959,6 +4048,188 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/units/{id}/sites": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The places registered for an agency or school (offices, campuses, work sites), by name, at most 200: a form copies the chosen one into a record's site. Who: officers, managers and admins; volunteers are refused. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "units"
+                ],
+                "summary": "The registered sites of a unit",
+                "operationId": "listUnitSites",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "unit id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.UnitSiteList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such unit",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Registers a place of an agency or school with its position and geofence radius (10–5000 m). A unit's site names are unique (409 conflict), and a unit has at most 200 sites (409). Audited. Who: managers and admins. Not idempotent: a second create with the same name is a 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "units"
+                ],
+                "summary": "Register a site of a unit",
+                "operationId": "createUnitSite",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "unit id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the site",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateUnitSiteRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.UnitSiteDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such unit",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/users": {
             "get": {
                 "security": [
@@ -5414,6 +5685,40 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CreateUnitSiteRequest": {
+            "type": "object",
+            "required": [
+                "lat",
+                "lng",
+                "name",
+                "radius_m"
+            ],
+            "properties": {
+                "address": {
+                    "description": "Address is at most 200 characters, one line.",
+                    "type": "string",
+                    "example": "嘉義市東區中山路199號"
+                },
+                "lat": {
+                    "type": "number",
+                    "example": 23.4811
+                },
+                "lng": {
+                    "type": "number",
+                    "example": 120.4536
+                },
+                "name": {
+                    "description": "Name is 1 to 100 characters, one line, unique within the unit.",
+                    "type": "string",
+                    "example": "嘉義市政府（市府大樓）"
+                },
+                "radius_m": {
+                    "description": "RadiusM is the geofence radius, 10 to 5000 metres.",
+                    "type": "integer",
+                    "example": 150
+                }
+            }
+        },
         "handlers.CreateUserRequest": {
             "type": "object",
             "required": [
@@ -5961,6 +6266,129 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "handlers.HistoryActorDTO": {
+            "type": "object",
+            "required": [
+                "display_name",
+                "id",
+                "role"
+            ],
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "林專員"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "admin",
+                        "manager",
+                        "officer",
+                        "volunteer"
+                    ]
+                }
+            }
+        },
+        "handlers.HistoryEntryDTO": {
+            "type": "object",
+            "required": [
+                "action",
+                "at",
+                "checkin_type",
+                "fields",
+                "id",
+                "status"
+            ],
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "activity.create",
+                        "activity.update",
+                        "activity.start",
+                        "checkin.create",
+                        "attachment.create"
+                    ]
+                },
+                "actor": {
+                    "description": "Actor is who did it; null for the system.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.HistoryActorDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "at": {
+                    "type": "string",
+                    "example": "2026-11-28T10:05:00+08:00"
+                },
+                "checkin_type": {
+                    "description": "CheckinType is arrive or leave for checkin.create (\"\" otherwise).",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "arrive",
+                        "leave"
+                    ]
+                },
+                "fields": {
+                    "description": "Fields changed by an edit (activity.update), parts as \"procurement.stage\"; empty otherwise.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "notes",
+                        "procurement.stage"
+                    ]
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c3f"
+                },
+                "late_entry": {
+                    "description": "LateEntry is true when the change marked the record a late entry for a manager's review, false when it cleared the mark, null when it did neither.",
+                    "type": "boolean",
+                    "x-nullable": true,
+                    "example": true
+                },
+                "status": {
+                    "description": "Status is the record's status after the change, when the change set one (\"\" otherwise).",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "cancelled"
+                    ]
+                }
+            }
+        },
+        "handlers.HistoryList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.HistoryEntryDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJrIjoiMjAyNi0xMS0yOFQwMjowNTowMFoiLCJpIjoiMDE5MiJ9"
                 }
             }
         },
@@ -7177,6 +7605,67 @@ const docTemplate = `{
                 "next_cursor": {
                     "type": "string",
                     "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
+                }
+            }
+        },
+        "handlers.UnitSiteDTO": {
+            "type": "object",
+            "required": [
+                "address",
+                "created_at",
+                "id",
+                "lat",
+                "lng",
+                "name",
+                "radius_m",
+                "unit_id"
+            ],
+            "properties": {
+                "address": {
+                    "type": "string",
+                    "example": "嘉義市東區中山路199號"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-11-20T14:00:00+08:00"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c2e"
+                },
+                "lat": {
+                    "type": "number",
+                    "example": 23.4811
+                },
+                "lng": {
+                    "type": "number",
+                    "example": 120.4536
+                },
+                "name": {
+                    "type": "string",
+                    "example": "嘉義市政府（市府大樓）"
+                },
+                "radius_m": {
+                    "type": "integer",
+                    "example": 150
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                }
+            }
+        },
+        "handlers.UnitSiteList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.UnitSiteDTO"
+                    }
                 }
             }
         },

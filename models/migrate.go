@@ -10,6 +10,7 @@ import (
 // schema lists every table; features append their models here.
 var schema = []any{
 	&Unit{},
+	&UnitSite{},
 	&User{},
 	&RefreshToken{},
 	&Session{},

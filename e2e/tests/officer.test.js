@@ -274,22 +274,112 @@ test('officer edits a record a colleague changed meanwhile: server vs mine, keep
   await signIn(page, 'officer');
   await page.goto('/#/edit/' + a.id);
   await page.locator('#edit-form').waitFor();
-  // Meanwhile, on the server:
+  // Meanwhile, on the server, the manager adds a note and corrects the head count:
   const mgr = await token(server.base, 'manager');
-  const p = await api(server.base, 'PATCH', '/activities/' + a.id, { token: mgr, body: { version: a.version, notes: '主管補充：請洽環保局' } });
+  const p = await api(server.base, 'PATCH', '/activities/' + a.id, { token: mgr, body: { version: a.version, notes: '主管補充：請洽環保局',
+    petition: { ...a.petition, petitioners: 15 } } });
   assert.equal(p.status, 200, p.text);
+  // The officer, on the copy they opened, changes the subject only.
   await page.locator('input[name=subject]').fill('反對垃圾轉運站設置於湖內里');
   await page.locator('#save').click();
   await page.locator('#conflict').waitFor();
   const c = await page.locator('#conflict').innerText();
   assert.match(c, /主管補充：請洽環保局/, 'the server copy is shown');
   assert.match(c, /湖內里/, 'and mine');
+  assert.match(await page.locator('#conflict-count').innerText(), /共 3 個欄位不同，其中 1 個是您修改的/);
+  // The screen says which differences are the officer's and which someone else's.
+  const row = (label) => page.locator('#conflict tbody tr', { hasText: label });
+  assert.equal(await row('陳情事由').getAttribute('class'), 'yours');
+  assert.match(await row('陳情事由').innerText(), /您修改的/);
+  assert.equal(await row('備註').getAttribute('class'), 'theirs');
+  assert.equal(await row('陳情人數').getAttribute('class'), 'theirs');
+  assert.match(await row('陳情人數').innerText(), /他人修改的/);
   await shot(page, 'officer-version-conflict');
   await noRawCodes(page, 'conflict');
   await page.locator('#keep-mine').click();
   await page.locator('#activity').waitFor();
+  // Keep mine sent the officer's change on the server's version: the
+  // manager's note and head count stay.
   const r = await api(server.base, 'GET', '/activities/' + a.id, { token: tok });
   assert.equal(r.json.petition.subject, '反對垃圾轉運站設置於湖內里');
+  assert.equal(r.json.notes, '主管補充：請洽環保局');
+  assert.equal(r.json.petition.petitioners, 15);
+  assert.equal(r.json.version, a.version + 2);
+  // The history says who changed what.
+  const hist = page.locator('#history');
+  await hist.locator('li', { hasText: '林政風' }).filter({ hasText: '陳情事由' }).waitFor();
+  const ht = await hist.innerText();
+  assert.match(ht, /黃處長（[^）]+）\s*修改了(備註、陳情人數|陳情人數、備註)/, ht);
+  assert.match(ht, /林政風（[^）]+）\s*建立紀錄/, ht);
+  await context.close();
+});
+
+test('the form: the agency\'s registered sites fill the site, a map preview without tiles, times within the server\'s bounds', async () => {
+  const tok = await token(server.base, 'officer');
+  const { context, page, problems } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#tabs a[href="#/new"]').click();
+  await page.locator('#kind').selectOption('petition');
+  const title = '登記地點 e2e ' + Date.now();
+  await page.locator('#title').fill(title);
+  // Before an agency is picked, the site list says what to do first.
+  assert.match(await page.locator('#site-pick').innerText(), /請先選擇受稽機關/);
+  await page.locator('#unit-search').fill('工務');
+  await page.locator('#site-pick option', { hasText: '湖子內溪整治工區' }).waitFor({ state: 'attached' });
+  await page.locator('#site-pick').selectOption({ label: '湖子內溪整治工區' });
+  assert.equal(await page.locator('input[name=site_name]').inputValue(), '湖子內溪整治工區');
+  assert.equal(await page.locator('input[name=address]').inputValue(), '嘉義市西區湖子內路');
+  assert.equal(await page.locator('input[name=radius_m]').inputValue(), '300');
+  // The preview: an inline SVG (no tiles, no inline styles) and a link to the phone's maps app.
+  await page.locator('#form-map').waitFor();
+  assert.equal(await page.locator('#form-map .map-fence').count(), 1);
+  assert.equal(await page.locator('#form-map [style]').count(), 0);
+  assert.match(await page.locator('#form-map-open').getAttribute('href'), /^https:\/\/www\.google\.com\/maps\/search\/\?api=1&query=23\.487000,120\.423000$/);
+  assert.match(await page.locator('#form-map-open').innerText(), /在地圖中開啟/);
+  assert.match(await page.locator('#form-map-box figcaption').innerText(), /打卡範圍半徑 300\s公尺/);
+  await page.locator('label[for=site-pick]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -76));
+  await shot(page, 'officer-form-site');
+  // Times the server refuses are caught beside the field, in Chinese.
+  await page.locator('input[name=petitioners]').fill('6');
+  await page.locator('input[name=subject]').fill('工區夜間施工噪音');
+  await page.locator('input[name=scheduled_at]').fill('2099-03-01T09:00');
+  await page.locator('#save').click();
+  await page.locator('[data-path="scheduled_at"] .field-error', { hasText: '不能晚於 2 年後' }).waitFor();
+  await shot(page, 'officer-form-time-bounds');
+  await noRawCodes(page, 'time bounds');
+  await page.locator('input[name=scheduled_at]').fill('1911-12-31T09:00');
+  await page.locator('#save').click();
+  await page.locator('[data-path="scheduled_at"] .field-error', { hasText: '不能早於民國元年' }).waitFor();
+  const when = new Date(Date.now() + 86_400_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  await page.locator('input[name=scheduled_at]').fill(`${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}T09:30`);
+  await page.locator('#save').click();
+  await page.locator('#activity').waitFor();
+  await waitQueueEmpty(page);
+  const stored = await titled(server.base, tok, title);
+  assert.equal(stored.length, 1);
+  assert.deepEqual([stored[0].site.name, stored[0].site.lat, stored[0].site.lng, stored[0].site.radius_m], ['湖子內溪整治工區', 23.487, 120.423, 300]);
+  // The record page: the preview with the phone's position once it is known.
+  await page.reload();
+  await page.locator('#record-map').waitFor();
+  await page.locator('#arrive').click();
+  await page.locator('#record-map .map-you').waitFor();
+  assert.match(await page.locator('#record-map-box figcaption').innerText(), /範圍外，距離約 \d/);
+  await page.locator('#history li', { hasText: '建立紀錄' }).waitFor();
+  await page.locator('#record-map-box').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -80));
+  await shot(page, 'officer-record-map');
+  // Once the check-in is sent, the history has the arrival and the start.
+  await waitQueueEmpty(page);
+  await page.reload();
+  await page.locator('#history li', { hasText: '到達打卡' }).waitFor();
+  assert.match(await page.locator('#history').innerText(), /林政風（[^）]+）\s*到場，紀錄轉為進行中/);
+  await page.locator('#history').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -80));
+  await shot(page, 'officer-record-history');
+  await noRawCodes(page, 'record with map');
+  assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused/.test(p)), [], 'no CSP violation');
   await context.close();
 });
 
@@ -321,6 +411,7 @@ test('offline: a refused record opens in its form, is fixed and resent, and the 
   assert.match(q, /受稽機關／學校：必填/);
   assert.match(q, /等待前一筆/);
   await noRawCodes(page, 'queue');
+  await page.evaluate(() => window.scrollTo(0, 0)); // the queue bar is under the header
   await shot(page, 'officer-queue-refused');
   await page.locator('#queue button', { hasText: '開啟修正' }).click();
   await page.locator('#fix-intro').waitFor();

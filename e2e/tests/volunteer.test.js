@@ -191,3 +191,32 @@ export async function takeLastPlace(id) {
   const s = await api(server.base, 'POST', `/activities/${id}/signups`, { token: other, body: {} });
   assert.equal(s.status, 201, s.text);
 }
+
+test("an event's own page offers 簽到/簽退 only in the check-in window (start − 1 h … end + 1 h)", async () => {
+  const off = await token(server.base, 'officer');
+  const vt = await token(server.base, 'volunteer');
+  const unitId = (await api(server.base, 'GET', '/units', { token: off })).json.items[0].id;
+  const later = await makeEvent(off, unitId, { startIn: 3 * 60, title: '三小時後宣導' });
+  const soon = await makeEvent(off, unitId, { startIn: 50, title: '即將開始宣導' });
+  for (const ev of [later, soon]) assert.equal((await api(server.base, 'POST', `/activities/${ev.id}/signups`, { token: vt, body: {} })).status, 201);
+
+  const { context, page, problems } = await phone(browser, server.base);
+  await signIn(page, 'volunteer');
+  // Three hours ahead: the window opens in two hours; no check-in button of any kind.
+  await page.goto('/#/a/' + later.id);
+  await page.locator('#activity').waitFor();
+  await page.locator('#activity .vol-state').waitFor();
+  assert.equal(await page.locator('#activity button[data-arrive], #activity button[data-depart], #arrive, #depart').count(), 0,
+    'no 到達/離開 outside the window');
+  assert.match(await page.locator('#checkin-window').innerText(), /簽到時間/);
+  // Fifty minutes ahead: inside the window (it opened ten minutes ago).
+  await page.goto('/#/a/' + soon.id);
+  await page.locator(`#activity[data-id="${soon.id}"] button[data-arrive]`).waitFor();
+  assert.equal(await page.locator('#activity button[data-depart]').count(), 1);
+  await page.locator('#activity button[data-arrive]').click();
+  await page.locator('#activity .vol-state', { hasText: '已簽到' }).waitFor();
+  const checks = await api(server.base, 'GET', `/activities/${soon.id}/checkins`, { token: off });
+  assert.equal(checks.json.items.filter((c) => c.type === 'arrive').length, 1, checks.text);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

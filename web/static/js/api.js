@@ -192,6 +192,8 @@ export const pendingVolunteers = async () =>
 export const activities = async (filters = {}) =>
   (await request('GET', '/activities' + q({ limit: 100, ...filters }))).data;
 export const activity = async (id) => (await request('GET', '/activities/' + encodeURIComponent(id))).data;
+export const unitSites = async (unitId) => (await request('GET', `/units/${encodeURIComponent(unitId)}/sites`)).data.items;
+export const history = async (id, cursor = '') => (await request('GET', `/activities/${encodeURIComponent(id)}/history` + q({ limit: 100, cursor }))).data;
 export const checkins = async (id) => (await request('GET', `/activities/${encodeURIComponent(id)}/checkins`)).data;
 
 /** freePlaces is how many volunteers can still sign up for an event, or null

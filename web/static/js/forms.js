@@ -8,6 +8,7 @@ import { t, label, metaGroup } from './i18n.js';
 import { h } from './dom.js';
 import { formatNumber, parseNumber, localInput, formatDateTime } from './format.js';
 import { fieldMessage } from './messages.js';
+import { sitePreview } from './mapview.js';
 
 // Which kind-specific part each kind has (SPEC "activity kinds").
 export const PART_OF = {
@@ -57,7 +58,7 @@ function unitPicker(units, value) {
     const cur = select.value || value || '';
     const list = units.filter((u) => !q || u.name.includes(q) || u.id === cur);
     select.replaceChildren(h('option', { value: '' }, t('choose_unit')), ...list.map((u) => h('option', { value: u.id, selected: u.id === cur }, u.name)));
-    if (q && list.length === 1) select.value = list[0].id;
+    if (q && list.length === 1 && select.value !== list[0].id) { select.value = list[0].id; select.dispatchEvent(new Event('change')); }
   };
   fill('');
   const search = h('input', { type: 'search', id: 'unit-search', placeholder: t('unit_search'), 'aria-label': t('unit_search'), oninput: () => fill(search.value.trim()) });
@@ -66,7 +67,7 @@ function unitPicker(units, value) {
 
 /** activityForm builds the form. opts: {mode: new|edit|complete|fix, initial
  * (an activity), units, errors ({path: server message}), locate (fn), onSubmit(activity, form)}. */
-export function activityForm({ mode = 'new', initial = {}, units = [], errors = null, locate, onSubmit, title: heading }) {
+export function activityForm({ mode = 'new', initial = {}, units = [], errors = null, locate, sitesOf = null, onSubmit, title: heading }) {
   const completing = mode === 'complete' || initial.status === 'completed';
   const kind = h('select', { name: 'kind', id: 'kind', disabled: mode === 'edit' || mode === 'complete' },
     metaGroup('activity_kinds').map((o) => h('option', { value: o.value, selected: o.value === initial.kind }, label('activity_kinds', o.value))));
@@ -81,26 +82,54 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
     lng: h('input', { name: 'lng', type: 'number', step: 'any', inputmode: 'decimal', value: site0.lng ?? '' }),
     radius_m: h('input', { name: 'radius_m', type: 'number', min: 1, max: 5000, value: site0.radius_m || 150, inputmode: 'numeric' }) };
   const where = h('p', { class: 'muted', id: 'site-position', 'aria-live': 'polite' });
+  const mapBox = h('div', { id: 'form-map-box' });
+  let fix = null; // the phone's last position, for the preview
   const showWhere = () => {
     const la = site.lat.value, ln = site.lng.value;
-    if (la !== '' && ln !== '') {
-      where.replaceChildren(t('position_set'), ' ',
-        h('a', { href: `https://www.openstreetmap.org/?mlat=${la}&mlon=${ln}#map=17/${la}/${ln}`, target: '_blank', rel: 'noopener', class: 'link' }, t('see_on_map')));
-    } else where.replaceChildren(t('position_none'));
+    where.replaceChildren(la !== '' && ln !== '' ? t('position_set') : t('position_none'));
+    if (fix) where.prepend(t('accuracy', { m: Math.round(fix.accuracy) }) + ' · ');
+    mapBox.replaceChildren(sitePreview({ name: site.name.value.trim(), lat: la, lng: ln, radius_m: site.radius_m.value }, fix, { id: 'form-map' }) || '');
   };
-  showWhere();
   const here = h('button', { type: 'button', class: 'small', id: 'use-here', onclick: async () => {
     here.textContent = t('locating');
     try {
       const p = await locate();
       site.lat.value = p.coords.latitude.toFixed(6); site.lng.value = p.coords.longitude.toFixed(6);
+      fix = { lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy };
+      sitePick.value = '';
       here.textContent = t('use_here');
-      where.textContent = '';
       showWhere();
-      where.prepend(t('accuracy', { m: Math.round(p.coords.accuracy) }) + ' · ');
     } catch (e) { here.textContent = t('use_here'); where.textContent = t('geo_denied', { msg: e.message }); }
   } }, t('use_here'));
-  site.lat.addEventListener('input', showWhere); site.lng.addEventListener('input', showWhere);
+  for (const el of [site.lat, site.lng, site.radius_m]) el.addEventListener('input', showWhere);
+  // The agency's registered sites: picking one fills name, address, position and radius.
+  const sitePick = h('select', { id: 'site-pick', name: 'site_pick' }, h('option', { value: '' }, t('site_pick_choose')));
+  const siteNote = h('small', { class: 'hint', id: 'site-pick-note', 'aria-live': 'polite' });
+  let siteList = [];
+  const loadSites = async () => {
+    const uid = unit.select.value;
+    siteList = [];
+    sitePick.replaceChildren(h('option', { value: '' }, uid ? t('site_pick_loading') : t('site_pick_unit_first')));
+    sitePick.disabled = true;
+    if (!uid || !sitesOf) { siteNote.textContent = ''; return; }
+    try { siteList = (await sitesOf(uid)) || []; } catch { siteList = null; }
+    if (uid !== unit.select.value) return; // the officer picked another agency meanwhile
+    if (!siteList) { sitePick.replaceChildren(h('option', { value: '' }, t('site_pick_offline'))); siteNote.textContent = t('site_pick_other'); return; }
+    sitePick.replaceChildren(h('option', { value: '' }, siteList.length ? t('site_pick_choose') : t('site_pick_none')),
+      ...siteList.map((x) => h('option', { value: x.id, selected: x.name === site.name.value.trim() && x.address === site.address.value.trim() }, x.name)));
+    sitePick.disabled = !siteList.length;
+    siteNote.textContent = siteList.length ? t('site_pick_hint') : t('site_pick_other');
+  };
+  sitePick.addEventListener('change', () => {
+    const x = (siteList || []).find((y) => y.id === sitePick.value);
+    if (!x) return;
+    site.name.value = x.name; site.address.value = x.address || '';
+    site.lat.value = x.lat; site.lng.value = x.lng; site.radius_m.value = x.radius_m;
+    showWhere();
+  });
+  unit.select.addEventListener('change', loadSites);
+  showWhere();
+  loadSites();
 
   const partBox = h('div');
   let part;
@@ -132,8 +161,10 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
       unit.search, unit.select, h('small', { class: 'field-error', id: 'err-unit_id', 'aria-live': 'polite' })),
     wrap('scheduled_at', t('scheduled_at'), when, { required: true }),
     h('fieldset', { class: 'part' }, h('legend', {}, t('site')),
+      h('div', { class: 'field' }, h('label', { class: 'label', for: 'site-pick' }, t('site_pick')), sitePick, siteNote),
+      h('p', { class: 'or' }, t('site_or')), here,
       wrap('site.name', t('site_name'), site.name), wrap('site.address', t('address'), site.address),
-      here, where,
+      where, mapBox,
       h('details', { class: 'coords' }, h('summary', {}, t('coords_manual')),
         h('div', { class: 'row2' }, wrap('site.lat', t('lat'), site.lat), wrap('site.lng', t('lng'), site.lng)),
         wrap('site.radius_m', t('radius_m'), site.radius_m))),
@@ -144,7 +175,7 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
 
   form.read = () => {
     const a = { kind: kind.value, title: title.value.trim(), unit_id: unit.select.value || '', notes: notes.value.trim() };
-    a.scheduled_at = when.value ? new Date(when.value).toISOString() : '';
+    a.scheduled_at = when.value ? isoOf(when.value) : '';
     if (site.lat.value !== '' && site.lng.value !== '') {
       a.site = { name: site.name.value.trim(), address: site.address.value.trim(), lat: Number(site.lat.value), lng: Number(site.lng.value), radius_m: Number(site.radius_m.value) || 150 };
     } else if (site.name.value.trim() || site.address.value.trim()) {
@@ -231,13 +262,41 @@ export function partInputs(part, value, completing) {
       if (type === 'int') { if (input.value !== '') out[name] = parseInt(input.value, 10); }
       else if (type === 'money') { const n = parseNumber(input.value); if (input.value.trim() !== '') out[name] = isNaN(n) ? input.value : n; }
       else if (type === 'bool') out[name] = input.checked;
-      else if (type === 'datetime') { if (input.value) out[name] = new Date(input.value).toISOString(); }
+      else if (type === 'datetime') { if (input.value) out[name] = isoOf(input.value); }
       else if (type === 'lines') out[name] = input.value.split('\n').map((x) => x.trim()).filter(Boolean);
       else if (input.value.trim() !== '') out[name] = input.value.trim();
     }
     return out;
   };
   return el;
+}
+
+// The bounds of every time a client gives, as services/bounds.go has them:
+// nothing before 1912-01-01 (民國元年), nothing planned more than two years
+// ahead, nothing that happened more than five minutes in the future.
+/** isoOf is a datetime-local value as an instant, or 'invalid' for a date the browser cannot place. */
+export function isoOf(v) {
+  const d = new Date(v);
+  return isNaN(d.getTime()) ? 'invalid' : d.toISOString();
+}
+
+export const EARLIEST = Date.UTC(1912, 0, 1);
+const MAX_SKEW_MS = 5 * 60_000;
+
+/** timeProblem is the server's message for a time out of bounds, or ''. */
+export function timeProblem(iso, happened = false, now = new Date()) {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return 'must be a date and time';
+  if (d.getTime() < EARLIEST) return 'must not be before 1912-01-01 (ROC year 1)';
+  if (happened && d.getTime() > now.getTime() + MAX_SKEW_MS) return 'must not be in the future';
+  const latest = new Date(now); latest.setFullYear(latest.getFullYear() + 2);
+  if (d > latest) return 'must not be more than 2 years ahead';
+  return '';
+}
+
+function timeBounds(f, path, iso, happened) {
+  const msg = timeProblem(iso, happened);
+  if (msg) f[path] = msg;
 }
 
 /** validate checks an activity as the server would; answers {path: server-style message}. */
@@ -252,6 +311,8 @@ export function validate(a, { completing = false } = {}) {
   text('notes', a.notes, 4000, false);
   if (!a.unit_id) f.unit_id = 'required';
   if (!a.scheduled_at) f.scheduled_at = 'required';
+  else timeBounds(f, 'scheduled_at', a.scheduled_at, false);
+  if (a.completed_at) timeBounds(f, 'completed_at', a.completed_at, true);
   if (a.site) {
     text('site.name', a.site.name, 100, false);
     text('site.address', a.site.address, 200, false);
@@ -288,7 +349,8 @@ export function validate(a, { completing = false } = {}) {
       if (p.participants !== undefined && p.participants < 0) f['event.participants'] = 'must not be negative';
       if (completing && p.participants === undefined) f['event.participants'] = 'required to complete';
       if (p.volunteer_capacity !== undefined && (p.volunteer_capacity < 0 || p.volunteer_capacity > 10000)) f['event.volunteer_capacity'] = 'must be between 0 and 10000';
-      if (p.ends_at && a.scheduled_at && !(new Date(p.ends_at) > new Date(a.scheduled_at))) f['event.ends_at'] = 'must be after scheduled_at';
+      if (p.ends_at) timeBounds(f, 'event.ends_at', p.ends_at, false);
+      if (p.ends_at && a.scheduled_at && !f['event.ends_at'] && !(new Date(p.ends_at) > new Date(a.scheduled_at))) f['event.ends_at'] = 'must be after scheduled_at';
       break;
     default:
   }
@@ -346,4 +408,55 @@ export function diffFields(server, mine, unitName = (id) => id) {
     }
   }
   return out;
+}
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
+/** same compares two values as the form shows them: times to the minute, whatever their offset. */
+const same = (a, b) => {
+  if (typeof a === 'string' && typeof b === 'string' && ISO.test(a) && ISO.test(b)) {
+    return Math.floor(new Date(a).getTime() / 60_000) === Math.floor(new Date(b).getTime() / 60_000);
+  }
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+};
+
+/** rebase puts the officer's own changes — what their patch changes against
+ * the copy they opened — on top of the server's newer copy: the fields they
+ * did not touch keep the server's values, a part keeps the server's other
+ * fields, and the result is sent with the server's version. */
+export function rebase(patch, opened, server) {
+  const out = { version: server.version };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'version') continue;
+    const part = Object.values(PART_OF).includes(k) ? k : null;
+    if (k === 'status' || k === 'completed_at' || k === 'clear_site') { out[k] = v; continue; }
+    if (part && part !== 'checklist' && v && typeof v === 'object') {
+      // Only the fields the form writes: the server's copy also carries
+      // read-only ones (free places) that a PATCH must not send.
+      const names = PART_FIELDS[part].map(([n]) => n);
+      const mine = {};
+      for (const [f, fv] of Object.entries(v)) if (!same(fv, opened?.[part]?.[f])) mine[f] = fv;
+      // A field the officer emptied is absent from their part: keep it absent.
+      for (const f of names) if (!(f in v) && opened?.[part]?.[f] != null && opened[part][f] !== '') mine[f] = undefined;
+      if (Object.keys(mine).length) {
+        const base = Object.fromEntries(names.filter((n) => server[part]?.[n] !== undefined).map((n) => [n, server[part][n]]));
+        const merged = { ...base, ...mine };
+        for (const f of Object.keys(merged)) if (merged[f] === undefined) delete merged[f];
+        out[part] = merged;
+      }
+      continue;
+    }
+    if (!same(v, opened?.[k])) out[k] = v;
+  }
+  return out;
+}
+
+/** conflictRows lists every field where the server's copy and the officer's
+ * differ, as {label, server, mine, yours}: yours says the officer changed
+ * it (keeping theirs sends it), otherwise someone else did (kept as the
+ * server has it either way). */
+export function conflictRows(server, opened, patch, unitName) {
+  const mineFull = { ...opened, ...patch };
+  const mineRebased = { ...server, ...rebase(patch, opened, server) };
+  const changing = new Set(diffFields(server, mineRebased, unitName).map(([l]) => l));
+  return diffFields(server, mineFull, unitName).map(([label, sv, mv]) => ({ label, server: sv, mine: mv, yours: changing.has(label) }));
 }

@@ -173,6 +173,31 @@ const dict = {
   auth_err_taken: ['此帳號名稱已有人使用，請換一個。', 'That username is taken; choose another.'],
   auth_err_fields: ['請檢查：{f}', 'Please check: {f}'],
   office_name: ['嘉義市政府政風處', 'Department of Civil Service Ethics, Chiayi City Government'],
+
+  // ---- registered sites and the map preview
+  site_pick: ['機關登記的地點', 'Registered sites of the agency'], site_pick_choose: ['請選擇登記地點…', 'Choose a registered site…'],
+  site_pick_loading: ['讀取登記地點中…', 'Loading the sites…'], site_pick_unit_first: ['請先選擇受稽機關', 'Choose the agency first'],
+  site_pick_none: ['此機關尚未登記地點', 'No registered sites'], site_pick_offline: ['離線中，無法讀取登記地點', 'Offline: sites cannot be loaded'],
+  site_pick_hint: ['選擇後會自動填入地點名稱、地址與範圍。', 'Picking one fills in the name, address and radius.'],
+  site_pick_other: ['可按「以目前位置為地點」，或直接輸入地點名稱與地址。', 'Use your position, or type the site name and address.'],
+  site_or: ['或', 'or'], site_position: ['位置', 'Position'],
+  map_title: ['{name} 的位置與打卡範圍', 'Position and check-in area of {name}'], map_site: ['地點', 'Site'], map_you: ['您的位置', 'You'],
+  map_north: ['↑北', '↑N'], map_radius: ['打卡範圍半徑 {m}\u00a0公尺', 'check-in radius {m}\u00a0m'],
+  map_inside: ['您在範圍內（距中心 {m}\u00a0公尺）', 'you are inside ({m}\u00a0m from the centre)'],
+  map_outside: ['您在範圍外，距離約 {m}', 'you are outside, about {m} away'],
+  open_in_maps: ['在地圖中開啟', 'Open in maps'], km: ['公里', 'km'], m: ['公尺', 'm'],
+  // ---- a record's history
+  h_none: ['尚無歷程。', 'No history yet.'], h_system: ['系統', 'The system'],
+  h_ev_created: ['建立紀錄', 'created the record'], h_ev_started: ['到場，紀錄轉為進行中', 'arrived; the record is in progress'],
+  h_ev_arrived: ['到達打卡', 'checked in'], h_ev_departed: ['離開打卡', 'checked out'], h_ev_photo: ['新增照片或附件', 'added a photo or file'],
+  h_ev_completed: ['結案', 'completed the record'], h_ev_cancelled: ['取消紀錄', 'cancelled the record'],
+  h_ev_status: ['狀態改為{s}', 'set the status to {s}'], h_ev_edited: ['修改了{f}', 'changed {f}'], h_ev_edited_plain: ['修改紀錄', 'edited the record'],
+  h_ev_other: ['其他異動', 'another change'], h_field_other: ['其他欄位', 'another field'], owner_id: ['承辦人', 'officer in charge'], h_late: ['逾期登錄，待主管審閱', 'entered late; for a manager’s review'],
+  role_admin: ['系統管理者', 'admin'], role_manager: ['主管', 'manager'], role_officer: ['政風人員', 'officer'], role_volunteer: ['志工', 'volunteer'],
+  // ---- version conflicts
+  conflict_count: ['共 {n} 個欄位不同，其中 {mine} 個是您修改的。', '{n} fields differ; you changed {mine} of them.'],
+  conflict_yours: ['您修改的：按「保留我的修改」才會送出', 'yours: sent when you keep yours'],
+  conflict_theirs: ['他人修改的：一律保留伺服器上的內容', 'theirs: the server’s value stays either way'],
 };
 
 export const getLang = () => lang;

@@ -71,6 +71,7 @@ const RULES = [
   [/^must be a (lower-case )?UUID$/, () => '編號格式不正確。', () => 'The id is malformed.'],
   [/^must not be in the future$/, () => '不能是未來的時間。', () => 'Cannot be in the future.'],
   [/^must not be more than (\d+) years ahead$/, (m) => `不能晚於 ${m[1]} 年後，請確認年份。`, (m) => `At most ${m[1]} years ahead; check the year.`],
+  [/^must be a date and time$/, () => '請填寫完整的日期與時間。', () => 'Give a whole date and time.'],
   [/^must not be before 1912/, () => '不能早於民國元年，請確認年份。', () => 'Cannot be before 1912 (ROC year 1).'],
   [/^must be a year from (\d+) to (\d+)$/, (m) => `年度必須介於民國 ${m[1] - 1911} 年與 ${m[2] - 1911} 年之間。`, (m) => `A year from ${m[1]} to ${m[2]}.`],
   [/must be an e-mail address/, () => '請填寫正確的電子郵件，例如 name@example.org。', () => 'An e-mail address such as name@example.org.'],

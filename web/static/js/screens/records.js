@@ -9,8 +9,9 @@ import { h } from '../dom.js';
 import { formatDateTime, formatMoney, formatDuration, formatDate, formatTime, localInput } from '../format.js';
 import { errorMessage } from '../messages.js';
 import { units, ensureUnits, toast, errText, missing, go, render } from '../shell.js';
-import { activityForm, diffFields, PART_OF, PART_FIELDS } from '../forms.js';
+import { activityForm, conflictRows, rebase, PART_OF, PART_FIELDS } from '../forms.js';
 import { endsAt, rosterSection, signupButtons } from './volunteer.js';
+import { sitePreview } from '../mapview.js';
 
 export { PART_OF, PART_FIELDS };
 
@@ -170,7 +171,7 @@ function discardedSection(items) {
 
 export async function newView() {
   await ensureUnits();
-  return activityForm({ mode: 'new', units, locate, initial: {}, onSubmit: async (a) => {
+  return activityForm({ mode: 'new', units, locate, sitesOf, initial: {}, onSubmit: async (a) => {
     a.id = crypto.randomUUID();
     a.status = undefined;
     await queue.enqueue({ op: 'createActivity', payload: { activity: clean(a) }, activityId: a.id, label: `${label('activity_kinds', a.kind)}：${a.title}` });
@@ -225,26 +226,36 @@ async function saveEdit(a0, patch, form) {
   }
 }
 
-/** showConflict shows what changed on the server next to what the officer
- * typed, and lets them keep theirs (sent on the server's version) or take
- * the server's — nothing retyped. */
-async function showConflict(form, id, patch, onKeep, mine0) {
+/** showConflict shows, field by field, what differs between the server's
+ * newer copy and the officer's, and who changed it. 保留我的修改 sends the
+ * officer's own changes on top of the server's version (what others changed
+ * meanwhile stays); 採用伺服器的 drops theirs. Nothing is retyped. opened is
+ * the copy the officer started from (null when unknown: then all of the
+ * officer's values count as theirs). */
+async function showConflict(form, id, patch, onKeep, opened) {
   const server = await api.activity(id);
-  // Mine is the copy the officer opened with their changes on it.
-  const rows = diffFields(server, { ...(mine0 || server), ...patch }, unitName);
+  const rows = conflictRows(server, opened, patch, unitName);
+  const mineCount = rows.filter((r) => r.yours).length;
   const box = h('div', { class: 'conflict card', id: 'conflict', role: 'alert' },
     h('h3', {}, t('conflict_h')),
     h('p', {}, t('conflict_body')),
+    h('p', { class: 'muted', id: 'conflict-count' }, t('conflict_count', { n: rows.length, mine: mineCount })),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('field')), h('th', {}, t('server_copy')), h('th', {}, t('my_copy')))),
-      h('tbody', {}, rows.map(([l, s, m]) => h('tr', {}, h('th', { scope: 'row' }, l), h('td', {}, s), h('td', {}, m))))),
+      h('tbody', {}, rows.map((r) => h('tr', { class: r.yours ? 'yours' : 'theirs', dataset: { field: r.label } },
+        h('th', { scope: 'row' }, r.label, h('small', { class: 'who' }, r.yours ? t('conflict_yours') : t('conflict_theirs'))),
+        h('td', {}, r.server), h('td', {}, r.mine))))),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'keep-mine', onclick: async () => {
-        if (onKeep) { await onKeep(server); return; }
+        const body = rebase(patch, opened, server);
+        if (onKeep) { await onKeep(server, body); return; }
         try {
-          const res = await api.perform('updateActivity', { activityId: id, patch, version: server.version });
+          const res = await api.perform('updateActivity', { activityId: id, patch: withoutVersion(body), version: server.version });
           await queue.cachePut('activity:' + id, res.data);
           toast(t('saved_ok')); go('#/a/' + encodeURIComponent(id));
-        } catch (e) { box.querySelector('.error').textContent = errorMessage(e); }
+        } catch (e) {
+          if (e.code === 'version_conflict') { await showConflict(form, id, patch, onKeep, opened); return; }
+          box.querySelector('.error').textContent = errorMessage(e);
+        }
       } }, t('keep_mine')),
       h('button', { type: 'button', id: 'take-server', onclick: async () => {
         await queue.cachePut('activity:' + id, server);
@@ -256,6 +267,8 @@ async function showConflict(form, id, patch, onKeep, mine0) {
   form.prepend(box);
   box.scrollIntoView({ block: 'start' });
 }
+
+const withoutVersion = (p) => { const o = { ...p }; delete o.version; return o; };
 
 async function readActivity(id) {
   try { const a = await api.activity(id); await queue.cachePut('activity:' + id, a); return { a }; } catch (e) {
@@ -273,7 +286,7 @@ export async function editView(arg) {
   const { a, e } = await readActivity(id);
   if (!a) return h('p', { class: 'error' }, errorMessage(e));
   const init = completing ? { ...a, status: 'completed' } : a;
-  return activityForm({ mode: completing ? 'complete' : 'edit', units, locate, initial: init,
+  return activityForm({ mode: completing ? 'complete' : 'edit', units, locate, sitesOf, initial: init,
     title: (completing ? t('complete') : t('edit')) + '：' + a.title,
     onSubmit: async (v, form) => {
       const patch = patchOf(v, a);
@@ -292,7 +305,7 @@ export async function fixView(seq) {
   const intro = h('p', { class: 'notice', id: 'fix-intro' }, t('fix_intro'), item.error && !item.error.fields ? ' ' + errorMessage(item.error) : '');
   if (item.op === 'createActivity') {
     const a = item.payload.activity;
-    const form = activityForm({ mode: 'fix', units, locate, initial: a, errors, title: t('fix_title'), onSubmit: async (v) => {
+    const form = activityForm({ mode: 'fix', units, locate, sitesOf, initial: a, errors, title: t('fix_title'), onSubmit: async (v) => {
       const fixed = clean({ ...v, id: a.id });
       await queue.resend(item.seq, { activity: fixed }, `${label('activity_kinds', fixed.kind)}：${fixed.title}`);
       toast(t('resent'));
@@ -305,7 +318,7 @@ export async function fixView(seq) {
     const { a: cur } = await readActivity(item.payload.activityId);
     const base = { ...(cur || {}), ...item.payload.patch };
     const completing = item.payload.patch.status === 'completed';
-    const form = activityForm({ mode: completing ? 'complete' : 'edit', units, locate, initial: base, errors, title: t('fix_title'), onSubmit: async (v) => {
+    const form = activityForm({ mode: completing ? 'complete' : 'edit', units, locate, sitesOf, initial: base, errors, title: t('fix_title'), onSubmit: async (v) => {
       const patch = patchOf(v, cur);
       if (completing) { patch.status = 'completed'; patch.completed_at = item.payload.patch.completed_at; }
       await queue.resend(item.seq, { ...item.payload, patch, version: null }, item.label);
@@ -314,21 +327,109 @@ export async function fixView(seq) {
     } });
     form.prepend(intro);
     if (item.error?.code === 'version_conflict' && cur) {
-      await showConflict(form, cur.id, item.payload.patch, async (server) => {
-        if (server) await queue.resend(item.seq, { ...item.payload, version: server.version }, item.label);
+      await showConflict(form, cur.id, item.payload.patch, async (server, body) => {
+        if (server) await queue.resend(item.seq, { ...item.payload, patch: withoutVersion(body), version: server.version }, item.label);
         else await queue.discard(item.seq);
-      });
+      }, null);
     }
     return form;
   }
   return h('p', { class: 'muted' }, errorMessage(item.error));
 }
 
+// The phone's last position (for map previews), kept for ten minutes.
+let lastFix = null;
+export const recentFix = () => (lastFix && Date.now() - lastFix.at < 600_000 ? lastFix : null);
+
 export function locate() {
   return new Promise((resolve, reject) => {
     if (!navigator.geolocation) { reject(new Error(t('geo_unavailable'))); return; }
-    navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 });
+    navigator.geolocation.getCurrentPosition((p) => {
+      lastFix = { lat: p.coords.latitude, lng: p.coords.longitude, accuracy: p.coords.accuracy, at: Date.now() };
+      resolve(p);
+    }, reject, { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 });
   });
+}
+
+/** sitesOf is an agency's registered sites, from the server or, offline,
+ * the copy kept on the phone. */
+export async function sitesOf(unitId) {
+  try {
+    const list = await api.unitSites(unitId);
+    await queue.cachePut('sites:' + unitId, list);
+    return list;
+  } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    const kept = await queue.cacheGet('sites:' + unitId);
+    if (kept) return kept;
+    throw e;
+  }
+}
+
+/** historySection is the record's history from the server's audit trail:
+ * who created, edited (which fields), started, completed or cancelled it,
+ * checked in and added photos, and when. Offline, the dates the record
+ * itself carries. */
+async function historySection(a) {
+  const list = h('ol', { class: 'history', id: 'history' });
+  let items = null;
+  if (!a._queued) {
+    try {
+      items = [];
+      let cursor = '';
+      do { const page = await api.history(a.id, cursor); items.push(...(page.items || [])); cursor = page.next_cursor || ''; } while (cursor && items.length < 500);
+      await queue.cachePut('history:' + a.id, items);
+    } catch (e) {
+      if (e instanceof api.SessionExpired) throw e;
+      items = await queue.cacheGet('history:' + a.id);
+    }
+  }
+  if (items) {
+    list.append(...items.map(historyLine));
+  } else {
+    list.append(...[
+      a.created_at ? h('li', {}, t('h_created', { at: formatDateTime(a.created_at) })) : null,
+      a.started_at ? h('li', {}, t('h_started', { at: formatDateTime(a.started_at) })) : null,
+      a.completed_at ? h('li', {}, t('h_completed', { at: formatDateTime(a.completed_at) })) : null,
+      a.updated_at && a.updated_at !== a.created_at ? h('li', {}, t('h_updated', { at: formatDateTime(a.updated_at), v: a.version })) : null].filter(Boolean));
+  }
+  if (!list.children.length) list.append(h('li', { class: 'muted' }, t('h_none')));
+  return [h('h3', {}, t('history')), list];
+}
+
+/** historyLine is one step: when, who, and what in the office's words. */
+export function historyLine(e) {
+  const who = e.actor ? `${e.actor.display_name}（${label('roles', e.actor.role) || t('role_' + e.actor.role)}）` : t('h_system');
+  let what;
+  switch (e.action) {
+    case 'activity.create': what = t('h_ev_created'); break;
+    case 'activity.start': what = t('h_ev_started'); break;
+    case 'checkin.create': what = e.checkin_type === 'depart' || e.checkin_type === 'leave' ? t('h_ev_departed') : t('h_ev_arrived'); break;
+    case 'attachment.create': what = t('h_ev_photo'); break;
+    case 'activity.update': {
+      const fields = (e.fields || []).filter((f) => f !== 'status' && f !== 'completed_at');
+      const parts = [];
+      if (e.status === 'completed' && (e.fields || []).includes('status')) parts.push(t('h_ev_completed'));
+      else if (e.status === 'cancelled' && (e.fields || []).includes('status')) parts.push(t('h_ev_cancelled'));
+      else if ((e.fields || []).includes('status')) parts.push(t('h_ev_status', { s: label('activity_statuses', e.status) }));
+      if (fields.length) parts.push(t('h_ev_edited', { f: [...new Set(fields.map(historyFieldName))].join('、') }));
+      what = parts.join('；') || t('h_ev_edited_plain');
+      break;
+    }
+    default: what = t('h_ev_other');
+  }
+  const late = e.late_entry === true ? h('span', { class: 'badge late' }, t('h_late')) : null;
+  return h('li', { dataset: { action: e.action } },
+    h('span', { class: 'h-when nowrap' }, formatDateTime(e.at)), ' ',
+    h('span', { class: 'h-who' }, who), ' ', h('span', { class: 'h-what' }, what), late ? [' ', late] : null);
+}
+
+/** historyFieldName names a changed field as the form labels it. */
+function historyFieldName(path) {
+  const [head, tail] = path.split('.');
+  const key = { unit_id: 'unit', site_name: 'site_name', site_address: 'address', site_lat: 'site_position', site_lng: 'site_position', site_radius_m: 'radius_m' }[head] || tail || head;
+  const name = t(key);
+  return name === key ? t('h_field_other') : name; // a field this page does not know: never its code
 }
 
 export function checkinLine(c) {
@@ -412,6 +513,10 @@ export async function activityView(id) {
     ...mine('checkin').map((i) => i.payload.checkin).filter((c) => !seen.has(c.id))];
   const checkList = h('ul', { class: 'checkins', id: 'checkins' }, checks.map(checkinLine));
   const geoStatus = h('p', { class: 'geo', id: 'geo-status', 'aria-live': 'polite' });
+  const site = a.site || (a.site_lat != null ? { name: a.site_name, address: a.site_address, lat: a.site_lat, lng: a.site_lng, radius_m: a.site_radius_m } : null);
+  const mapBox = h('div', { id: 'record-map-box' });
+  const drawMap = () => mapBox.replaceChildren(sitePreview(site, recentFix(), { id: 'record-map' }) || '');
+  drawMap();
 
   const doCheckin = (type) => async () => {
     geoStatus.textContent = t('locating');
@@ -421,6 +526,8 @@ export async function activityView(id) {
     geoStatus.textContent = `${label('checkin_types', type)} · ${t('accuracy', { m: Math.round(c.accuracy_m) })}`;
     await queue.enqueue({ op: 'checkin', payload: { activityId: id, checkin: c }, activityId: id, label: `${label('checkin_types', type)}：${a.title}` });
     checkList.append(checkinLine(c));
+    document.getElementById('no-checkins')?.remove();
+    drawMap();
   };
   const isEvent = a.kind === 'outreach_event' || a.kind === 'ethics_promotion';
   const canWork = me.role !== 'volunteer';
@@ -460,17 +567,15 @@ export async function activityView(id) {
       h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status), id: 'status' }, st)),
     h('p', { class: 'next-step', id: 'next-step' }, '→ ', nextStep(a)),
     details(a),
+    mapBox,
     canWork && open ? h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
-      h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))) : null,
-    !canWork ? h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
       h('button', { type: 'button', class: 'primary', id: 'depart', onclick: doCheckin('depart') }, t('depart'))) : null,
     geoStatus,
     isEvent && me.role === 'volunteer' && endsAt(a) ? h('p', { class: 'muted', id: 'checkin-window' }, t('checkin_window', {
       from: fmtDate(new Date(new Date(a.scheduled_at).getTime() - 3_600_000).toISOString()),
       to: fmtDate(new Date(new Date(endsAt(a)).getTime() + 3_600_000).toISOString()) })) : null,
-    h('h3', {}, t('checkins')), checks.length ? checkList : [h('p', { class: 'muted' }, t('no_checkins')), checkList],
+    h('h3', {}, t('checkins')), checks.length ? checkList : [h('p', { class: 'muted', id: 'no-checkins' }, t('no_checkins')), checkList],
     isEvent && canWork && !a._queued ? await rosterSection(a) : null,
     canWork ? [
       h('h3', {}, t('attachments')),
@@ -481,12 +586,7 @@ export async function activityView(id) {
         h('label', { class: 'button' }, t('photo_take'), h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', id: 'photo-take', onchange: onPhoto })),
         h('label', { class: 'button' }, t('photo_choose'), h('input', { type: 'file', accept: 'image/*,application/pdf', multiple: true, class: 'visually-hidden', id: 'photo-choose', onchange: onPhoto }))) : null,
       preview,
-      h('h3', {}, t('history')),
-      h('ul', { class: 'plain', id: 'history' },
-        a.created_at ? h('li', {}, t('h_created', { at: formatDateTime(a.created_at) })) : null,
-        a.started_at ? h('li', {}, t('h_started', { at: formatDateTime(a.started_at) })) : null,
-        a.completed_at ? h('li', {}, t('h_completed', { at: formatDateTime(a.completed_at) })) : null,
-        a.updated_at && a.updated_at !== a.created_at ? h('li', {}, t('h_updated', { at: formatDateTime(a.updated_at), v: a.version })) : null),
+      await historySection(a),
       h('div', { class: 'actions' },
         h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')),
         open ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
