@@ -8433,7 +8433,7 @@ const docTemplate = `{
             "name": "me"
         },
         {
-            "description": "工作紀錄 Field records: the seven kinds of activity, their parts and statuses.",
+            "description": "工作紀錄 Field records: the eight kinds of activity (opinion visits 民意訪查 among them), their parts and statuses.",
             "name": "activities"
         },
         {
@@ -8451,6 +8451,10 @@ const docTemplate = `{
         {
             "description": "廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.",
             "name": "volunteers"
+        },
+        {
+            "description": "預警作為 Early warnings written up to an agency's head, and their follow-up until closed.",
+            "name": "early-warnings"
         },
         {
             "description": "財產申報 Property declaration rosters and their verifiable draws.",
