@@ -488,8 +488,9 @@ export async function activityView(id) {
         a.completed_at ? h('li', {}, t('h_completed', { at: formatDateTime(a.completed_at) })) : null,
         a.updated_at && a.updated_at !== a.created_at ? h('li', {}, t('h_updated', { at: formatDateTime(a.updated_at), v: a.version })) : null),
       h('div', { class: 'actions' },
-        h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')),
-        open ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
+        // A kind this client has no form for yet (opinion visits) is shown, not edited.
+        PART_OF[a.kind] ? h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')) : null,
+        open && PART_OF[a.kind] ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
         open ? h('button', { type: 'button', class: 'ghost', id: 'cancel-record', onclick: () => { cancelBox.hidden = false; document.getElementById('cancel-reason').focus(); } }, t('cancel_record')) : null),
       cancelBox,
     ] : null,
