@@ -213,6 +213,10 @@ func TestEarlyWarningFlow(t *testing.T) {
 		if n := e.Count(&models.EarlyWarningFollowUp{}, "warning_id = ?", id); n != 2 {
 			t.Fatalf("%d follow-up rows", n)
 		}
+		// The second follow-up changes no field of the warning; its event still says what was done.
+		if n := e.Count(&models.AuditEvent{}, "action = ? AND entity_id = ? AND after LIKE ?", "early_warning.follow_up", id, "%工務處函請廠商限期改善%"); n != 1 {
+			t.Fatalf("%d follow-up events with the manager's text", n)
+		}
 	})
 }
 

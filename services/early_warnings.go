@@ -250,9 +250,9 @@ func (s *EarlyWarningService) List(ctx context.Context, actor Actor, f EarlyWarn
 // Errors: ErrNotFound, ErrForbidden, validation_failed, version_conflict,
 // conflict (the warning is no longer a draft).
 func (s *EarlyWarningService) Update(ctx context.Context, actor Actor, id string, p EarlyWarningPatch) (EarlyWarning, error) {
-	return s.change(ctx, actor, id, p.Version, "early_warning.update", func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error) {
+	return s.change(ctx, actor, id, p.Version, "early_warning.update", func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error) {
 		if w.Status != models.WarningDraft {
-			return false, Conflict(CodeConflict, "only a draft is changed; a manager returns a submitted warning to draft first")
+			return nil, Conflict(CodeConflict, "only a draft is changed; a manager returns a submitted warning to draft first")
 		}
 		in := EarlyWarningInput{ID: w.ID, UnitID: w.UnitID, ActivityID: w.ActivityID, RiskArea: w.RiskArea, Subject: w.Subject,
 			Observed: w.Observed, SuggestedMeasures: w.SuggestedMeasures, SubmittedToHeadOn: w.SubmittedToHeadOn}
@@ -278,14 +278,14 @@ func (s *EarlyWarningService) Update(ctx context.Context, actor Actor, id string
 		f := Fields{}
 		s.validate(f, in, now, false)
 		if err := s.checkRefs(ctx, tx, actor, f, in, w.UnitID, w.ActivityID); err != nil {
-			return false, err
+			return nil, err
 		}
 		if err := f.Err(); err != nil {
-			return false, err
+			return nil, err
 		}
 		w.UnitID, w.ActivityID, w.RiskArea, w.Subject = in.UnitID, in.ActivityID, in.RiskArea, in.Subject
 		w.Observed, w.SuggestedMeasures, w.SubmittedToHeadOn = in.Observed, in.SuggestedMeasures, in.SubmittedToHeadOn
-		return true, nil
+		return auditExtra{}, nil
 	})
 }
 
@@ -294,9 +294,9 @@ func (s *EarlyWarningService) Update(ctx context.Context, actor Actor, id string
 // and the date are then required.
 // Errors: ErrNotFound, ErrForbidden, validation_failed, version_conflict, conflict.
 func (s *EarlyWarningService) Submit(ctx context.Context, actor Actor, id string, version int, submittedOn *string) (EarlyWarning, error) {
-	return s.change(ctx, actor, id, version, "early_warning.submit", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error) {
+	return s.change(ctx, actor, id, version, "early_warning.submit", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error) {
 		if w.Status != models.WarningDraft {
-			return false, Conflict(CodeConflict, "only a draft is submitted; this warning is %s", w.Status)
+			return nil, Conflict(CodeConflict, "only a draft is submitted; this warning is %s", w.Status)
 		}
 		if submittedOn != nil {
 			w.SubmittedToHeadOn = strings.TrimSpace(*submittedOn)
@@ -306,10 +306,10 @@ func (s *EarlyWarningService) Submit(ctx context.Context, actor Actor, id string
 		f := Fields{}
 		s.validate(f, in, now, true)
 		if err := f.Err(); err != nil {
-			return false, err
+			return nil, err
 		}
 		w.Status, w.SubmittedAt = models.WarningSubmitted, &now
-		return true, nil
+		return auditExtra{}, nil
 	})
 }
 
@@ -324,13 +324,13 @@ func (s *EarlyWarningService) Return(ctx context.Context, actor Actor, id string
 	if msg := textProblem(comment, maxWarningShort, true, Prose); msg != "" {
 		return EarlyWarning{}, Invalid("comment", msg)
 	}
-	return s.change(ctx, actor, id, version, "early_warning.return", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error) {
+	return s.change(ctx, actor, id, version, "early_warning.return", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error) {
 		if w.Status != models.WarningDraft && w.Status != models.WarningSubmitted {
-			return false, Conflict(CodeConflict, "only a draft or a submitted warning is returned; this one is %s", w.Status)
+			return nil, Conflict(CodeConflict, "only a draft or a submitted warning is returned; this one is %s", w.Status)
 		}
 		w.Status, w.SubmittedAt = models.WarningDraft, nil
 		w.ReturnComment, w.ReturnedBy, w.ReturnedAt = comment, actor.UserID, &now
-		return true, nil
+		return auditExtra{}, nil
 	})
 }
 
@@ -340,9 +340,9 @@ func (s *EarlyWarningService) Return(ctx context.Context, actor Actor, id string
 func (s *EarlyWarningService) AddFollowUp(ctx context.Context, actor Actor, id string, in FollowUpInput) (EarlyWarning, error) {
 	in.Date = strings.TrimSpace(in.Date)
 	in.ActionTaken = normalizeLines(strings.TrimSpace(in.ActionTaken))
-	return s.change(ctx, actor, id, in.Version, "early_warning.follow_up", func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error) {
+	return s.change(ctx, actor, id, in.Version, "early_warning.follow_up", func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error) {
 		if w.Status != models.WarningSubmitted && w.Status != models.WarningFollowingUp {
-			return false, Conflict(CodeConflict, "follow-ups are recorded on a submitted warning; this one is %s", w.Status)
+			return nil, Conflict(CodeConflict, "follow-ups are recorded on a submitted warning; this one is %s", w.Status)
 		}
 		f := Fields{}
 		if s.checkDate(f, "date", in.Date, now, true) && in.Date < w.SubmittedToHeadOn {
@@ -350,14 +350,14 @@ func (s *EarlyWarningService) AddFollowUp(ctx context.Context, actor Actor, id s
 		}
 		checkText(f, "action_taken", in.ActionTaken, maxWarningShort, true, Prose)
 		if err := f.Err(); err != nil {
-			return false, err
+			return nil, err
 		}
 		fu := models.EarlyWarningFollowUp{ID: newID(), WarningID: w.ID, Date: in.Date, ActionTaken: in.ActionTaken, RecordedBy: actor.UserID, CreatedAt: now}
 		if err := tx.Create(&fu).Error; err != nil {
-			return false, err
+			return nil, err
 		}
 		w.Status = models.WarningFollowingUp
-		return true, nil
+		return auditExtra{"follow_up": map[string]any{"id": fu.ID, "date": fu.Date, "action_taken": fu.ActionTaken}}, nil
 	})
 }
 
@@ -368,21 +368,25 @@ func (s *EarlyWarningService) Close(ctx context.Context, actor Actor, id string,
 	if msg := textProblem(outcome, maxWarningShort, true, Prose); msg != "" {
 		return EarlyWarning{}, Invalid("outcome", msg)
 	}
-	return s.change(ctx, actor, id, version, "early_warning.close", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error) {
+	return s.change(ctx, actor, id, version, "early_warning.close", func(_ *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error) {
 		if w.Status != models.WarningFollowingUp {
-			return false, Conflict(CodeConflict, "only a warning being followed up is closed (record a follow-up first); this one is %s", w.Status)
+			return nil, Conflict(CodeConflict, "only a warning being followed up is closed (record a follow-up first); this one is %s", w.Status)
 		}
 		w.Status, w.Outcome, w.ClosedAt = models.WarningClosed, outcome, &now
-		return true, nil
+		return auditExtra{}, nil
 	})
 }
 
+// auditExtra is what a change records in its audit event besides the
+// warning's changed fields (a follow-up's content); nil means no change.
+type auditExtra map[string]any
+
 // change is the one write path after creation: in one transaction it locks
 // the warning, checks who may act and the version, lets apply change it
-// (apply reports false when nothing changed: the current warning is the
+// (apply answers nil when nothing changed: the current warning is the
 // answer), bumps the version and writes the audit event of action.
 func (s *EarlyWarningService) change(ctx context.Context, actor Actor, id string, version int, action string,
-	apply func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (bool, error)) (EarlyWarning, error) {
+	apply func(tx *gorm.DB, w *models.EarlyWarning, now time.Time) (auditExtra, error)) (EarlyWarning, error) {
 	if !actor.IsStaff() {
 		return EarlyWarning{}, Forbidden("only office staff change early warnings")
 	}
@@ -410,12 +414,12 @@ func (s *EarlyWarningService) change(ctx context.Context, actor Actor, id string
 		}
 		now := s.now()
 		after := before
-		changed, err := apply(tx, &after, now)
+		extra, err := apply(tx, &after, now)
 		if err != nil {
 			return err
 		}
 		bf, af := warningFields(&before), warningFields(&after)
-		if !changed || (patch && sameFields(bf, af)) {
+		if extra == nil || (patch && sameFields(bf, af)) {
 			out = before
 			return nil
 		}
@@ -433,6 +437,9 @@ func (s *EarlyWarningService) change(ctx context.Context, actor Actor, id string
 		}
 		out = after
 		b, a := diffFields(bf, warningFields(&after))
+		for k, v := range extra {
+			a[k] = v
+		}
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: action, EntityType: "early_warning", EntityID: after.ID, Before: b, After: a})
 	})
 	if err != nil {
