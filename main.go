@@ -12,7 +12,7 @@
 //	@tag.name					me
 //	@tag.description			目前使用者 The signed-in caller, pending volunteers included.
 //	@tag.name					activities
-//	@tag.description			工作紀錄 Field records: the seven kinds of activity, their parts and statuses.
+//	@tag.description			工作紀錄 Field records: the eight kinds of activity (opinion visits 民意訪查 among them), their parts and statuses.
 //	@tag.name					check-ins
 //	@tag.description			到離簽到 Arrive and depart check-ins at an activity's site, with geofence and clock skew.
 //	@tag.name					attachments
@@ -21,6 +21,8 @@
 //	@tag.description			離線同步 A phone's queued writes sent in one batch.
 //	@tag.name					volunteers
 //	@tag.description			廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.
+//	@tag.name					early-warnings
+//	@tag.description			預警作為 Early warnings written up to an agency's head, and their follow-up until closed.
 //	@tag.name					declarations
 //	@tag.description			財產申報 Property declaration rosters and their verifiable draws.
 //	@tag.name					kpis

@@ -66,6 +66,7 @@ func TestActivityKinds(t *testing.T) {
 			"infosec_audit":           {"checklist": []map[string]any{{"item": "密碼原則", "result": "pass"}}},
 			"outreach_event":          {"event": map[string]any{"scale": "large", "audience": "市民", "volunteer_capacity": 10, "published": true}},
 			"ethics_promotion":        {"event": map[string]any{"scale": "regular", "audience": "公務員"}},
+			"opinion_visit":           {"opinion_visit": map[string]any{"service": "建築執照申請"}},
 		}
 		for _, kind := range models.ActivityKinds {
 			body := map[string]any{"kind": kind, "title": "測試 " + kind, "unit_id": e.Unit.ID, "scheduled_at": sched}
@@ -103,8 +104,8 @@ func TestActivityKinds(t *testing.T) {
 		if r.Code != 422 || r.JSON()["error"].(map[string]any)["fields"].(map[string]any)["petition"] == nil {
 			t.Fatalf("missing part: %d %s", r.Code, r.Body)
 		}
-		if n := e.Count(&models.Activity{}, ""); n != 7 {
-			t.Fatalf("%d activities stored, want 7", n)
+		if n := e.Count(&models.Activity{}, ""); n != 8 {
+			t.Fatalf("%d activities stored, want 8", n)
 		}
 	})
 }

@@ -167,7 +167,7 @@ func pattern(method, path string) string {
 func TestEveryRouteInRoleTable(t *testing.T) {
 	e := apitest.New(t, "sqlite")
 	covered := map[string]bool{}
-	for _, rt := range append(append(foundationRoutes(), recordRoutes()...), volunteerRoutes()...) {
+	for _, rt := range append(append(append(foundationRoutes(), recordRoutes()...), volunteerRoutes()...), earlyWarningRoutes()...) {
 		if rt.pat != "" {
 			covered[rt.method+" "+rt.pat] = true
 		} else {
@@ -207,7 +207,7 @@ func TestRouteRoles(t *testing.T) {
 		}
 		n := 0
 		// The record and volunteer routes first: the foundation table approves "pending".
-		for _, rt := range append(append(volunteerRoutes(), recordRoutes()...), foundationRoutes()...) {
+		for _, rt := range append(append(append(volunteerRoutes(), recordRoutes()...), earlyWarningRoutes()...), foundationRoutes()...) {
 			for _, who := range []string{"", "pending", "volunteer", "officer", "manager", "admin"} {
 				n++
 				path := e.Expand(rt.path)
@@ -216,6 +216,7 @@ func TestRouteRoles(t *testing.T) {
 				path = strings.ReplaceAll(path, "{event}", ev)
 				path = strings.ReplaceAll(path, "{attended}", attended)
 				path = strings.ReplaceAll(path, "{unit}", e.Unit.ID)
+				path = expandWarnings(t, e, path)
 				if strings.Contains(path, "{fresh}") {
 					fresh := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("新紀錄 %d", n)}))
 					path = strings.ReplaceAll(path, "{fresh}", fresh["id"].(string))

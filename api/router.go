@@ -129,6 +129,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/activities/:id/attendance/:user_id/confirm", auth, mgr, h.ConfirmAttendance)
 	v1.POST("/activities/:id/attendance/:user_id/reject", auth, mgr, h.RejectAttendance)
 
+	// Early warnings (預警作為). Who sees and edits which warning is the
+	// services' CanSeeWarning/CanEditWarning.
+	v1.GET("/early-warnings", auth, staff, h.ListEarlyWarnings)
+	v1.POST("/early-warnings", auth, staff, h.CreateEarlyWarning)
+	v1.GET("/early-warnings/:id", auth, staff, h.GetEarlyWarning)
+	v1.PATCH("/early-warnings/:id", auth, staff, h.UpdateEarlyWarning)
+	v1.POST("/early-warnings/:id/submit", auth, staff, h.SubmitEarlyWarning)
+	v1.POST("/early-warnings/:id/return", auth, mgr, h.ReturnEarlyWarning)
+	v1.POST("/early-warnings/:id/follow-ups", auth, staff, h.AddEarlyWarningFollowUp)
+	v1.POST("/early-warnings/:id/close", auth, staff, h.CloseEarlyWarning)
+
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }

@@ -129,8 +129,12 @@ func TestMetaLabels(t *testing.T) {
 	r := e.Do("GET", "/api/v1/meta", "", nil)
 	var meta map[string][]map[string]string
 	r.Decode(&meta)
-	if len(meta["activity_kinds"]) != 7 || len(meta["kpis"]) != 7 {
+	if len(meta["activity_kinds"]) != 8 || len(meta["kpis"]) != 7 {
 		t.Fatalf("meta: %s", r.Body)
+	}
+	// Opinion visits are a kind with a label, and count toward no KPI.
+	if k := meta["activity_kinds"][7]; k["value"] != "opinion_visit" || k["zh_tw"] != "民意訪查" {
+		t.Fatalf("opinion_visit: %v", k)
 	}
 	for name, values := range meta {
 		for _, v := range values {

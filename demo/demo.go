@@ -118,6 +118,12 @@ func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword stri
 	if err := seedAttachments(ctx, s, o); err != nil {
 		return nil, err
 	}
+	if err := seedEarlyWarnings(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
+	if err := seedOpinionVisits(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	if err := seedPeriods(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}

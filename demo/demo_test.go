@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 
 	"ethicsops/demo"
 	"ethicsops/models"
@@ -118,7 +119,38 @@ func TestSeed(t *testing.T) {
 	if len(atts) != 6 || names["驗收現場照片.png"] != 2 || names["IMG_2048.png"] != 2 || names["驗收紀錄fdp.pdf"] != 2 {
 		t.Errorf("demo attachments: %v", names)
 	}
+	// Early warnings in every state, with follow-ups; opinion visits done and planned.
+	for _, st := range models.EarlyWarningStatuses {
+		if n := count(db, &models.EarlyWarning{}, "status = ?", st); n < 1 {
+			t.Errorf("no demo early warning %s", st)
+		}
+	}
+	if n := count(db, &models.EarlyWarning{}, "return_comment <> '' AND status = ?", models.WarningDraft); n < 1 {
+		t.Errorf("no returned demo early warning")
+	}
+	if n := count(db, &models.EarlyWarning{}, "activity_id IS NOT NULL"); n < 1 {
+		t.Errorf("no demo early warning raised by a supervision")
+	}
+	if n := count(db, &models.EarlyWarningFollowUp{}, ""); n < 4 {
+		t.Errorf("%d demo follow-ups", n)
+	}
+	if n := count(db, &models.Activity{}, "kind = ? AND status = ?", models.KindOpinionVisit, models.ActivityCompleted); n < 3 {
+		t.Errorf("%d completed demo opinion visits", n)
+	}
+	if n := count(db, &models.Activity{}, "kind = ? AND status = ?", models.KindOpinionVisit, models.ActivityPlanned); n < 1 {
+		t.Errorf("%d planned demo opinion visits", n)
+	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}
+}
+
+func count(db *gorm.DB, model any, where string, args ...any) int64 {
+	var n int64
+	q := db.Model(model)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	_ = q.Count(&n)
+	return n
 }

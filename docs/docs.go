@@ -40,7 +40,8 @@ const docTemplate = `{
                             "safety_inspection",
                             "infosec_audit",
                             "outreach_event",
-                            "ethics_promotion"
+                            "ethics_promotion",
+                            "opinion_visit"
                         ],
                         "type": "string",
                         "description": "kind",
@@ -605,7 +606,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.",
+                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures; opinion_visit.respondents, .questionnaire and .findings) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3109,6 +3110,870 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/early-warnings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, in keyset pages. Who: officers (their own warnings and those about their own unit), managers and admins (all). year (or roc_year, 民國) is the year a warning is listed under: that of submitted_to_head_on, or of its creation before it has one. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "List early warnings (預警作為)",
+                "operationId": "listEarlyWarnings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "unit concerned",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "procurement",
+                            "construction",
+                            "personnel",
+                            "official_secrets",
+                            "agency_security",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "risk area",
+                        "name": "risk_area",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "submitted",
+                            "following_up",
+                            "closed"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (Gregorian)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "year (ROC, 民國), e.g. 115 for 2026; not with year",
+                        "name": "roc_year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "a year out of bounds (before 1912, or too far ahead)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Created as a draft owned by the caller. With a client-made id: 201 the first time, 200 and the same warning when resent with the same content, 409 id_conflict with different content; two identical requests at once store one warning. Who: officers, managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Record an early warning (預警作為)",
+                "operationId": "createEarlyWarning",
+                "parameters": [
+                    {
+                        "description": "the warning",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateEarlyWarningRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replay of an earlier create",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "fields such as risk_area, observed, submitted_to_head_on, activity_id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/early-warnings/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Follow-ups in date order. Who: officers (their own and those about their own unit; 404 for others), managers and admins. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "One early warning with its follow-ups",
+                "operationId": "getEarlyWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only a draft changes (409 conflict otherwise; a manager returns a submitted one to draft first). Send the version you read; a stale one gets 409 version_conflict. A patch that changes nothing answers 200 with the warning. Who: the officer who wrote it, managers and admins (an officer who only sees it through their unit gets 403).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Change a draft early warning",
+                "operationId": "updateEarlyWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PatchEarlyWarningRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not a draft)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/early-warnings/{id}/close": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "following_up → closed (record at least one follow-up first). 409 conflict from any other status; 409 version_conflict for a stale version. Audited. Who: the officer who wrote it, managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Close an early warning with its outcome",
+                "operationId": "closeEarlyWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and outcome",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CloseEarlyWarningRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not following up)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "outcome",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/early-warnings/{id}/follow-ups": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "What the business unit did, on a date (not in the future, not before submitted_to_head_on). Appended to follow_ups; the first one moves submitted → following_up. 409 conflict on a draft or closed warning; 409 version_conflict for a stale version. Audited. Who: the officer who wrote it, managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Record a follow-up of an early warning",
+                "operationId": "addEarlyWarningFollowUp",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the follow-up",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.FollowUpRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not submitted or following up)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "date, action_taken",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/early-warnings/{id}/return": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "draft or submitted → draft, with a comment the officer sees (return_comment). 409 conflict once it is being followed up or closed; 409 version_conflict for a stale version. Audited. Who: managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Return an early warning to draft (manager, admin)",
+                "operationId": "returnEarlyWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and comment",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReturnEarlyWarningRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not a draft or submitted)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "comment",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/early-warnings/{id}/submit": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "draft → submitted. Requires suggested_measures and submitted_to_head_on (given here or stored before): 422 naming them otherwise. 409 conflict when the warning is not a draft; 409 version_conflict for a stale version. Audited. Who: the officer who wrote it, managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "early-warnings"
+                ],
+                "summary": "Submit a draft early warning to the head of the agency",
+                "operationId": "submitEarlyWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version, and the date if not stored",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SubmitEarlyWarningRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EarlyWarningDetailDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not a draft)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "suggested_measures, submitted_to_head_on",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/kpis": {
             "get": {
                 "security": [
@@ -5017,7 +5882,8 @@ const docTemplate = `{
                         "safety_inspection",
                         "infosec_audit",
                         "outreach_event",
-                        "ethics_promotion"
+                        "ethics_promotion",
+                        "opinion_visit"
                     ]
                 },
                 "late_entry": {
@@ -5031,6 +5897,9 @@ const docTemplate = `{
                 "notes": {
                     "type": "string",
                     "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
+                },
+                "opinion_visit": {
+                    "$ref": "#/definitions/handlers.OpinionVisitDTO"
                 },
                 "owner_id": {
                     "type": "string",
@@ -5486,6 +6355,23 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CloseEarlyWarningRequest": {
+            "type": "object",
+            "required": [
+                "outcome",
+                "version"
+            ],
+            "properties": {
+                "outcome": {
+                    "type": "string",
+                    "example": "廠商已完成改善並經複驗合格，本案結案。"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 5
+                }
+            }
+        },
         "handlers.CreateActivityRequest": {
             "type": "object",
             "required": [
@@ -5522,7 +6408,8 @@ const docTemplate = `{
                         "safety_inspection",
                         "infosec_audit",
                         "outreach_event",
-                        "ethics_promotion"
+                        "ethics_promotion",
+                        "opinion_visit"
                     ]
                 },
                 "maintenance": {
@@ -5532,6 +6419,9 @@ const docTemplate = `{
                     "description": "Notes may hold line breaks and tabs; at most 4000 characters.",
                     "type": "string",
                     "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
+                },
+                "opinion_visit": {
+                    "$ref": "#/definitions/handlers.OpinionVisitDTO"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -5657,6 +6547,62 @@ const docTemplate = `{
                 "year": {
                     "type": "integer",
                     "example": 2020
+                }
+            }
+        },
+        "handlers.CreateEarlyWarningRequest": {
+            "type": "object",
+            "required": [
+                "observed",
+                "risk_area",
+                "subject",
+                "unit_id"
+            ],
+            "properties": {
+                "activity_id": {
+                    "description": "ActivityID optionally links the activity that raised the warning (an\nexisting activity the caller may read).",
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "observed": {
+                    "description": "Observed is what was observed: 1–4000 characters, line breaks allowed.",
+                    "type": "string",
+                    "example": "「東區道路改善工程」第1至3次驗收均發現人行道鋪面平整度不符契約規範，廠商迄未改善。"
+                },
+                "risk_area": {
+                    "type": "string",
+                    "enum": [
+                        "procurement",
+                        "construction",
+                        "personnel",
+                        "official_secrets",
+                        "agency_security",
+                        "other"
+                    ]
+                },
+                "subject": {
+                    "description": "Subject is the 主旨: one line, 1–200 characters.",
+                    "type": "string",
+                    "example": "某工程採購案連續三次驗收缺失未改善"
+                },
+                "submitted_to_head_on": {
+                    "description": "SubmittedToHeadOn is the day (YYYY-MM-DD) it went to the head of the\nagency: not in the future, not before 1912; required to submit.",
+                    "type": "string",
+                    "example": "2026-03-02"
+                },
+                "suggested_measures": {
+                    "description": "SuggestedMeasures: at most 4000 characters; required to submit.",
+                    "type": "string",
+                    "example": "建議工務處依契約第17條計罰並限期改善，必要時暫停估驗計價。"
+                },
+                "unit_id": {
+                    "description": "UnitID is the agency or school concerned (an existing unit).",
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
                 }
             }
         },
@@ -6163,6 +7109,298 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.EarlyWarningDTO": {
+            "type": "object",
+            "required": [
+                "activity_id",
+                "closed_at",
+                "created_at",
+                "id",
+                "observed",
+                "outcome",
+                "owner_id",
+                "return_comment",
+                "returned_at",
+                "returned_by",
+                "risk_area",
+                "roc_year",
+                "status",
+                "subject",
+                "submitted_at",
+                "submitted_to_head_on",
+                "suggested_measures",
+                "unit_id",
+                "updated_at",
+                "version",
+                "year"
+            ],
+            "properties": {
+                "activity_id": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
+                },
+                "closed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-04-15T16:00:00+08:00"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-01T14:00:00+08:00"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "observed": {
+                    "type": "string",
+                    "example": "第1至3次驗收均發現人行道鋪面平整度不符契約規範。"
+                },
+                "outcome": {
+                    "type": "string",
+                    "example": "廠商已完成改善並經複驗合格，本案結案。"
+                },
+                "owner_id": {
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "return_comment": {
+                    "description": "ReturnComment is the last comment a manager returned it with (\"\" if never).",
+                    "type": "string",
+                    "example": "請補充歷次驗收紀錄文號。"
+                },
+                "returned_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-03T09:00:00+08:00"
+                },
+                "returned_by": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6c"
+                },
+                "risk_area": {
+                    "type": "string",
+                    "enum": [
+                        "procurement",
+                        "construction",
+                        "personnel",
+                        "official_secrets",
+                        "agency_security",
+                        "other"
+                    ]
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 115
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "following_up",
+                        "closed"
+                    ]
+                },
+                "subject": {
+                    "type": "string",
+                    "example": "某工程採購案連續三次驗收缺失未改善"
+                },
+                "submitted_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-02T10:00:00+08:00"
+                },
+                "submitted_to_head_on": {
+                    "description": "SubmittedToHeadOn is null until it is known.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-02"
+                },
+                "suggested_measures": {
+                    "type": "string",
+                    "example": "建議依契約計罰並限期改善。"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "example": "2026-03-02T10:00:00+08:00"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "year": {
+                    "description": "Year is the year it is listed under: that of submitted_to_head_on, or\nof its creation (office time zone) before it has one; roc_year is 民國.",
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "handlers.EarlyWarningDetailDTO": {
+            "type": "object",
+            "required": [
+                "activity_id",
+                "closed_at",
+                "created_at",
+                "follow_ups",
+                "id",
+                "observed",
+                "outcome",
+                "owner_id",
+                "return_comment",
+                "returned_at",
+                "returned_by",
+                "risk_area",
+                "roc_year",
+                "status",
+                "subject",
+                "submitted_at",
+                "submitted_to_head_on",
+                "suggested_measures",
+                "unit_id",
+                "updated_at",
+                "version",
+                "year"
+            ],
+            "properties": {
+                "activity_id": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
+                },
+                "closed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-04-15T16:00:00+08:00"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-01T14:00:00+08:00"
+                },
+                "follow_ups": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.FollowUpDTO"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "observed": {
+                    "type": "string",
+                    "example": "第1至3次驗收均發現人行道鋪面平整度不符契約規範。"
+                },
+                "outcome": {
+                    "type": "string",
+                    "example": "廠商已完成改善並經複驗合格，本案結案。"
+                },
+                "owner_id": {
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "return_comment": {
+                    "description": "ReturnComment is the last comment a manager returned it with (\"\" if never).",
+                    "type": "string",
+                    "example": "請補充歷次驗收紀錄文號。"
+                },
+                "returned_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-03T09:00:00+08:00"
+                },
+                "returned_by": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6c"
+                },
+                "risk_area": {
+                    "type": "string",
+                    "enum": [
+                        "procurement",
+                        "construction",
+                        "personnel",
+                        "official_secrets",
+                        "agency_security",
+                        "other"
+                    ]
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 115
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "following_up",
+                        "closed"
+                    ]
+                },
+                "subject": {
+                    "type": "string",
+                    "example": "某工程採購案連續三次驗收缺失未改善"
+                },
+                "submitted_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-02T10:00:00+08:00"
+                },
+                "submitted_to_head_on": {
+                    "description": "SubmittedToHeadOn is null until it is known.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-03-02"
+                },
+                "suggested_measures": {
+                    "type": "string",
+                    "example": "建議依契約計罰並限期改善。"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "example": "2026-03-02T10:00:00+08:00"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "year": {
+                    "description": "Year is the year it is listed under: that of submitted_to_head_on, or\nof its creation (office time zone) before it has one; roc_year is 民國.",
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "handlers.EarlyWarningList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.EarlyWarningDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJrIjoiMjAyNi0wMy0wMVQwNjowMDowMFoiLCJpIjoiMDE5MiJ9"
+                }
+            }
+        },
         "handlers.ErrorBody": {
             "type": "object",
             "required": [
@@ -6254,6 +7492,60 @@ const docTemplate = `{
                 "volunteer_capacity": {
                     "type": "integer",
                     "example": 20
+                }
+            }
+        },
+        "handlers.FollowUpDTO": {
+            "type": "object",
+            "required": [
+                "action_taken",
+                "created_at",
+                "date",
+                "id",
+                "recorded_by"
+            ],
+            "properties": {
+                "action_taken": {
+                    "type": "string",
+                    "example": "工務處已函請廠商限期改善並依約計罰。"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-20T15:00:00+08:00"
+                },
+                "date": {
+                    "type": "string",
+                    "example": "2026-03-20"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"
+                },
+                "recorded_by": {
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                }
+            }
+        },
+        "handlers.FollowUpRequest": {
+            "type": "object",
+            "required": [
+                "action_taken",
+                "date",
+                "version"
+            ],
+            "properties": {
+                "action_taken": {
+                    "type": "string",
+                    "example": "工務處已函請廠商於4月10日前改善，並依契約計罰新臺幣3萬元。"
+                },
+                "date": {
+                    "type": "string",
+                    "example": "2026-03-20"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -6735,6 +8027,35 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.OpinionVisitDTO": {
+            "type": "object",
+            "required": [
+                "service"
+            ],
+            "properties": {
+                "findings": {
+                    "description": "Findings may hold line breaks; at most 4000 characters.",
+                    "type": "string",
+                    "example": "受訪民眾多表示承辦人員態度良好，惟補件通知未說明法令依據。"
+                },
+                "questionnaire": {
+                    "$ref": "#/definitions/handlers.QuestionnaireDTO"
+                },
+                "respondents": {
+                    "$ref": "#/definitions/handlers.RespondentsDTO"
+                },
+                "service": {
+                    "description": "Service is the agency service concerned: one line, 1–100 characters.",
+                    "type": "string",
+                    "example": "建築執照申請及使用執照核發"
+                },
+                "suggestions": {
+                    "description": "Suggestions are 興革建議; at most 4000 characters.",
+                    "type": "string",
+                    "example": "建議補件通知單載明法令依據及承辦人聯絡方式。"
+                }
+            }
+        },
         "handlers.ParticipationDTO": {
             "type": "object",
             "required": [
@@ -6960,7 +8281,8 @@ const docTemplate = `{
                         "safety_inspection",
                         "infosec_audit",
                         "outreach_event",
-                        "ethics_promotion"
+                        "ethics_promotion",
+                        "opinion_visit"
                     ]
                 },
                 "maintenance": {
@@ -6969,6 +8291,9 @@ const docTemplate = `{
                 "notes": {
                     "type": "string",
                     "example": "會同主計室及使用單位辦理驗收，\n缺失已要求廠商限期改善。"
+                },
+                "opinion_visit": {
+                    "$ref": "#/definitions/handlers.OpinionVisitDTO"
                 },
                 "petition": {
                     "$ref": "#/definitions/handlers.PetitionDTO"
@@ -7031,6 +8356,57 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "example": 1
+                }
+            }
+        },
+        "handlers.PatchEarlyWarningRequest": {
+            "type": "object",
+            "required": [
+                "version"
+            ],
+            "properties": {
+                "activity_id": {
+                    "type": "string",
+                    "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
+                },
+                "clear_activity": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "observed": {
+                    "type": "string",
+                    "example": "第1至3次驗收均發現人行道鋪面平整度不符契約規範。"
+                },
+                "risk_area": {
+                    "type": "string",
+                    "enum": [
+                        "procurement",
+                        "construction",
+                        "personnel",
+                        "official_secrets",
+                        "agency_security",
+                        "other"
+                    ]
+                },
+                "subject": {
+                    "type": "string",
+                    "example": "某工程採購案連續三次驗收缺失未改善"
+                },
+                "submitted_to_head_on": {
+                    "type": "string",
+                    "example": "2026-03-02"
+                },
+                "suggested_measures": {
+                    "type": "string",
+                    "example": "建議依契約計罰並限期改善。"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },
@@ -7151,6 +8527,37 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.QuestionnaireDTO": {
+            "type": "object",
+            "required": [
+                "asked_for_favours",
+                "efficiency_score",
+                "integrity_score",
+                "knows_how_to_report"
+            ],
+            "properties": {
+                "asked_for_favours": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "efficiency_score": {
+                    "type": "integer",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 3
+                },
+                "integrity_score": {
+                    "type": "integer",
+                    "maximum": 5,
+                    "minimum": 1,
+                    "example": 4
+                },
+                "knows_how_to_report": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
         "handlers.RefreshRequest": {
             "type": "object",
             "required": [
@@ -7192,6 +8599,46 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "volunteer.wang"
+                }
+            }
+        },
+        "handlers.RespondentsDTO": {
+            "type": "object",
+            "required": [
+                "count",
+                "type"
+            ],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 12
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "citizen",
+                        "contractor",
+                        "other"
+                    ]
+                }
+            }
+        },
+        "handlers.ReturnEarlyWarningRequest": {
+            "type": "object",
+            "required": [
+                "comment",
+                "version"
+            ],
+            "properties": {
+                "comment": {
+                    "type": "string",
+                    "example": "請補充歷次驗收紀錄文號，並具體說明建議計罰條款。"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -7437,6 +8884,22 @@ const docTemplate = `{
                 "radius_m": {
                     "type": "integer",
                     "example": 100
+                }
+            }
+        },
+        "handlers.SubmitEarlyWarningRequest": {
+            "type": "object",
+            "required": [
+                "version"
+            ],
+            "properties": {
+                "submitted_to_head_on": {
+                    "type": "string",
+                    "example": "2026-03-02"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },
@@ -7885,7 +9348,7 @@ const docTemplate = `{
             "name": "me"
         },
         {
-            "description": "工作紀錄 Field records: the seven kinds of activity, their parts and statuses.",
+            "description": "工作紀錄 Field records: the eight kinds of activity (opinion visits 民意訪查 among them), their parts and statuses.",
             "name": "activities"
         },
         {
@@ -7903,6 +9366,10 @@ const docTemplate = `{
         {
             "description": "廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.",
             "name": "volunteers"
+        },
+        {
+            "description": "預警作為 Early warnings written up to an agency's head, and their follow-up until closed.",
+            "name": "early-warnings"
         },
         {
             "description": "財產申報 Property declaration rosters and their verifiable draws.",

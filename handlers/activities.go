@@ -18,7 +18,7 @@ import (
 //	@Tags			activities
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			kind			query		string	false	"kind"		Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
+//	@Param			kind			query		string	false	"kind"		Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit)
 //	@Param			status			query		string	false	"status"	Enums(planned,in_progress,completed,cancelled)
 //	@Param			unit_id			query		string	false	"unit"
 //	@Param			owner_id		query		string	false	"owner (officer)"
@@ -153,7 +153,7 @@ func (h *Handler) GetActivity(c *gin.Context) {
 // UpdateActivity godoc
 //
 //	@Summary		Change an activity (owner, manager, admin)
-//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.
+//	@Description	Send the version you read; a stale one gets 409 version_conflict and nothing changes. Status flow: planned → in_progress → completed, or cancelled; completed → in_progress reopens; cancelled → planned restores. Completing needs the outcome fields (procurement.stage; every checklist[i].result; event.participants; petition.outcome; maintenance.measures; opinion_visit.respondents, .questionnaire and .findings) and sets completed_at (yours if sent, never more than 5 minutes ahead). A patch that changes nothing answers 200 with the record. Who: the owning officer, managers and admins. A patch that changes nothing answers 200, so a replay is harmless.
 //	@ID				updateActivity
 //	@Tags			activities
 //	@Accept			json

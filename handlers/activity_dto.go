@@ -67,13 +67,15 @@ type EventDTO struct {
 // PartsDTO holds the kind-specific parts: exactly the one of the activity's
 // kind (procurement_supervision → procurement; security_maintenance →
 // maintenance; petition → petition; safety_inspection and infosec_audit →
-// checklist; outreach_event and ethics_promotion → event).
+// checklist; outreach_event and ethics_promotion → event; opinion_visit →
+// opinion_visit).
 type PartsDTO struct {
-	Procurement *ProcurementDTO    `json:"procurement,omitempty"`
-	Maintenance *MaintenanceDTO    `json:"maintenance,omitempty"`
-	Petition    *PetitionDTO       `json:"petition,omitempty"`
-	Checklist   []ChecklistItemDTO `json:"checklist,omitempty"`
-	Event       *EventDTO          `json:"event,omitempty"`
+	Procurement  *ProcurementDTO    `json:"procurement,omitempty"`
+	Maintenance  *MaintenanceDTO    `json:"maintenance,omitempty"`
+	Petition     *PetitionDTO       `json:"petition,omitempty"`
+	Checklist    []ChecklistItemDTO `json:"checklist,omitempty"`
+	Event        *EventDTO          `json:"event,omitempty"`
+	OpinionVisit *OpinionVisitDTO   `json:"opinion_visit,omitempty"`
 }
 
 // CreateActivityRequest records an activity. id is optional (a client-made
@@ -83,7 +85,7 @@ type PartsDTO struct {
 // and other single-line fields also refuse line breaks and tabs.
 type CreateActivityRequest struct {
 	ID    string `json:"id,omitempty" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Kind  string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion" binding:"required"`
+	Kind  string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit" binding:"required"`
 	Title string `json:"title" example:"「嘉義市東區道路改善工程」驗收" binding:"required"` // one line, 1–200 characters
 	// UnitID is the agency or school concerned.
 	UnitID string   `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
@@ -102,7 +104,7 @@ type CreateActivityRequest struct {
 // required. A part given replaces the stored part. clear_site removes the site.
 type PatchActivityRequest struct {
 	Version   int      `json:"version" example:"3" binding:"required"`
-	Kind      *string  `json:"kind,omitempty" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion"`
+	Kind      *string  `json:"kind,omitempty" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit"`
 	Title     *string  `json:"title,omitempty" example:"「嘉義市東區道路改善工程」驗收"`
 	UnitID    *string  `json:"unit_id,omitempty" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Site      *SiteDTO `json:"site,omitempty"`
@@ -119,7 +121,7 @@ type PatchActivityRequest struct {
 // ActivityDTO is an activity as staff see it.
 type ActivityDTO struct {
 	ID          string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion" binding:"required"`
+	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit" binding:"required"`
 	Title       string     `json:"title" binding:"required" example:"「嘉義市東區道路改善工程」驗收"`
 	UnitID      string     `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	OwnerID     string     `json:"owner_id" binding:"required" example:"0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
@@ -244,11 +246,13 @@ func toDetails(p PartsDTO) services.Details {
 		d.Event = &services.Event{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity,
 			Published: x.Published, EndsAt: x.EndsAt}
 	}
+	d.OpinionVisit = p.OpinionVisit.toService()
 	return d
 }
 
 func (p PartsDTO) empty() bool {
-	return p.Procurement == nil && p.Maintenance == nil && p.Petition == nil && p.Checklist == nil && p.Event == nil
+	return p.Procurement == nil && p.Maintenance == nil && p.Petition == nil && p.Checklist == nil && p.Event == nil &&
+		p.OpinionVisit == nil
 }
 
 func toPartsDTO(d services.Details) PartsDTO {
@@ -275,6 +279,7 @@ func toPartsDTO(d services.Details) PartsDTO {
 		p.Event = &EventDTO{Scale: x.Scale, Audience: x.Audience, Participants: x.Participants, VolunteerCapacity: x.VolunteerCapacity,
 			Published: x.Published, EndsAt: x.EndsAt}
 	}
+	p.OpinionVisit = toOpinionVisitDTO(d.OpinionVisit)
 	return p
 }
 

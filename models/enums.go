@@ -9,12 +9,13 @@ const (
 	KindInfosecAudit           = "infosec_audit"           // 公務機密／資訊安全稽核
 	KindOutreachEvent          = "outreach_event"          // 反貪宣導活動
 	KindEthicsPromotion        = "ethics_promotion"        // 廉政倫理規範宣導
+	KindOpinionVisit           = "opinion_visit"           // 民意訪查
 )
 
 // ActivityKinds lists every kind in the order forms show them.
 var ActivityKinds = []string{
 	KindProcurementSupervision, KindSecurityMaintenance, KindPetition, KindSafetyInspection,
-	KindInfosecAudit, KindOutreachEvent, KindEthicsPromotion,
+	KindInfosecAudit, KindOutreachEvent, KindEthicsPromotion, KindOpinionVisit,
 }
 
 // Activity statuses: planned → in_progress → completed, or cancelled.
@@ -39,6 +40,8 @@ var (
 	Geofences             = []string{"inside", "outside", "unknown"}
 	DeclarationTypes      = []string{"regular", "on_assumption", "on_leaving"}
 	UnitKinds             = []string{UnitAgency, UnitSchool}
+	// RespondentTypes are who an opinion visit (民意訪查) asked.
+	RespondentTypes = []string{"citizen", "contractor", "other"}
 )
 
 // KPI codes of the plan's table (關鍵績效指標).

@@ -28,6 +28,8 @@ var schema = []any{
 	&Checkin{},
 	&Attachment{},
 	&Signup{},
+	&EarlyWarning{},
+	&EarlyWarningFollowUp{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

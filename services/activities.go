@@ -131,11 +131,12 @@ type Event struct {
 // Details is the kind-specific part of an activity: exactly the one that
 // belongs to its kind is set. It is stored as JSON in activities.details.
 type Details struct {
-	Procurement *Procurement    `json:"procurement,omitempty"`
-	Maintenance *Maintenance    `json:"maintenance,omitempty"`
-	Petition    *Petition       `json:"petition,omitempty"`
-	Checklist   []ChecklistItem `json:"checklist,omitempty"`
-	Event       *Event          `json:"event,omitempty"`
+	Procurement  *Procurement    `json:"procurement,omitempty"`
+	Maintenance  *Maintenance    `json:"maintenance,omitempty"`
+	Petition     *Petition       `json:"petition,omitempty"`
+	Checklist    []ChecklistItem `json:"checklist,omitempty"`
+	Event        *Event          `json:"event,omitempty"`
+	OpinionVisit *OpinionVisit   `json:"opinion_visit,omitempty"`
 }
 
 // partOf names the part each kind must carry.
@@ -147,6 +148,7 @@ var partOf = map[string]string{
 	models.KindInfosecAudit:           "checklist",
 	models.KindOutreachEvent:          "event",
 	models.KindEthicsPromotion:        "event",
+	models.KindOpinionVisit:           "opinion_visit",
 }
 
 // DecodeDetails returns the kind-specific part of a stored activity. An
@@ -549,6 +551,10 @@ func normalize(in *ActivityInput) {
 	for i := range in.Checklist {
 		in.Checklist[i].Note = normalizeLines(in.Checklist[i].Note)
 	}
+	if v := in.OpinionVisit; v != nil {
+		v.Service = strings.TrimSpace(v.Service)
+		v.Findings, v.Suggestions = normalizeLines(v.Findings), normalizeLines(v.Suggestions)
+	}
 }
 
 // validate checks a whole activity; completing requires the outcome fields.
@@ -602,7 +608,7 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 	want := partOf[in.Kind]
 	present := map[string]bool{
 		"procurement": in.Procurement != nil, "maintenance": in.Maintenance != nil, "petition": in.Petition != nil,
-		"checklist": in.Checklist != nil, "event": in.Event != nil,
+		"checklist": in.Checklist != nil, "event": in.Event != nil, "opinion_visit": in.OpinionVisit != nil,
 	}
 	for part, ok := range present {
 		if ok && part != want && want != "" {
@@ -669,6 +675,8 @@ func (s *ActivityService) validate(_ context.Context, f Fields, in ActivityInput
 				f.Add(fmt.Sprintf("checklist[%d].result", i), "must be one of pass, fail, na")
 			}
 		}
+	case "opinion_visit":
+		validateOpinionVisit(f, in.OpinionVisit, done)
 	case "event":
 		if e := in.Event; e != nil {
 			if !oneOf(e.Scale, models.EventScales...) {

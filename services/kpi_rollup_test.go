@@ -27,6 +27,11 @@ func details(kind, scale string) services.Details {
 		return services.Details{Petition: &services.Petition{Petitioners: 30, Subject: "反對垃圾轉運站設置", Outcome: "協調說明"}}
 	case models.KindSafetyInspection, models.KindInfosecAudit:
 		return services.Details{Checklist: []services.ChecklistItem{{Item: "消防設備", Result: "pass"}}}
+	case models.KindOpinionVisit:
+		yes, no := true, false
+		return services.Details{OpinionVisit: &services.OpinionVisit{Service: "建築執照申請", Findings: "未發現索賄情事",
+			Respondents:   &services.Respondents{Count: 10, Type: "citizen"},
+			Questionnaire: &services.Questionnaire{IntegrityScore: 4, EfficiencyScore: 3, AskedForFavours: &no, KnowsHowToReport: &yes}}}
 	default:
 		return services.Details{Event: &services.Event{Scale: scale, Audience: "市民", Participants: &participants}}
 	}

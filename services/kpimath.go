@@ -34,7 +34,9 @@ var KPICatalogue = []KPIDef{
 }
 
 // KPIForActivity says which KPI a completed activity counts toward: by kind,
-// and for outreach events only the large ones.
+// and for outreach events only the large ones. Opinion visits (民意訪查) count
+// toward none: the plan's table has no line for them, so they stay out of
+// the rollups and the report rather than appear as a line without a target.
 func KPIForActivity(kind, scale string) (string, bool) {
 	switch kind {
 	case models.KindProcurementSupervision:

@@ -22,6 +22,7 @@ func TestKPIForActivity(t *testing.T) {
 		{models.KindOutreachEvent, "large", models.KPIAntiCorruptionEvents, true},
 		{models.KindOutreachEvent, "regular", models.KPIAntiCorruptionEvents, false},
 		{models.KindEthicsPromotion, "regular", models.KPIEthicsCodePromotions, true},
+		{models.KindOpinionVisit, "", "", false},
 		{"unknown", "", "", false},
 	}
 	for _, c := range cases {

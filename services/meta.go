@@ -27,6 +27,14 @@ var labels = map[string][2]string{
 	models.KindInfosecAudit:           {"公務機密／資訊安全稽核", "Information security audit"},
 	models.KindOutreachEvent:          {"反貪宣導活動", "Anti-corruption outreach event"},
 	models.KindEthicsPromotion:        {"廉政倫理規範宣導", "Ethics code promotion"},
+	models.KindOpinionVisit:           {"民意訪查", "Opinion visit"},
+	// opinion visits' respondents
+	"citizen": {"民眾", "Citizens"}, "contractor": {"廠商", "Contractors"}, "other": {"其他", "Other"},
+	// early warnings (預警作為): risk areas and statuses
+	"procurement": {"採購", "Procurement"}, "construction": {"工程", "Construction"}, "personnel": {"人事", "Personnel"},
+	"official_secrets": {"公務機密", "Official secrets"}, "agency_security": {"機關安全", "Agency security"},
+	models.WarningDraft: {"草稿", "Draft"}, models.WarningSubmitted: {"已陳報首長", "Submitted to the head"},
+	models.WarningFollowingUp: {"追蹤中", "Following up"}, models.WarningClosed: {"已結案", "Closed"},
 	// activity statuses
 	models.ActivityPlanned: {"已排定", "Planned"}, models.ActivityInProgress: {"進行中", "In progress"},
 	models.ActivityCompleted: {"已完成", "Completed"}, models.ActivityCancelled: {"已取消", "Cancelled"},
@@ -67,23 +75,26 @@ var overrides = map[string]map[string][2]string{
 // GetMeta returns every enumeration with its labels, in form order.
 func GetMeta() Meta {
 	enums := map[string][]string{
-		"roles":                  models.Roles,
-		"user_statuses":          models.UserStatuses,
-		"unit_kinds":             models.UnitKinds,
-		"activity_kinds":         models.ActivityKinds,
-		"activity_statuses":      models.ActivityStatuses,
-		"procurement_categories": models.ProcurementCategories,
-		"procurement_stages":     models.ProcurementStages,
-		"risk_levels":            models.RiskLevels,
-		"checklist_results":      models.ChecklistResults,
-		"event_scales":           models.EventScales,
-		"checkin_types":          models.CheckinTypes,
-		"geofences":              models.Geofences,
-		"declaration_types":      models.DeclarationTypes,
-		"declaration_statuses":   models.DeclarationStatuses,
-		"kpis":                   models.KPICodes,
-		"sync_operations":        models.SyncOperations,
-		"attachment_types":       models.AttachmentTypes,
+		"roles":                    models.Roles,
+		"user_statuses":            models.UserStatuses,
+		"unit_kinds":               models.UnitKinds,
+		"activity_kinds":           models.ActivityKinds,
+		"activity_statuses":        models.ActivityStatuses,
+		"procurement_categories":   models.ProcurementCategories,
+		"procurement_stages":       models.ProcurementStages,
+		"risk_levels":              models.RiskLevels,
+		"checklist_results":        models.ChecklistResults,
+		"event_scales":             models.EventScales,
+		"checkin_types":            models.CheckinTypes,
+		"geofences":                models.Geofences,
+		"declaration_types":        models.DeclarationTypes,
+		"declaration_statuses":     models.DeclarationStatuses,
+		"kpis":                     models.KPICodes,
+		"sync_operations":          models.SyncOperations,
+		"attachment_types":         models.AttachmentTypes,
+		"respondent_types":         models.RespondentTypes,
+		"early_warning_risk_areas": models.EarlyWarningRiskAreas,
+		"early_warning_statuses":   models.EarlyWarningStatuses,
 	}
 	m := Meta{}
 	for name, values := range enums {

@@ -47,6 +47,9 @@ type Services struct {
 
 	// Volunteers are the integrity volunteers' sign-ups and hours (issue 6).
 	Volunteers *VolunteerService
+
+	// EarlyWarnings are the 預警作為 and their follow-ups.
+	EarlyWarnings *EarlyWarningService
 }
 
 // New builds the services over db.
@@ -86,6 +89,8 @@ func New(db *gorm.DB, o Options) *Services {
 		Activities:  activities,
 		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
 		Volunteers:  kpis.volunteers,
+
+		EarlyWarnings: NewEarlyWarningService(db, o.Clock, o.Location),
 	}
 }
 

@@ -70,7 +70,8 @@ function unitPicker(units, value) {
 export function activityForm({ mode = 'new', initial = {}, units = [], errors = null, locate, sitesOf = null, onSubmit, title: heading }) {
   const completing = mode === 'complete' || initial.status === 'completed';
   const kind = h('select', { name: 'kind', id: 'kind', disabled: mode === 'edit' || mode === 'complete' },
-    metaGroup('activity_kinds').map((o) => h('option', { value: o.value, selected: o.value === initial.kind }, label('activity_kinds', o.value))));
+    // Only the kinds this client has a form for (the server may know more).
+    metaGroup('activity_kinds').filter((o) => PART_OF[o.value]).map((o) => h('option', { value: o.value, selected: o.value === initial.kind }, label('activity_kinds', o.value))));
   const title = h('input', { name: 'title', id: 'title', maxlength: 200, value: initial.title || '' });
   const unit = unitPicker(units, initial.unit_id);
   const now = new Date(); now.setSeconds(0, 0);

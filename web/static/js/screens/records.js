@@ -588,8 +588,9 @@ export async function activityView(id) {
       preview,
       await historySection(a),
       h('div', { class: 'actions' },
-        h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')),
-        open ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
+        // A kind this client has no form for yet (opinion visits) is shown, not edited.
+        PART_OF[a.kind] ? h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')) : null,
+        open && PART_OF[a.kind] ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
         open ? h('button', { type: 'button', class: 'ghost', id: 'cancel-record', onclick: () => { cancelBox.hidden = false; document.getElementById('cancel-reason').focus(); } }, t('cancel_record')) : null),
       cancelBox,
     ] : null,
