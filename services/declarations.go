@@ -421,8 +421,11 @@ func (s *DeclarationService) Import(ctx context.Context, actor Actor, year int, 
 	// Lines already known to be bad are still checked against the roster
 	// below, so that one answer lists every problem of the file.
 	for attempt := 0; ; attempt++ {
-		res.Created, res.Unchanged = 0, 0
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// inTx runs it again when InnoDB picks it as a deadlock victim: with
+		// imports of one year at once, the gap locks of their duplicate
+		// checks may cross.
+		err = inTx(ctx, s.db, func(tx *gorm.DB) error {
+			res.Created, res.Unchanged = 0, 0
 			var existing []models.Declaration
 			if err := tx.Where("year = ?", year).Find(&existing).Error; err != nil {
 				return err
