@@ -22,6 +22,9 @@ type Options struct {
 	// HashGate bounds the bcrypt work of the process; nil means GOMAXPROCS
 	// slots and HashWait.
 	HashGate *HashGate
+	// SignInGate paces sign-in attempts per client address; nil means
+	// DefaultSignInLimits.
+	SignInGate *AddressGate
 }
 
 // Services is every service of the process, built once by main.
@@ -57,6 +60,9 @@ func New(db *gorm.DB, o Options) *Services {
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	if o.HashGate != nil {
 		auth.hashes = o.HashGate
+	}
+	if o.SignInGate != nil {
+		auth.signIns = o.SignInGate
 	}
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
