@@ -57,8 +57,9 @@ type GateLimits struct {
 // DefaultSignInLimits pace POST /auth/login: 20 at once and 5 a second from
 // one address (more than an office behind one address signs in, and more
 // than the bcrypt gate can judge on a small server anyway), held at most 2 s
-// (as long as the bcrypt gate's wait). The hold bounds keep a held attempt's
-// memory (its goroutine, about 10 KiB) within a few MiB.
+// (as long as the bcrypt gate's wait). At about 10 KiB per held attempt (its
+// goroutine and buffers, which its open connection takes anyway), 1,024
+// held attempts are about 10 MiB.
 var DefaultSignInLimits = GateLimits{
 	Burst:          20,
 	Interval:       200 * time.Millisecond,
