@@ -70,9 +70,17 @@ func TestIdentityBoundsOnEveryRoute(t *testing.T) {
 		e.Login("officer", apitest.Password)
 
 		// Registration: the same bounds.
-		reg := map[string]string{"username": "wang", "password": "elevenbytes", "display_name": "王志工", "phone": "0912-345-678", "email": "wang@example.org"}
-		if r := e.Do("POST", "/api/v1/volunteers/register", "", reg); r.Code != 422 || !strings.Contains(r.Body, `"password"`) {
-			t.Fatalf("register with 11 bytes: %d %s", r.Code, r.Body)
+		for _, c := range []struct{ username, password, display, field string }{
+			{"wang", "elevenbytes", "王志工", "password"},
+			{"wang", strings.Repeat("x", 73), "王志工", "password"},
+			{"wa", "a-long-password", "王志工", "username"},
+			{strings.Repeat("w", 65), "a-long-password", "王志工", "username"},
+			{"wang", "a-long-password", strings.Repeat("王", 101), "display_name"},
+		} {
+			reg := map[string]string{"username": c.username, "password": c.password, "display_name": c.display, "phone": "0912-345-678", "email": "wang@example.org"}
+			if r := e.Do("POST", "/api/v1/volunteers/register", "", reg); r.Code != 422 || !strings.Contains(r.Body, `"`+c.field+`"`) {
+				t.Fatalf("register with a bad %s: %d %s", c.field, r.Code, r.Body)
+			}
 		}
 		if n := e.Count(&models.User{}, "username = ?", "wang"); n != 0 {
 			t.Fatal("a refused registration was stored")

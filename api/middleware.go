@@ -163,6 +163,19 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
+// paceSignIns holds each sign-in until its client address's turn, or
+// refuses it with 429 and Retry-After, before its body is read: a flood from
+// one address gets few turns and costs next to nothing while it waits.
+func paceSignIns(auth *services.AuthService) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := auth.PaceSignIn(c.Request.Context()); err != nil {
+			writeError(c, nil, err)
+			return
+		}
+		c.Next()
+	}
+}
+
 // authenticate requires a valid bearer token. Pending accounts pass only
 // where allowPending is true (their own status); everywhere else they get 403.
 func authenticate(auth *services.AuthService, allowPending bool) gin.HandlerFunc {

@@ -63,7 +63,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// Uploads get their own body limit; every other /api/v1 route the JSON one.
 	v1up := r.Group("/api/v1")
 	v1 := v1up.Group("", limitBody(MaxJSONBody))
-	v1.POST("/auth/login", h.Login)
+	v1.POST("/auth/login", paceSignIns(d.Auth), h.Login)
 	v1.POST("/auth/refresh", h.Refresh)
 	v1.POST("/auth/logout", authPending, h.Logout)
 	v1.POST("/auth/logout-all", authPending, h.LogoutAll)

@@ -3,8 +3,12 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"ethicsops/apitest"
 	"ethicsops/models"
@@ -243,6 +247,7 @@ func TestChangeOwnPassword(t *testing.T) {
 			{map[string]string{"current_password": "not-my-password", "new_password": next}, "current_password"},
 			{map[string]string{"current_password": "", "new_password": next}, "current_password"},
 			{map[string]string{"current_password": apitest.Password, "new_password": "short"}, "new_password"},
+			{map[string]string{"current_password": apitest.Password, "new_password": strings.Repeat("密", 25)}, "new_password"}, // 75 bytes
 		} {
 			r := e.Do("POST", "/api/v1/me/password", phone.access, tc.body)
 			if r.Code != 422 || r.ErrorCode() != "validation_failed" {
@@ -348,5 +353,39 @@ func TestMigrationKeepsEarlierSessions(t *testing.T) {
 			t.Fatalf("refresh of an earlier session: %d %s", r.Code, r.Body)
 		}
 		works(t, e, "refreshed", device{access: r.JSON()["access_token"].(string)}, "")
+	})
+}
+
+// The session is checked in the read each request makes of its account
+// anyway: an authenticated request that reads nothing else of accounts or
+// sessions makes exactly one query on them, and it joins both.
+func TestSessionCheckIsTheAccountRead(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		var (
+			mu   sync.Mutex
+			seen []string
+		)
+		record := func(db *gorm.DB) {
+			sql := strings.ToLower(db.Statement.SQL.String())
+			if strings.Contains(sql, "sessions") || strings.Contains(sql, "users") {
+				mu.Lock()
+				seen = append(seen, sql)
+				mu.Unlock()
+			}
+		}
+		if err := e.DB.Callback().Query().After("gorm:query").Register("test:count_account_reads", record); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.DB.Callback().Row().After("gorm:row").Register("test:count_account_rows", record); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do("GET", "/api/v1/units", e.Tokens["officer"], nil); r.Code != 200 {
+			t.Fatalf("GET /units: %d %s", r.Code, r.Body)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(seen) != 1 || !strings.Contains(seen[0], "sessions") || !strings.Contains(seen[0], "users") {
+			t.Fatalf("account and session queries of one request: %q; want one that reads both", seen)
+		}
 	})
 }

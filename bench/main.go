@@ -12,8 +12,8 @@
 //     table, for one year at N activities (default 1,000,000), with a check
 //     that both give the same numbers;
 //   - login (SQLite) and login-mysql: 16 clients flooding the sign-in with
-//     wrong passwords while another measures GET /me (target: p50 ≤ 2× its
-//     idle value) and real sign-ins (target: ≤ 2 s). `all` runs it on both
+//     wrong passwords while another measures GET /me (target: p50 ≤ 2× the
+//     same measurement without the flood) and real sign-ins (target: ≤ 2 s). `all` runs it on both
 //     databases, after the check-in suite, on the same server.
 //
 // Usage:

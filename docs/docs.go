@@ -1931,7 +1931,7 @@ const docTemplate = `{
         },
         "/api/v1/auth/login": {
             "post": {
-                "description": "Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, \".\", \"_\", \"-\") is a plain 401 with nothing stored. Anyone may call it. Not idempotent: each success opens a new session.",
+                "description": "Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, \".\", \"_\", \"-\") is a plain 401 with nothing stored. Before anything else, sign-ins are paced per client address: 20 at once, then 5 a second; an attempt beyond that is held until its turn (at most 2 s) or, when its turn is further away, held 2 s and answered 429 with Retry-After. Anyone may call it. Not idempotent: each success opens a new session.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1986,7 +1986,7 @@ const docTemplate = `{
                         }
                     },
                     "429": {
-                        "description": "locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After",
+                        "description": "too many sign-ins from this address (more than its pace), locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },

@@ -9,7 +9,7 @@ import (
 // Login godoc
 //
 //	@Summary		Sign in
-//	@Description	Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, ".", "_", "-") is a plain 401 with nothing stored. Anyone may call it. Not idempotent: each success opens a new session.
+//	@Description	Each attempt is counted before its password is compared, per account and client address: 5 failures in 15 minutes lock that account from that address for 15 minutes (other addresses are not affected). Above 50 failures an hour on one account from all addresses together, every address gets one attempt per interval (1 s, doubling, at most 5 minutes) and 429 with Retry-After in between. A username no account can have (not 3–64 characters of a–z, 0–9, ".", "_", "-") is a plain 401 with nothing stored. Before anything else, sign-ins are paced per client address: 20 at once, then 5 a second; an attempt beyond that is held until its turn (at most 2 s) or, when its turn is further away, held 2 s and answered 429 with Retry-After. Anyone may call it. Not idempotent: each success opens a new session.
 //	@ID				login
 //	@Tags			auth
 //	@Accept			json
@@ -20,7 +20,7 @@ import (
 //	@Failure		401		{object}	ErrorResponse	"wrong username or password, a name no account can have, or a disabled account"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		429		{object}	ErrorResponse	"locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After"
+//	@Failure		429		{object}	ErrorResponse	"too many sign-ins from this address (more than its pace), locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
 //	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"

@@ -46,6 +46,8 @@ type AuthService struct {
 	verified verifiedTokens
 	// hashes bounds the bcrypt work running at once (hashgate.go).
 	hashes *HashGate
+	// signIns paces sign-in attempts per client address (addrgate.go).
+	signIns *AddressGate
 }
 
 // accountRow is what each request re-reads of its session and account.
@@ -67,7 +69,7 @@ func NewAuthService(db *gorm.DB, secret []byte, now Clock, bcryptCost int) *Auth
 		bcryptCost = bcrypt.DefaultCost + 2
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcryptCost)
-	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h, hashes: NewHashGate(0, 0)}
+	s := &AuthService{db: db, secret: secret, now: now, bcryptCost: bcryptCost, dummyHash: h, hashes: NewHashGate(0, 0), signIns: NewAddressGate(GateLimits{})}
 	s.accounts = newLoader(s.fetchAccounts)
 	return s
 }
@@ -183,6 +185,14 @@ func (s *AuthService) Login(ctx context.Context, clientAddr, username, password 
 		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "this account is disabled")
 	}
 	return pair, u, nil
+}
+
+// PaceSignIn holds a sign-in attempt from the client address of ctx
+// (ClientAddr) until its turn, before anything of it is read (AddressGate).
+// Errors: too_many_requests with Retry-After when the address has sent more
+// than its share.
+func (s *AuthService) PaceSignIn(ctx context.Context) error {
+	return s.signIns.Wait(ctx, ClientAddr(ctx))
 }
 
 // Refresh spends a refresh token and returns a new pair of the same family.

@@ -25,6 +25,9 @@ type Options struct {
 	// MaxExportRows bounds the record and roster downloads; 0 means
 	// DefaultMaxExportRows.
 	MaxExportRows int
+	// SignInGate paces sign-in attempts per client address; nil means
+	// DefaultSignInLimits.
+	SignInGate *AddressGate
 }
 
 // Services is every service of the process, built once by main.
@@ -63,6 +66,9 @@ func New(db *gorm.DB, o Options) *Services {
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	if o.HashGate != nil {
 		auth.hashes = o.HashGate
+	}
+	if o.SignInGate != nil {
+		auth.signIns = o.SignInGate
 	}
 	decl := NewDeclarationService(db, o.Clock, o.Location)
 	kpis := NewKPIService(db, o.Clock, o.Location, decl)
