@@ -282,3 +282,52 @@ func TestReviewClosedYear(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewMigration: a database from before reviews (no review columns,
+// no reviewed count, no rejection columns) upgrades in place: its completed
+// records wait for review, the others have none, the counts stay right.
+func TestReviewMigration(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, base)
+		done := completedProcurement(t, e, "升級前完成", base.Add(-time.Hour))
+		planned := create(t, e, e.Tokens["officer"], procurement(e, nil))
+		m := e.DB.Migrator()
+		if err := m.DropIndex(&models.Activity{}, "idx_activities_review"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"review_status", "review_comment", "reviewed_at", "reviewed_by", "reviewer_name"} {
+			if err := m.DropColumn(&models.Activity{}, c); err != nil {
+				t.Fatalf("drop %s: %v", c, err)
+			}
+		}
+		if err := m.DropColumn(&models.KPIRollup{}, "reviewed"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{"rejection_reason", "rejected_at", "rejected_by"} {
+			if err := m.DropColumn(&models.User{}, c); err != nil {
+				t.Fatalf("drop %s: %v", c, err)
+			}
+		}
+		if err := models.Migrate(t.Context(), e.DB); err != nil {
+			t.Fatal(err)
+		}
+		mgr := e.Tokens["manager"]
+		for id, want := range map[string]string{done["id"].(string): "pending", planned["id"].(string): "none"} {
+			if r := e.Do("GET", "/api/v1/activities/"+id, mgr, nil); r.Code != 200 || r.JSON()["review_status"] != want {
+				t.Fatalf("after the upgrade: %d %s", r.Code, r.Body)
+			}
+		}
+		if k := kpiOf(t, e, mgr, 2026, "procurement_supervisions", ""); k["actual"] != 1.0 || k["reviewed"] != 0.0 {
+			t.Fatalf("after the upgrade: %v", k)
+		}
+		if r := review(e, mgr, done["id"].(string), map[string]any{"decision": "approved", "version": 1}); r.Code != 200 {
+			t.Fatalf("review after the upgrade: %d %s", r.Code, r.Body)
+		}
+		if diffs, err := e.Svc.KPIs.Verify(t.Context()); err != nil || len(diffs) != 0 {
+			t.Fatalf("after the upgrade: %v %v", diffs, err)
+		}
+		if r := e.Do("GET", "/api/v1/users?status=active", e.Tokens["admin"], nil); r.Code != 200 {
+			t.Fatalf("users after the upgrade: %d %s", r.Code, r.Body)
+		}
+	})
+}
