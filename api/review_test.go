@@ -100,7 +100,18 @@ func TestReviewFlow(t *testing.T) {
 		if r := review(e, mgr, planned["id"].(string), map[string]any{"decision": "approved", "version": 1}); r.Code != 409 || r.ErrorCode() != "conflict" {
 			t.Fatalf("planned record: %d %s", r.Code, r.Body)
 		}
-		if n := e.Count(&models.AuditEvent{}, "action LIKE ?", "activity.review%"); n != 0 {
+		// A manager's own record is reviewed by someone else.
+		own := create(t, e, mgr, procurement(e, map[string]any{"title": "主管自辦", "status": "completed"}))
+		if r := review(e, mgr, own["id"].(string), map[string]any{"decision": "approved", "version": 1}); r.Code != 403 {
+			t.Fatalf("own record: %d %s", r.Code, r.Body)
+		}
+		if r := review(e, e.Tokens["admin"], own["id"].(string), map[string]any{"decision": "approved", "version": 1}); r.Code != 200 {
+			t.Fatalf("someone else's: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("DELETE", "/api/v1/activities/"+own["id"].(string), mgr, nil); r.Code != 204 {
+			t.Fatalf("delete own: %d", r.Code)
+		}
+		if n := e.Count(&models.AuditEvent{}, "action LIKE ? AND entity_id = ?", "activity.review%", id); n != 0 {
 			t.Fatalf("refused reviews audited: %d", n)
 		}
 

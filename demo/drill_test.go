@@ -59,6 +59,16 @@ func TestDemoDrillDown(t *testing.T) {
 					if _, err := svc.KPIs.Records(ctx, manager, v.Code, services.KPIRecordFilter{Year: year}); err == nil {
 						t.Errorf("%s lists records", v.Code)
 					}
+					// The rate's parts add up to its numerator and denominator.
+					for _, gs := range [][]services.KPIGroup{byUnit[0].KPIs[i].Groups, byMonth[0].KPIs[i].Groups} {
+						var num, den int64
+						for _, g := range gs {
+							num, den = num+*g.Numerator, den+*g.Denominator
+						}
+						if num != *v.Numerator || den != *v.Denominator {
+							t.Errorf("%d rate: groups %d/%d, report %d/%d", year, num, den, *v.Numerator, *v.Denominator)
+						}
+					}
 					continue
 				}
 				var listed, approved int64

@@ -37,12 +37,21 @@ func seedReviews(ctx context.Context, s *services.Services, o *Office, now time.
 	// statement (and recounting the rollups after) rather than through
 	// ~1,300 audited reviews keeps the demo's start fast, as seedPeriods
 	// does for the late-entry marks.
-	err := s.DB.WithContext(ctx).Model(&models.Activity{}).
-		Where("status = ? AND review_status = ? AND completed_at < ?", models.ActivityCompleted, models.ReviewPending, now.Add(-reviewedBefore)).
-		Updates(map[string]any{"review_status": models.ReviewApproved, "reviewed_at": gorm.Expr("completed_at"), "reviewed_by": mgr.ID,
-			"reviewer_name": mgr.DisplayName}).Error
-	if err != nil {
-		return fmt.Errorf("demo reviews: %w", err)
+	// The manager's own records were reviewed by the admin (nobody reviews
+	// their own).
+	adm := o.Users["admin"]
+	for _, r := range []struct {
+		reviewer models.User
+		owners   string
+	}{{mgr, "owner_id <> ?"}, {adm, "owner_id = ?"}} {
+		err := s.DB.WithContext(ctx).Model(&models.Activity{}).
+			Where("status = ? AND review_status = ? AND completed_at < ?", models.ActivityCompleted, models.ReviewPending, now.Add(-reviewedBefore)).
+			Where(r.owners, mgr.ID).
+			Updates(map[string]any{"review_status": models.ReviewApproved, "reviewed_at": gorm.Expr("completed_at"), "reviewed_by": r.reviewer.ID,
+				"reviewer_name": r.reviewer.DisplayName}).Error
+		if err != nil {
+			return fmt.Errorf("demo reviews: %w", err)
+		}
 	}
 	if _, err := s.KPIs.Rebuild(ctx); err != nil {
 		return fmt.Errorf("demo reviews: rebuild counts: %w", err)
@@ -54,15 +63,21 @@ func seedReviews(ctx context.Context, s *services.Services, o *Office, now time.
 	}
 	// One of the demo officer's supervisions goes back with a comment; the
 	// two oldest of the rest are approved today; the others wait.
+	admin := services.Actor{UserID: adm.ID, Role: adm.Role, Status: adm.Status}
 	returned := false
 	approved := 0
 	for _, a := range recent {
+		reviewer := manager
+		if a.OwnerID == mgr.ID {
+			reviewer = admin // the manager's own records are someone else's to review
+		}
+		var err error
 		switch {
 		case !returned && a.Kind == models.KindProcurementSupervision && a.OwnerID == o.Users["officer"].ID:
 			_, err = s.Activities.Review(ctx, manager, a.ID, services.ReviewInput{Decision: services.DecisionReturned, Comment: ReturnComment, Version: a.Version})
 			returned = true
 		case approved < 2:
-			_, err = s.Activities.Review(ctx, manager, a.ID, services.ReviewInput{Decision: services.DecisionApproved, Comment: "資料齊全，准予備查", Version: a.Version})
+			_, err = s.Activities.Review(ctx, reviewer, a.ID, services.ReviewInput{Decision: services.DecisionApproved, Comment: "資料齊全，准予備查", Version: a.Version})
 			approved++
 		}
 		if err != nil {

@@ -72,7 +72,9 @@ func CanReview(actor Actor) bool { return actor.Is(models.RoleAdmin, models.Role
 // so that the rollups stay exact and a closed KPI year refuses it.
 // Reviewing again is allowed while the record stays completed (an approval
 // may follow a pending review, or replace an earlier approval's comment).
-// Errors: ErrNotFound (also for volunteers), ErrForbidden (officers),
+// A manager does not review their own record (someone else does).
+// Errors: ErrNotFound (also for volunteers), ErrForbidden (officers; the
+// record's owner),
 // validation_failed (decision, comment, version), version_conflict,
 // conflict (the record is not completed), period_closed.
 func (s *ActivityService) Review(ctx context.Context, actor Actor, id string, in ReviewInput) (models.Activity, error) {
@@ -106,6 +108,10 @@ func (s *ActivityService) Review(ctx context.Context, actor Actor, id string, in
 		}
 		if in.Version != before.Version {
 			return ErrVersionConflict
+		}
+		if before.OwnerID == actor.UserID {
+			// Four eyes: a review is a second person's check.
+			return Forbidden("a record is reviewed by someone other than its owner")
 		}
 		if before.Status != models.ActivityCompleted {
 			return Conflict(CodeConflict, "only a completed record can be reviewed; this one is %s", before.Status)
