@@ -111,5 +111,18 @@ func TestRejectVolunteer(t *testing.T) {
 		if tok := e.Login("pending", apitest.Password); tok == "" {
 			t.Fatal("approved volunteer cannot sign in")
 		}
+		// An admin may set an account to rejected without a reason: its
+		// sessions end and its sign-in says so, without a reason.
+		v2 := e.Users["volunteer2"]
+		if r := e.Do("PATCH", "/api/v1/users/"+v2.ID, e.Tokens["admin"], map[string]any{"status": "rejected"}); r.Code != 200 {
+			t.Fatalf("admin rejects: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("GET", "/api/v1/me", e.Tokens["volunteer2"], nil); r.Code != 401 {
+			t.Fatalf("session after an admin's rejection: %d", r.Code)
+		}
+		r = e.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "volunteer2", "password": apitest.Password})
+		if r.Code != 403 || r.ErrorCode() != "account_rejected" || r.JSON()["error"].(map[string]any)["reason"] != nil {
+			t.Fatalf("sign-in rejected without a reason: %d %s", r.Code, r.Body)
+		}
 	})
 }

@@ -185,7 +185,10 @@ func (s *AuthService) Login(ctx context.Context, clientAddr, username, password 
 	if u.Status == models.StatusRejected {
 		// Only after the right password, so that the answer tells nobody
 		// else that the application exists or was rejected.
-		e := E(CodeAccountRejected, "your volunteer application was not approved: %s", u.RejectionReason)
+		e := E(CodeAccountRejected, "your volunteer application was not approved")
+		if u.RejectionReason != "" {
+			e.Message += ": " + u.RejectionReason
+		}
 		e.Reason = u.RejectionReason
 		return TokenPair{}, models.User{}, e
 	}
