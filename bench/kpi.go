@@ -108,7 +108,25 @@ func benchKPI(o options, dsn, bin string, srv *server) error {
 		rawCounts = counts
 		return rows.Err()
 	})
+	// The drill-down reads the same rollups: by unit, by month, and the
+	// first page of the records behind one number.
+	var grouped [2]*result
+	for i, g := range []string{"unit", "month"} {
+		gpath := path + "&group=" + g
+		grouped[i] = load("KPI report group="+g, 100, 1, func(int, int) error {
+			_, err := srv.do("GET", gpath, token, nil, nil)
+			return err
+		})
+	}
+	recPath := fmt.Sprintf("/api/v1/kpis/procurement_supervisions/records?year=%d&limit=50", o.year)
+	records := load("records behind procurement_supervisions (page of 50)", 100, 1, func(int, int) error {
+		_, err := srv.do("GET", recPath, token, nil, nil)
+		return err
+	})
 	api.print()
+	grouped[0].print()
+	grouped[1].print()
+	records.print()
 	raw.print()
 	same := true
 	var lines []string

@@ -124,6 +124,9 @@ func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword stri
 	if err := seedOpinionVisits(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedReviews(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	if err := seedPeriods(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
