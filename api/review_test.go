@@ -181,6 +181,17 @@ func TestReviewFlow(t *testing.T) {
 		if n := e.Count(&models.AuditEvent{}, "action = ? AND entity_id = ?", "activity.review_returned", id); n != 1 {
 			t.Fatalf("return audited %d times", n)
 		}
+		// The owner reads the return and its comment in the record's history.
+		h := e.Do("GET", "/api/v1/activities/"+id+"/history", off, nil)
+		var returned map[string]any
+		for _, it := range h.JSON()["items"].([]any) {
+			if m := it.(map[string]any); m["action"] == "activity.review_returned" {
+				returned = m
+			}
+		}
+		if h.Code != 200 || returned == nil || returned["comment"] != comment || returned["status"] != "in_progress" {
+			t.Fatalf("history of the return: %d %s", h.Code, h.Body)
+		}
 		// The owner reopening a pending record takes it out of review.
 		r = e.Do("PATCH", "/api/v1/activities/"+id, off, map[string]any{"version": 5, "status": "in_progress"})
 		if r.Code != 200 || r.JSON()["review_status"] != "none" {

@@ -8016,6 +8016,7 @@ const docTemplate = `{
                 "action",
                 "at",
                 "checkin_type",
+                "comment",
                 "fields",
                 "id",
                 "status"
@@ -8027,6 +8028,8 @@ const docTemplate = `{
                         "activity.create",
                         "activity.update",
                         "activity.start",
+                        "activity.review_approved",
+                        "activity.review_returned",
                         "checkin.create",
                         "attachment.create"
                     ]
@@ -8052,6 +8055,11 @@ const docTemplate = `{
                         "arrive",
                         "leave"
                     ]
+                },
+                "comment": {
+                    "description": "Comment is the reviewer's comment on activity.review_approved and activity.review_returned (\"\" otherwise).",
+                    "type": "string",
+                    "example": "缺少驗收紀錄照片，請補上後再送核閱"
                 },
                 "fields": {
                     "description": "Fields changed by an edit (activity.update), parts as \"procurement.stage\"; empty otherwise.",

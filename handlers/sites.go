@@ -114,7 +114,7 @@ func (h *Handler) CreateUnitSite(c *gin.Context) {
 type HistoryEntryDTO struct {
 	ID     string    `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c3f"`
 	At     time.Time `json:"at" binding:"required" example:"2026-11-28T10:05:00+08:00"`
-	Action string    `json:"action" binding:"required" enums:"activity.create,activity.update,activity.start,checkin.create,attachment.create"`
+	Action string    `json:"action" binding:"required" enums:"activity.create,activity.update,activity.start,activity.review_approved,activity.review_returned,checkin.create,attachment.create"`
 	// Actor is who did it; null for the system.
 	Actor *HistoryActorDTO `json:"actor" extensions:"x-nullable"`
 	// Fields changed by an edit (activity.update), parts as "procurement.stage"; empty otherwise.
@@ -125,6 +125,8 @@ type HistoryEntryDTO struct {
 	CheckinType string `json:"checkin_type" binding:"required" enums:",arrive,leave"`
 	// LateEntry is true when the change marked the record a late entry for a manager's review, false when it cleared the mark, null when it did neither.
 	LateEntry *bool `json:"late_entry" example:"true" extensions:"x-nullable"`
+	// Comment is the reviewer's comment on activity.review_approved and activity.review_returned ("" otherwise).
+	Comment string `json:"comment" binding:"required" example:"缺少驗收紀錄照片，請補上後再送核閱"`
 }
 
 // HistoryActorDTO names who made a change: their display name and role only.
@@ -141,7 +143,7 @@ type HistoryList struct {
 }
 
 func toHistoryEntryDTO(e services.HistoryEntry) HistoryEntryDTO {
-	d := HistoryEntryDTO{ID: e.ID, At: e.At, Action: e.Action, Fields: e.Fields, Status: e.Status, CheckinType: e.CheckinType, LateEntry: e.LateEntry}
+	d := HistoryEntryDTO{ID: e.ID, At: e.At, Action: e.Action, Fields: e.Fields, Status: e.Status, CheckinType: e.CheckinType, LateEntry: e.LateEntry, Comment: e.Comment}
 	if d.Fields == nil {
 		d.Fields = []string{}
 	}

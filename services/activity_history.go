@@ -19,7 +19,7 @@ import (
 type HistoryEntry struct {
 	ID     string
 	At     time.Time
-	Action string // activity.create, activity.update, activity.start, checkin.create, attachment.create
+	Action string // activity.create, activity.update, activity.start, activity.review_approved, activity.review_returned, checkin.create, attachment.create
 	// ActorID, ActorName and ActorRole name who did it ("" for the system).
 	ActorID, ActorName, ActorRole string
 	// Fields are the names the change touched (activity.update), parts as
@@ -32,10 +32,14 @@ type HistoryEntry struct {
 	// LateEntry is set when the change marked the record a late entry
 	// (補登) for a manager's review, or cleared the mark.
 	LateEntry *bool
+	// Comment is the reviewer's comment (activity.review_*): the owner reads
+	// it on the record anyway, and the history keeps every round of it.
+	Comment string
 }
 
 // historyActions are the events of a record that its history shows.
-var historyActions = []string{"activity.create", "activity.update", "activity.start", "checkin.create", "attachment.create"}
+var historyActions = []string{"activity.create", "activity.update", "activity.start",
+	"activity.review_approved", "activity.review_returned", "checkin.create", "attachment.create"}
 
 // History returns the history of activity id, oldest first, a page at a
 // time. Who may read the record's history: office staff who may read the
@@ -130,6 +134,10 @@ func historyEntry(ev models.AuditEvent, name string) HistoryEntry {
 			h.LateEntry = &late
 		}
 	}
+	if ev.Action == "activity.review_approved" || ev.Action == "activity.review_returned" {
+		_ = json.Unmarshal(after["review_comment"], &h.Comment)
+		return h
+	}
 	if ev.Action != "activity.update" {
 		return h
 	}
@@ -137,7 +145,7 @@ func historyEntry(ev models.AuditEvent, name string) HistoryEntry {
 		switch k {
 		case "details":
 			h.Fields = append(h.Fields, changedParts(before[k], after[k])...)
-		case "late_entry", "started_at", "deleted_at":
+		case "late_entry", "started_at", "deleted_at", "review_status", "review_comment", "reviewed_at", "reviewed_by":
 			// Marks the server sets, shown by their own entries.
 		default:
 			h.Fields = append(h.Fields, k)
