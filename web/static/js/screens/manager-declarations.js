@@ -150,7 +150,7 @@ async function importPart(keep) {
   const file = h('input', { type: 'file', id: 'imp-file', name: 'file', accept: '.csv,text/csv', required: true });
   const out = h('div', { id: 'imp-result', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'primary' }, mt('imp_send'));
-  const form = h('form', { class: 'card', id: 'imp-form', onsubmit: async (ev) => {
+  const form = h('form', { class: 'card', id: 'imp-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     out.replaceChildren();
     const f = file.files[0];
@@ -259,7 +259,7 @@ async function newDrawForm(keep) {
     amountLabel.textContent = mt(how.value === 'ratio' ? 'draw_ratio_label' : 'draw_count_label');
     amount.max = how.value === 'ratio' ? 100 : 10000;
   });
-  return h('form', { class: 'card', id: 'draw-form', onsubmit: async (ev) => {
+  return h('form', { class: 'card', id: 'draw-form', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     const n = Number(amount.value);

@@ -120,6 +120,7 @@ export function kpiReport(r, { y, unit, uname }) {
     titleBlock(r, { uname }),
     r.closed ? h('p', { class: 'notice' }, mt('year_closed', { by: r.closed_by_name || '', why: r.closed_reason || '' })) : null,
     legend(r),
+    h('div', { class: 'kpi-grid' },
     h('div', { class: 'chart-box no-print', id: 'kpi-chart' }, kpiChart(rows, { title: mt('chart_title'), noTarget: mt('state_none') })),
     h('div', { class: 'table-wrap' }, h('table', { id: 'kpi-table', class: 'report' },
       h('caption', { class: 'visually-hidden' }, mt('report_title', { y: r.roc_year })),
@@ -136,7 +137,7 @@ export function kpiReport(r, { y, unit, uname }) {
           h('td', { class: 'num', dataset: { label: mt('target') } }, fmtVal(k.target, k)),
           h('td', { dataset: { label: mt('status') } }, h('span', { class: 'state ' + st }, stateText(st, k))));
       })),
-    )),
+    ))),
     h('p', { class: 'muted', id: 'kpi-asof' }, mt('as_of', { at: formatDate(r.as_of) + ' ' + formatTime(r.as_of), tz: tzText(r.timezone) })),
     r.volunteer_participation ? h('p', { class: 'muted' }, mt('volunteers_line', { p: r.volunteer_participation.people, h: r.volunteer_participation.hours })) : null);
 }

@@ -82,7 +82,7 @@ export async function rejectView(id) {
     h('a', { href: '#/approvals', class: 'link' }, '← ' + t('tab_approve')),
     h('h2', {}, mt('reject_h')),
     u ? h('p', {}, h('strong', {}, u.display_name), ` (${u.username}) · `, [u.phone, u.email].filter(Boolean).join(' · ')) : h('p', { class: 'notice' }, mt('reject_gone')),
-    u ? h('form', { class: 'card', id: 'reject-form', onsubmit: async (ev) => {
+    u ? h('form', { class: 'card', id: 'reject-form', novalidate: true, onsubmit: async (ev) => {
       ev.preventDefault();
       err.textContent = '';
       if (!reason.value.trim()) { err.textContent = mt('reason_needed'); reason.focus(); return; }
