@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.code = env.code || (network ? 'network' : 'http_' + status);
     this.fields = env.fields || null;
     this.requestId = env.request_id || '';
+    this.reason = env.reason || ''; // a person's words (a rejected application's reason)
     this.network = network;
   }
   /** transient: worth sending again later without the user doing anything. */

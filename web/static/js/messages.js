@@ -27,6 +27,7 @@ export const CODE_MESSAGES = {
   internal: ['伺服器發生錯誤，請稍後再試；資料已保留。', 'The server had a problem. Please try later; your work is kept.'],
   unavailable: ['伺服器暫時無法服務，請稍後再試；資料已保留。', 'The server is unavailable for now. Your work is kept.'],
   unknown_op: ['這筆待送資料無法處理。', 'This queued item cannot be processed.'],
+  account_rejected: ['您的廉政志工申請未獲核准，如有疑問請洽政風處。', 'Your volunteer application was not approved; contact the office with questions.'],
 };
 
 // Field names as the form shows them, by the last part of the path.
