@@ -113,7 +113,7 @@ export function legend(r) {
 export function kpiReport(r, { y, unit, uname }) {
   const rows = r.kpis.map((k) => ({
     code: k.code, name: kpiName(k), actual: k.actual, target: k.target, expected: k.expected_to_date, state: kpiState(k),
-    valueText: `${fmtVal(k.actual, k)}／${mt('target')} ${fmtVal(k.target, k)}` + (k.target && k.unit !== 'percent' ? `（${Math.round((k.actual ?? 0) / k.target * 100)}%）` : ''),
+    valueText: mt('value_of', { a: fmtVal(k.actual, k), t: fmtVal(k.target, k) }) + (k.target && k.unit !== 'percent' ? mt('value_pct', { p: Math.round((k.actual ?? 0) / k.target * 100) }) : ''),
   }));
   const detail = (k) => hashWith('kpid/' + k.code, { y, unit });
   return h('div', {},

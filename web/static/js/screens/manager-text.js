@@ -38,6 +38,7 @@ export const TEXT = {
   pace_not_started: ['年度尚未開始；全年目標 {t}。', 'The year has not started; target {t}.'],
   pace_today: ['依全年目標按日數比例，到今天應完成約 {e}；', 'Pro-rating the target by days, about {e} were due by today; '],
   pace_projection: ['依目前進度，年底預估可達 {n}（目標 {t}）。', 'at the present pace the year ends at about {n} (target {t}).'],
+  value_of: ['{a}／目標 {t}', '{a} / target {t}'], value_pct: ['（{p}%）', ' ({p}%)'],
   ratio: ['準時 {n}／應申報 {d}', '{n} on time of {d} due'], reviewed_n: ['已核閱 {n}', 'reviewed {n}'],
   year_closed: ['本年度已結算（{by}：{why}），數字不再變動。', 'This year is closed ({by}: {why}); its figures no longer change.'],
   volunteers_line: ['廉政志工：{p} 人，已確認服務 {h} 小時（不列入目標）。', 'Integrity volunteers: {p} people, {h} confirmed hours (no target).'],
