@@ -100,6 +100,8 @@ export function waited(iso, now = Date.now()) {
   const ms = now - new Date(iso).getTime();
   if (!(ms >= 0)) return '';
   const hrs = Math.floor(ms / 3_600_000), days = Math.floor(hrs / 24);
+  if (days >= 365) return mt('waited_years', { n: Math.floor(days / 365) });
+  if (days >= 60) return mt('waited_months', { n: Math.floor(days / 30) });
   if (days >= 1) return mt('waited_days', { n: formatNumber(days) });
   if (hrs >= 1) return mt('waited_hours', { n: hrs });
   return mt('waited_now');

@@ -29,7 +29,8 @@ export async function reviewView() {
   const count = h('p', { class: 'muted', id: 'rv-count' });
   const filters = { review: review === 'all' ? '' : review, q, unit_id: unit, status: review === 'all' ? 'completed' : '',
     // The queue is read oldest first: who has waited longest comes first.
-    sort: review === 'pending' ? 'completed_at' : '-completed_at' };
+    // A returned record is open again (no completion time): newest change first.
+    sort: review === 'pending' ? 'completed_at' : review === 'returned' ? '-updated_at' : '-completed_at' };
   let cursor = '', shown = 0;
   const load = async () => {
     more.disabled = true;

@@ -9,6 +9,7 @@ export const TEXT = {
   downloaded: ['已下載「{name}」', 'Downloaded “{name}”'],
   export_missing: ['伺服器尚未提供這項匯出，請稍後再試或洽系統管理者。', 'The server does not offer this export yet.'],
   export_failed: ['下載失敗：{why}', 'Download failed: {why}'],
+  waited_years: ['已等候 {n} 年以上', 'waiting over {n} years'], waited_months: ['已等候約 {n} 個月', 'waiting about {n} months'],
   waited_days: ['已等候 {n} 天', 'waiting {n} days'], waited_hours: ['已等候 {n} 小時', 'waiting {n} hours'], waited_now: ['剛送出', 'just now'],
   not_yet_server: ['伺服器尚未提供這項功能。', 'The server does not offer this yet.'],
   office: ['嘉義市政府政風處', 'Department of Civil Service Ethics, Chiayi City Government'],
