@@ -208,6 +208,7 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 			fmt.Fprintf(out, "  %-10s %-10s / %s\n", a.Role, a.Username, pw)
 		}
 		fmt.Fprintf(out, "  %-10s %s / %s (registered, waiting for a manager's approval)\n", "volunteer", demo.PendingVolunteer.Username, demo.PendingVolunteer.Password)
+		fmt.Fprintf(out, "  %-10s %s / %s (application rejected: sign-in shows the reason)\n", "volunteer", demo.RejectedVolunteer.Username, demo.RejectedVolunteer.Password)
 		return nil
 	}
 	created, generated, err := svc.Users.Bootstrap(ctx, cfg.AdminPassword)

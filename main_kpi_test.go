@@ -26,7 +26,7 @@ func TestKPICommands(t *testing.T) {
 	if err := db.Create(&models.KPIRollup{Code: models.KPIInfosecAudits, UnitID: "u", Month: 202101, Total: 3}).Error; err != nil {
 		t.Fatal(err)
 	}
-	if code, out := cmd("kpi", "verify"); code != 1 || !strings.Contains(out, "DIFFER") || !strings.Contains(out, "202101 infosec_audits unit u: stored 3, recounted 0") {
+	if code, out := cmd("kpi", "verify"); code != 1 || !strings.Contains(out, "DIFFER") || !strings.Contains(out, "202101 infosec_audits unit u: stored 3 (0 reviewed), recounted 0 (0 reviewed)") {
 		t.Fatalf("corrupted: %d %q", code, out)
 	}
 	if code, out := cmd("kpi", "rebuild"); code != 0 || !strings.HasPrefix(out, "kpi rollups rebuilt: 0 rows") {

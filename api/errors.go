@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	services.CodeCapacityFull:    http.StatusConflict,
 	services.CodeConflict:        http.StatusConflict,
 	services.CodePeriodClosed:    http.StatusConflict,
+	services.CodeAccountRejected: http.StatusForbidden,
 	services.CodeTooLarge:        http.StatusRequestEntityTooLarge,
 	services.CodeUnsupportedType: http.StatusUnsupportedMediaType,
 	services.CodeValidation:      http.StatusUnprocessableEntity,
@@ -81,7 +82,7 @@ func describe(c *gin.Context, log *slog.Logger, err error) (int, handlers.ErrorR
 		c.Header("Retry-After", strconv.Itoa(int((de.RetryAfter+time.Second-1)/time.Second)))
 	}
 	return status, handlers.ErrorResponse{Error: handlers.ErrorBody{
-		Code: de.Code, Message: de.Message, Fields: de.Fields, RequestID: requestID(c),
+		Code: de.Code, Message: de.Message, Fields: de.Fields, Reason: de.Reason, RequestID: requestID(c),
 	}}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"ethicsops/apitest"
 	"ethicsops/models"
+	"ethicsops/services"
 )
 
 // route is one row of the authorization matrix: who may call it. Allowed
@@ -19,11 +20,12 @@ import (
 type route struct {
 	method, path string
 	body         func(e *apitest.Env, n int) any
-	public       bool     // anyone, signed in or not
-	allowed      []string // roles (the env's account names) allowed
-	denied       int      // what a signed-in, active caller not allowed gets (default 403; 404 where the record is hidden)
-	upload       bool     // multipart upload of a small PNG instead of a JSON body
-	pat          string   // the router's pattern, where pattern(path) does not give it
+	public       bool           // anyone, signed in or not
+	allowed      []string       // roles (the env's account names) allowed
+	denied       int            // what a signed-in, active caller not allowed gets (default 403; 404 where the record is hidden)
+	deniedBy     map[string]int // per role, where a caller is refused otherwise than denied says
+	upload       bool           // multipart upload of a small PNG instead of a JSON body
+	pat          string         // the router's pattern, where pattern(path) does not give it
 }
 
 var everyone = []string{"admin", "manager", "officer", "volunteer"}
@@ -47,9 +49,15 @@ func foundationRoutes() []route {
 			return map[string]string{"display_name": fmt.Sprintf("陳專員%d", n)}
 		}},
 		{method: "POST", path: "/api/v1/users/{pending}/approve", allowed: []string{"admin", "manager"}},
+		{method: "POST", path: "/api/v1/users/{applicant}/reject", allowed: []string{"admin", "manager"}, body: func(*apitest.Env, int) any {
+			return map[string]any{"reason": "名額已滿"}
+		}},
 		{method: "GET", path: "/api/v1/kpis?year=2020", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?year=2020&format=csv", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis/targets", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis?year=2020&group=unit", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis?roc_year=109&group=month", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/kpis/procurement_supervisions/records?year=2020", pat: "/api/v1/kpis/:code/records", allowed: []string{"admin", "manager"}},
 		{method: "PUT", path: "/api/v1/kpis/targets/2027", pat: "/api/v1/kpis/targets/:year", allowed: []string{"admin"}, body: func(_ *apitest.Env, n int) any {
 			return map[string]any{"targets": map[string]any{"infosec_audits": n % 5}}
 		}},
@@ -81,6 +89,9 @@ func recordRoutes() []route {
 			return map[string]any{"version": 1, "notes": "角色測試"}
 		}},
 		{method: "DELETE", path: "/api/v1/activities/{fresh}", allowed: staff},
+		// Review: officers are refused, volunteers do not know the record.
+		{method: "POST", path: "/api/v1/activities/{completed}/review", allowed: []string{"manager", "admin"}, deniedBy: map[string]int{"volunteer": 404},
+			body: func(*apitest.Env, int) any { return map[string]any{"decision": "approved", "version": 1} }},
 		{method: "POST", path: "/api/v1/activities/{activity}/checkins", allowed: staff, denied: 404, body: func(*apitest.Env, int) any {
 			return checkin("arrive", 23.4801, 120.4491, 5, time.Now().Add(-time.Minute))
 		}},
@@ -209,6 +220,18 @@ func TestRouteRoles(t *testing.T) {
 					fresh := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("新紀錄 %d", n)}))
 					path = strings.ReplaceAll(path, "{fresh}", fresh["id"].(string))
 				}
+				if strings.Contains(path, "{applicant}") {
+					u, err := e.Svc.Users.Create(t.Context(), services.Actor{Role: models.RoleAdmin}, services.NewUser{Username: fmt.Sprintf("applicant%d", n),
+						Password: apitest.Password, DisplayName: "申請人", Role: models.RoleVolunteer, Status: models.StatusPending})
+					if err != nil {
+						t.Fatal(err)
+					}
+					path = strings.ReplaceAll(path, "{applicant}", u.ID)
+				}
+				if strings.Contains(path, "{completed}") {
+					done := create(t, e, e.Tokens["officer"], procurement(e, map[string]any{"title": fmt.Sprintf("已完成 %d", n), "status": "completed"}))
+					path = strings.ReplaceAll(path, "{completed}", done["id"].(string))
+				}
 				var body any
 				if rt.body != nil {
 					body = rt.body(e, n)
@@ -223,6 +246,9 @@ func TestRouteRoles(t *testing.T) {
 				denied := 403
 				if rt.denied != 0 && who != "pending" {
 					denied = rt.denied
+				}
+				if d, ok := rt.deniedBy[who]; ok {
+					denied = d
 				}
 				switch {
 				case allowed && (r.Code == 401 || r.Code == 403):

@@ -76,12 +76,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/users", auth, admin, h.CreateUser)
 	v1.PATCH("/users/:id", auth, admin, h.UpdateUser)
 	v1.POST("/users/:id/approve", auth, mgr, h.ApproveUser)
+	v1.POST("/users/:id/reject", auth, mgr, h.RejectUser)
 
 	v1.GET("/units", auth, h.ListUnits)
 	v1.POST("/units", auth, admin, h.CreateUnit)
 
 	v1.GET("/kpis", auth, mgr, h.KPIReport)
 	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
+	v1.GET("/kpis/:code/records", auth, mgr, h.KPIRecords)
 	v1.PUT("/kpis/targets/:year", auth, admin, h.SetKPITargets)
 	v1.POST("/kpis/years/:year/close", auth, admin, h.CloseKPIYear)
 	v1.POST("/kpis/years/:year/reopen", auth, admin, h.ReopenKPIYear)
@@ -107,6 +109,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/activities/:id", auth, h.GetActivity)
 	v1.PATCH("/activities/:id", auth, staff, h.UpdateActivity)
 	v1.DELETE("/activities/:id", auth, staff, h.DeleteActivity)
+	v1.POST("/activities/:id/review", auth, h.ReviewActivity) // managers, admins; officers 403, volunteers 404 (services.Review)
 	v1.POST("/activities/:id/checkins", auth, h.CreateCheckin)
 	v1.GET("/activities/:id/checkins", auth, staff, h.ListCheckins)
 	v1up.POST("/activities/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadAttachment)

@@ -115,6 +115,9 @@ func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword stri
 	if err := seedAttachments(ctx, s, o); err != nil {
 		return nil, err
 	}
+	if err := seedReviews(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	if err := seedPeriods(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}

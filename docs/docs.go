@@ -103,15 +103,28 @@ const docTemplate = `{
                     },
                     {
                         "enum": [
+                            "pending",
+                            "approved",
+                            "returned"
+                        ],
+                        "type": "string",
+                        "description": "staff only: review state (the review queue is review=pending\u0026sort=completed_at)",
+                        "name": "review",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
                             "scheduled_at",
                             "-scheduled_at",
                             "updated_at",
                             "-updated_at",
                             "created_at",
-                            "-created_at"
+                            "-created_at",
+                            "completed_at",
+                            "-completed_at"
                         ],
                         "type": "string",
-                        "description": "order (default -scheduled_at)",
+                        "description": "order (default -scheduled_at); completed_at and -completed_at list only records with a completion time",
                         "name": "sort",
                         "in": "query"
                     },
@@ -1078,6 +1091,119 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/activities/{id}/review": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "decision approved keeps the record completed (review_status approved); returned sends it back to its owner: status in_progress, completed_at cleared, so its KPI count is removed until the owner completes it again (then review_status is pending again), review_status returned and review_comment kept for the owner. comment: at most 500 characters, required (not blank) when returning. Send the version you read: a stale one is 409 version_conflict. Only a completed record can be reviewed: anything else is 409 conflict. A record in a closed KPI year is 409 period_closed (the review changes that year's reviewed count, or its actual count when returning). Audited as activity.review_approved or activity.review_returned. Who: managers and admins; officers get 403, volunteers 404. An approved record may be reviewed again while it stays completed.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "activities"
+                ],
+                "summary": "Review a completed record (核閱; manager, admin)",
+                "operationId": "reviewActivity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "activity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReviewRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ActivityDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict; conflict (not completed); period_closed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "decision, comment or version",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/activities/{id}/signups": {
             "get": {
                 "security": [
@@ -1597,6 +1723,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "wrong username or password, a name no account can have, or a disabled account",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "account_rejected: the right password of a rejected volunteer application; error.reason is the manager's reason, and no tokens are issued",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -2655,6 +2787,16 @@ const docTemplate = `{
                     },
                     {
                         "enum": [
+                            "unit",
+                            "month"
+                        ],
+                        "type": "string",
+                        "description": "add each KPI's parts (JSON only): by unit or by month; see KPIGroupDTO",
+                        "name": "group",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
                             "json",
                             "csv",
                             "xlsx"
@@ -3069,6 +3211,134 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "year or reason",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/kpis/{code}/records": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The records the report counts for the KPI in the year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Who: managers and admins. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "The records behind one KPI's number",
+                "operationId": "kpiRecords",
+                "parameters": [
+                    {
+                        "enum": [
+                            "procurement_supervisions",
+                            "security_maintenance_and_petitions",
+                            "safety_inspections",
+                            "infosec_audits",
+                            "anti_corruption_events",
+                            "ethics_code_promotions",
+                            "property_declaration_on_time_rate"
+                        ],
+                        "type": "string",
+                        "description": "KPI code",
+                        "name": "code",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "ROC year (民國), e.g. 115 for 2026",
+                        "name": "roc_year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only this unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KPIRecordList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such KPI",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the counts must be rebuilt after a time-zone change",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "code: the on-time rate counts declarations; year out of bounds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -3566,7 +3836,8 @@ const docTemplate = `{
                         "enum": [
                             "active",
                             "pending",
-                            "disabled"
+                            "disabled",
+                            "rejected"
                         ],
                         "type": "string",
                         "description": "filter by status",
@@ -3888,7 +4159,120 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "not a volunteer, or disabled",
+                        "description": "not a volunteer, disabled, or rejected (an admin sets a rejected application back to pending with PATCH /users/{id} first)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/users/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sets a pending volunteer's status to rejected with the reason (required, 1–500 characters), and ends the applicant's sessions. From then on their sign-in with the right password answers 403 account_rejected with the reason in error.reason (and in error.message) and no tokens; a wrong password stays 401 unauthenticated. Rejecting a rejected application again answers 200 and keeps the first reason. An approved (active) or disabled account is 409. Approving a rejected application is 409 until an admin sets it back to pending with PATCH /users/{id}. Audited as volunteer.reject. Who: managers and admins.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Reject a pending volunteer application",
+                "operationId": "rejectUser",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RejectUserRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.UserDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "not a volunteer, or not pending (active or disabled)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "reason",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -3935,7 +4319,8 @@ const docTemplate = `{
                         "enum": [
                             "pending",
                             "active",
-                            "disabled"
+                            "disabled",
+                            "rejected"
                         ],
                         "type": "string",
                         "description": "account status",
@@ -4274,6 +4659,10 @@ const docTemplate = `{
                 "late_entry",
                 "notes",
                 "owner_id",
+                "review_comment",
+                "review_status",
+                "reviewed_at",
+                "reviewed_by",
                 "scheduled_at",
                 "site",
                 "started_at",
@@ -4344,6 +4733,32 @@ const docTemplate = `{
                 },
                 "procurement": {
                     "$ref": "#/definitions/handlers.ProcurementDTO"
+                },
+                "review_comment": {
+                    "type": "string",
+                    "example": "缺少驗收紀錄照片，請補上後再送核閱"
+                },
+                "review_status": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "pending",
+                        "approved",
+                        "returned"
+                    ]
+                },
+                "reviewed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-11-29T10:00:00+08:00"
+                },
+                "reviewed_by": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.UserRefDTO"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "scheduled_at": {
                     "type": "string",
@@ -5027,7 +5442,8 @@ const docTemplate = `{
                     "enum": [
                         "active",
                         "pending",
-                        "disabled"
+                        "disabled",
+                        "rejected"
                     ]
                 },
                 "unit_id": {
@@ -5453,6 +5869,7 @@ const docTemplate = `{
                         "capacity_full",
                         "conflict",
                         "period_closed",
+                        "account_rejected",
                         "payload_too_large",
                         "unsupported_media_type",
                         "validation_failed",
@@ -5471,6 +5888,11 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "some fields are invalid"
+                },
+                "reason": {
+                    "description": "Reason is a person's words to show as written: with account_rejected,\nthe reason the manager gave for rejecting the volunteer application\n(message carries it too, in an English sentence).",
+                    "type": "string",
+                    "example": "本年度志工名額已滿，歡迎明年再報名"
                 },
                 "request_id": {
                     "type": "string",
@@ -5567,6 +5989,106 @@ const docTemplate = `{
                 "year": {
                     "type": "integer",
                     "example": 2020
+                }
+            }
+        },
+        "handlers.KPIGroupDTO": {
+            "type": "object",
+            "required": [
+                "actual",
+                "cumulative",
+                "expected_to_date",
+                "key",
+                "label",
+                "reviewed",
+                "target"
+            ],
+            "properties": {
+                "actual": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 21
+                },
+                "cumulative": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 58
+                },
+                "denominator": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "expected_to_date": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 62.5
+                },
+                "key": {
+                    "type": "string",
+                    "example": "2026-03"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "115年3月"
+                },
+                "numerator": {
+                    "type": "integer",
+                    "example": 32
+                },
+                "reviewed": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 18
+                },
+                "target": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 100
+                }
+            }
+        },
+        "handlers.KPIRecordList": {
+            "type": "object",
+            "required": [
+                "code",
+                "items",
+                "name_zh",
+                "next_cursor",
+                "roc_year",
+                "total",
+                "year"
+            ],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "procurement_supervisions"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ActivityDTO"
+                    }
+                },
+                "name_zh": {
+                    "type": "string",
+                    "example": "參與採購案件驗收監驗工作"
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJ0IjoiMjAyNi0xMS0yOFQwMTowMDowMFoiLCJpZCI6IjAxOTIifQ"
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 115
+                },
+                "total": {
+                    "description": "Total is how many records there are in all (every page): the\nreport's actual for the same year and unit.",
+                    "type": "integer",
+                    "example": 187
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
                 }
             }
         },
@@ -5690,6 +6212,7 @@ const docTemplate = `{
                 "measure",
                 "name_en",
                 "name_zh",
+                "reviewed",
                 "target",
                 "unit"
             ],
@@ -5715,6 +6238,13 @@ const docTemplate = `{
                     "type": "number",
                     "example": 228.5
                 },
+                "groups": {
+                    "description": "Groups are the parts of the number, only when the report is asked\nwith group=unit or group=month (see KPIGroupDTO).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.KPIGroupDTO"
+                    }
+                },
                 "measure": {
                     "type": "string",
                     "example": "年度內完成件數"
@@ -5734,6 +6264,12 @@ const docTemplate = `{
                 "on_track": {
                     "type": "boolean",
                     "example": true
+                },
+                "reviewed": {
+                    "description": "Reviewed is how many of the records counted in actual a manager has\napproved (核閱); null for the on-time rate, which counts no records.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 150
                 },
                 "target": {
                     "type": "number",
@@ -6213,7 +6749,8 @@ const docTemplate = `{
                     "enum": [
                         "active",
                         "pending",
-                        "disabled"
+                        "disabled",
+                        "rejected"
                     ]
                 },
                 "unit_id": {
@@ -6338,6 +6875,48 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "volunteer.wang"
+                }
+            }
+        },
+        "handlers.RejectUserRequest": {
+            "type": "object",
+            "required": [
+                "reason"
+            ],
+            "properties": {
+                "reason": {
+                    "description": "Reason is shown to the applicant when they sign in: 1–500\ncharacters, line breaks allowed.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "本年度志工名額已滿，歡迎明年再報名"
+                }
+            }
+        },
+        "handlers.ReviewRequest": {
+            "type": "object",
+            "required": [
+                "decision",
+                "version"
+            ],
+            "properties": {
+                "comment": {
+                    "description": "Comment is at most 500 characters, line breaks allowed; required (not\nblank) when returning.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "缺少驗收紀錄照片，請補上後再送核閱"
+                },
+                "decision": {
+                    "description": "Decision approved keeps the record completed; returned reopens it for\nits owner (in_progress) with the comment.",
+                    "type": "string",
+                    "enum": [
+                        "approved",
+                        "returned"
+                    ]
+                },
+                "version": {
+                    "description": "Version is the version of the record the manager read.",
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -6760,6 +7339,7 @@ const docTemplate = `{
                 "created_at",
                 "display_name",
                 "id",
+                "rejection_reason",
                 "role",
                 "status",
                 "unit_id",
@@ -6791,6 +7371,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "0912-345-678"
                 },
+                "rejection_reason": {
+                    "description": "RejectionReason is why a manager rejected the volunteer application\n(\"\" unless status is rejected).",
+                    "type": "string",
+                    "example": "本年度志工名額已滿，歡迎明年再報名"
+                },
                 "role": {
                     "type": "string",
                     "enum": [
@@ -6805,7 +7390,8 @@ const docTemplate = `{
                     "enum": [
                         "active",
                         "pending",
-                        "disabled"
+                        "disabled",
+                        "rejected"
                     ]
                 },
                 "unit_id": {
@@ -6842,6 +7428,23 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.UserRefDTO": {
+            "type": "object",
+            "required": [
+                "display_name",
+                "id"
+            ],
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "陳科長"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                }
+            }
+        },
         "handlers.VolunteerDTO": {
             "type": "object",
             "required": [
@@ -6853,6 +7456,7 @@ const docTemplate = `{
                 "hours",
                 "id",
                 "phone",
+                "rejection_reason",
                 "status",
                 "unconfirmed_hours",
                 "username",
@@ -6892,12 +7496,18 @@ const docTemplate = `{
                     "type": "string",
                     "example": "0912-345-678"
                 },
+                "rejection_reason": {
+                    "description": "RejectionReason is why the application was rejected (\"\" unless\nstatus is rejected).",
+                    "type": "string",
+                    "example": "本年度志工名額已滿，歡迎明年再報名"
+                },
                 "status": {
                     "type": "string",
                     "enum": [
                         "active",
                         "pending",
-                        "disabled"
+                        "disabled",
+                        "rejected"
                     ]
                 },
                 "unconfirmed_hours": {

@@ -27,7 +27,8 @@ import (
 //	@Param			updated_since	query		string	false	"changed at or after (RFC 3339)"
 //	@Param			q				query		string	false	"words in the title or the procurement case number"
 //	@Param			late_entry		query		bool	false	"staff only: completions recorded more than 31 days after completed_at (true) or not (false)"
-//	@Param			sort			query		string	false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
+//	@Param			review			query		string	false	"staff only: review state (the review queue is review=pending&sort=completed_at)"	Enums(pending,approved,returned)
+//	@Param			sort			query		string	false	"order (default -scheduled_at); completed_at and -completed_at list only records with a completion time"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at,completed_at,-completed_at)
 //	@Param			limit			query		int		false	"page size (1-200, default 50)"
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
 //	@Success		200				{object}	ActivityList
@@ -40,13 +41,13 @@ import (
 //	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities [get]
 func (h *Handler) ListActivities(c *gin.Context) {
-	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry")
+	get, limit, err := listQuery(c, "kind", "status", "unit_id", "owner_id", "from", "to", "updated_since", "q", "sort", "late_entry", "review")
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
-		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit}
+		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit, Review: get("review")}
 	switch get("late_entry") {
 	case "":
 	case "true", "false":

@@ -137,7 +137,50 @@ type ActivityDTO struct {
 	UpdatedAt time.Time `json:"updated_at" binding:"required" example:"2026-11-28T11:31:00+08:00"`
 	// DeletedAt is set only in updated_since lists, for records deleted since.
 	DeletedAt *time.Time `json:"deleted_at,omitempty" example:"2026-11-21T08:00:00+08:00"`
+	ReviewDTO
 	PartsDTO
+}
+
+// ReviewDTO is a record's review (核閱) by a manager. review_status is none
+// while the record was never completed (or its owner reopened it), pending
+// once completed, approved, or returned (reopened for its owner, who reads
+// review_comment). review_comment, reviewed_at and reviewed_by are of the
+// last review ("" and null before any) and stay when the record is
+// completed again; the audit trail keeps every review.
+type ReviewDTO struct {
+	ReviewStatus  string      `json:"review_status" enums:"none,pending,approved,returned" binding:"required"`
+	ReviewComment string      `json:"review_comment" example:"缺少驗收紀錄照片，請補上後再送核閱" binding:"required"`
+	ReviewedAt    *time.Time  `json:"reviewed_at" extensions:"x-nullable" binding:"required" example:"2026-11-29T10:00:00+08:00"`
+	ReviewedBy    *UserRefDTO `json:"reviewed_by" extensions:"x-nullable" binding:"required"`
+}
+
+// UserRefDTO names a person: their id and display name.
+type UserRefDTO struct {
+	ID          string `json:"id" binding:"required" example:"0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
+	DisplayName string `json:"display_name" binding:"required" example:"陳科長"`
+}
+
+// ReviewRequest is a manager's decision on a completed record.
+type ReviewRequest struct {
+	// Decision approved keeps the record completed; returned reopens it for
+	// its owner (in_progress) with the comment.
+	Decision string `json:"decision" enums:"approved,returned" binding:"required"`
+	// Comment is at most 500 characters, line breaks allowed; required (not
+	// blank) when returning.
+	Comment string `json:"comment,omitempty" example:"缺少驗收紀錄照片，請補上後再送核閱" maxLength:"500"`
+	// Version is the version of the record the manager read.
+	Version int `json:"version" example:"3" binding:"required"`
+}
+
+func toReviewDTO(a models.Activity) ReviewDTO {
+	r := ReviewDTO{ReviewStatus: a.ReviewStatus, ReviewComment: a.ReviewComment, ReviewedAt: a.ReviewedAt}
+	if r.ReviewStatus == "" {
+		r.ReviewStatus = models.ReviewNone
+	}
+	if a.ReviewedBy != nil {
+		r.ReviewedBy = &UserRefDTO{ID: *a.ReviewedBy, DisplayName: a.ReviewerName}
+	}
+	return r
 }
 
 // PublicActivityDTO is a published event as a volunteer sees it: none of the
@@ -302,6 +345,7 @@ func toActivityDTO(a models.Activity) ActivityDTO {
 		ID: a.ID, Kind: a.Kind, Title: a.Title, UnitID: a.UnitID, OwnerID: a.OwnerID, ScheduledAt: a.ScheduledAt,
 		Status: a.Status, StartedAt: a.StartedAt, CompletedAt: a.CompletedAt, LateEntry: a.LateEntry, Notes: a.Notes, Version: a.Version,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, DeletedAt: a.DeletedAt, PartsDTO: toPartsDTO(services.DecodeDetails(a)),
+		ReviewDTO: toReviewDTO(a),
 	}
 	if s := services.SiteOf(a); s != nil {
 		dto.Site = &SiteDTO{Name: s.Name, Address: s.Address, Lat: s.Lat, Lng: s.Lng, RadiusM: s.RadiusM}

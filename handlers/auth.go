@@ -18,6 +18,7 @@ import (
 //	@Success		200		{object}	TokenResponse
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse	"wrong username or password, a name no account can have, or a disabled account"
+//	@Failure		403		{object}	ErrorResponse	"account_rejected: the right password of a rejected volunteer application; error.reason is the manager's reason, and no tokens are issued"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		429		{object}	ErrorResponse	"locked for this address after 5 failures, or the account slowed down above 50 failures an hour; see Retry-After"

@@ -13,19 +13,22 @@ type UserDTO struct {
 	Username    string     `json:"username" example:"officer.lin" binding:"required"`
 	DisplayName string     `json:"display_name" example:"林政風" binding:"required"`
 	Role        string     `json:"role" enums:"admin,manager,officer,volunteer" binding:"required"`
-	Status      string     `json:"status" enums:"active,pending,disabled" binding:"required"`
+	Status      string     `json:"status" enums:"active,pending,disabled,rejected" binding:"required"`
 	UnitID      *string    `json:"unit_id" extensions:"x-nullable" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Phone       string     `json:"phone,omitempty" example:"0912-345-678"`
 	Email       string     `json:"email,omitempty" example:"lin@example.gov.tw"`
 	ApprovedAt  *time.Time `json:"approved_at,omitempty" example:"2026-03-02T10:15:00+08:00"`
-	CreatedAt   time.Time  `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
-	UpdatedAt   time.Time  `json:"updated_at" binding:"required" example:"2026-11-28T11:31:00+08:00"`
+	// RejectionReason is why a manager rejected the volunteer application
+	// ("" unless status is rejected).
+	RejectionReason string    `json:"rejection_reason" example:"本年度志工名額已滿，歡迎明年再報名" binding:"required"`
+	CreatedAt       time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+	UpdatedAt       time.Time `json:"updated_at" binding:"required" example:"2026-11-28T11:31:00+08:00"`
 }
 
 func toUserDTO(u models.User) UserDTO {
 	return UserDTO{
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Status: u.Status,
-		UnitID: u.UnitID, Phone: u.Phone, Email: u.Email, ApprovedAt: u.ApprovedAt,
+		UnitID: u.UnitID, Phone: u.Phone, Email: u.Email, ApprovedAt: u.ApprovedAt, RejectionReason: u.RejectionReason,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 	}
 }
@@ -72,7 +75,7 @@ type CreateUserRequest struct {
 	Password    string  `json:"password" example:"a-long-passphrase" binding:"required"`
 	DisplayName string  `json:"display_name" example:"陳專員" binding:"required"`
 	Role        string  `json:"role" enums:"admin,manager,officer,volunteer" binding:"required"`
-	Status      string  `json:"status,omitempty" enums:"active,pending,disabled"`
+	Status      string  `json:"status,omitempty" enums:"active,pending,disabled,rejected"`
 	UnitID      *string `json:"unit_id,omitempty" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Phone       string  `json:"phone,omitempty" example:"0912-345-678"`
 	Email       string  `json:"email,omitempty" example:"lin@example.gov.tw"`
@@ -82,7 +85,7 @@ type CreateUserRequest struct {
 type PatchUserRequest struct {
 	DisplayName *string `json:"display_name,omitempty" example:"林政風"`
 	Role        *string `json:"role,omitempty" enums:"admin,manager,officer,volunteer"`
-	Status      *string `json:"status,omitempty" enums:"active,pending,disabled"`
+	Status      *string `json:"status,omitempty" enums:"active,pending,disabled,rejected"`
 	UnitID      *string `json:"unit_id,omitempty" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
 	Password    *string `json:"password,omitempty" example:"a-long-passphrase"`
 	Phone       *string `json:"phone,omitempty" example:"0912-345-678"`

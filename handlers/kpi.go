@@ -14,18 +14,24 @@ import (
 
 // KPIValueDTO is one KPI of a yearly report.
 type KPIValueDTO struct {
-	Code           string   `json:"code" example:"procurement_supervisions" binding:"required"`
-	NameZh         string   `json:"name_zh" example:"參與採購案件驗收監驗工作" binding:"required"`
-	NameEn         string   `json:"name_en" example:"Procurement supervisions and acceptance inspections" binding:"required"`
-	Measure        string   `json:"measure" example:"年度內完成件數" binding:"required"`
-	Unit           string   `json:"unit" enums:"percent,count" binding:"required"`
-	Target         *float64 `json:"target" example:"250" extensions:"x-nullable" binding:"required"`
-	Actual         *float64 `json:"actual" example:"187" extensions:"x-nullable" binding:"required"`
+	Code    string   `json:"code" example:"procurement_supervisions" binding:"required"`
+	NameZh  string   `json:"name_zh" example:"參與採購案件驗收監驗工作" binding:"required"`
+	NameEn  string   `json:"name_en" example:"Procurement supervisions and acceptance inspections" binding:"required"`
+	Measure string   `json:"measure" example:"年度內完成件數" binding:"required"`
+	Unit    string   `json:"unit" enums:"percent,count" binding:"required"`
+	Target  *float64 `json:"target" example:"250" extensions:"x-nullable" binding:"required"`
+	Actual  *float64 `json:"actual" example:"187" extensions:"x-nullable" binding:"required"`
+	// Reviewed is how many of the records counted in actual a manager has
+	// approved (核閱); null for the on-time rate, which counts no records.
+	Reviewed       *int64   `json:"reviewed" example:"150" extensions:"x-nullable" binding:"required"`
 	Numerator      *int64   `json:"numerator,omitempty" example:"32"`
 	Denominator    *int64   `json:"denominator,omitempty" example:"40"`
 	Achieved       bool     `json:"achieved" binding:"required" example:"true"`
 	ExpectedToDate *float64 `json:"expected_to_date,omitempty" example:"228.5"`
 	OnTrack        *bool    `json:"on_track,omitempty" example:"true"`
+	// Groups are the parts of the number, only when the report is asked
+	// with group=unit or group=month (see KPIGroupDTO).
+	Groups []KPIGroupDTO `json:"groups,omitempty"`
 }
 
 // KPIReportDTO is the report of one year.
@@ -98,8 +104,8 @@ func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
 	for i, v := range r.KPIs {
 		out.KPIs[i] = KPIValueDTO{
 			Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,
-			Target: v.Target, Actual: v.Actual, Numerator: v.Numerator, Denominator: v.Denominator,
-			Achieved: v.Achieved, ExpectedToDate: v.ExpectedToDate, OnTrack: v.OnTrack,
+			Target: v.Target, Actual: v.Actual, Reviewed: v.Reviewed, Numerator: v.Numerator, Denominator: v.Denominator,
+			Achieved: v.Achieved, ExpectedToDate: v.ExpectedToDate, OnTrack: v.OnTrack, Groups: toKPIGroupDTOs(v.Groups),
 		}
 	}
 	return out
@@ -137,6 +143,7 @@ type SetKPITargetsRequest struct {
 //	@Param			from		query		int				false	"first year of a range"
 //	@Param			to			query		int				false	"last year of a range"
 //	@Param			unit_id		query		string			false	"only this unit"
+//	@Param			group		query		string			false	"add each KPI's parts (JSON only): by unit or by month; see KPIGroupDTO"	Enums(unit,month)
 //	@Param			format		query		string			false	"json (default), csv or xlsx"	Enums(json,csv,xlsx)
 //	@Success		200			{object}	KPIReportDTO	"one year; for from/to the answer is a KPIRangeDTO: {from, to, timezone, as_of, years: [KPIReportDTO…]}"
 //	@Failure		400			{object}	ErrorResponse
@@ -149,7 +156,7 @@ type SetKPITargetsRequest struct {
 //	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/kpis [get]
 func (h *Handler) KPIReport(c *gin.Context) {
-	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format")
+	get, err := query(c, "year", "roc_year", "from", "to", "unit_id", "format", "group")
 	if err != nil {
 		fail(c, err)
 		return
@@ -159,6 +166,7 @@ func (h *Handler) KPIReport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	f.Group = get("group")
 	format := get("format")
 	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
 		fail(c, services.BadRequest("format must be json, csv or xlsx"))

@@ -17,7 +17,7 @@ import (
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			role	query		string	false	"filter by role"	Enums(admin,manager,officer,volunteer)
-//	@Param			status	query		string	false	"filter by status"	Enums(active,pending,disabled)
+//	@Param			status	query		string	false	"filter by status"	Enums(active,pending,disabled,rejected)
 //	@Param			limit	query		int		false	"page size (1-200, default 50)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	UserList
@@ -134,13 +134,58 @@ func (h *Handler) UpdateUser(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Failure		403	{object}	ErrorResponse
 //	@Failure		404	{object}	ErrorResponse
-//	@Failure		409	{object}	ErrorResponse	"not a volunteer, or disabled"
+//	@Failure		409	{object}	ErrorResponse	"not a volunteer, disabled, or rejected (an admin sets a rejected application back to pending with PATCH /users/{id} first)"
 //	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
 //	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
 //	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/users/{id}/approve [post]
 func (h *Handler) ApproveUser(c *gin.Context) {
 	u, err := h.Users.Approve(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+// RejectUserRequest gives the reason for rejecting a volunteer application.
+type RejectUserRequest struct {
+	// Reason is shown to the applicant when they sign in: 1–500
+	// characters, line breaks allowed.
+	Reason string `json:"reason" example:"本年度志工名額已滿，歡迎明年再報名" maxLength:"500" binding:"required"`
+}
+
+// RejectUser godoc
+//
+//	@Summary		Reject a pending volunteer application
+//	@Description	Sets a pending volunteer's status to rejected with the reason (required, 1–500 characters), and ends the applicant's sessions. From then on their sign-in with the right password answers 403 account_rejected with the reason in error.reason (and in error.message) and no tokens; a wrong password stays 401 unauthenticated. Rejecting a rejected application again answers 200 and keeps the first reason. An approved (active) or disabled account is 409. Approving a rejected application is 409 until an admin sets it back to pending with PATCH /users/{id}. Audited as volunteer.reject. Who: managers and admins.
+//	@ID				rejectUser
+//	@Tags			users
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string				true	"user id"
+//	@Param			body	body		RejectUserRequest	true	"why"
+//	@Success		200		{object}	UserDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse	"not a volunteer, or not pending (active or disabled)"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"reason"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/users/{id}/reject [post]
+func (h *Handler) RejectUser(c *gin.Context) {
+	var req RejectUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := h.Users.Reject(c.Request.Context(), actor(c), c.Param("id"), req.Reason)
 	if err != nil {
 		fail(c, err)
 		return

@@ -121,7 +121,7 @@ type VolunteerDTO struct {
 	ID             string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
 	Username       string     `json:"username" binding:"required" example:"volunteer.wang"`
 	DisplayName    string     `json:"display_name" example:"王志工" binding:"required"`
-	Status         string     `json:"status" enums:"active,pending,disabled" binding:"required"`
+	Status         string     `json:"status" enums:"active,pending,disabled,rejected" binding:"required"`
 	Phone          string     `json:"phone" example:"0912-345-678" binding:"required"`
 	Email          string     `json:"email" example:"wang@example.org" binding:"required"`
 	CreatedAt      time.Time  `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
@@ -131,6 +131,9 @@ type VolunteerDTO struct {
 	Hours          float64    `json:"hours" example:"11.25" binding:"required"`
 	// UnconfirmedHours wait for a manager; they are not in hours.
 	UnconfirmedHours float64 `json:"unconfirmed_hours" example:"2" binding:"required"`
+	// RejectionReason is why the application was rejected ("" unless
+	// status is rejected).
+	RejectionReason string `json:"rejection_reason" example:"本年度志工名額已滿，歡迎明年再報名" binding:"required"`
 }
 
 // VolunteerList is a page of volunteers.
@@ -296,7 +299,7 @@ func (h *Handler) MyParticipation(c *gin.Context) {
 //	@Tags			volunteers
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			status	query		string	false	"account status"	Enums(pending,active,disabled)
+//	@Param			status	query		string	false	"account status"	Enums(pending,active,disabled,rejected)
 //	@Param			year	query		int		false	"year of the hours (default this year)"
 //	@Param			limit	query		int		false	"page size (1-200, default 50)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
@@ -329,7 +332,7 @@ func (h *Handler) ListVolunteers(c *gin.Context) {
 		u := v.User
 		return VolunteerDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Status: u.Status, Phone: u.Phone, Email: u.Email,
 			CreatedAt: u.CreatedAt, ApprovedAt: u.ApprovedAt, Year: v.Year, EventsAttended: v.Total.Events, Hours: v.Total.Hours,
-			UnconfirmedHours: v.Total.UnconfirmedHours}
+			UnconfirmedHours: v.Total.UnconfirmedHours, RejectionReason: u.RejectionReason}
 	})})
 }
 

@@ -30,7 +30,7 @@ type Activity struct {
 	ScheduledAt time.Time  `gorm:"precision:6;not null;index:idx_activities_scheduled,priority:1"`
 	Status      string     `gorm:"size:16;not null;index;index:idx_activities_kpi,priority:2"`
 	StartedAt   *time.Time `gorm:"precision:6"`
-	CompletedAt *time.Time `gorm:"precision:6;index:idx_activities_kpi,priority:3"`
+	CompletedAt *time.Time `gorm:"precision:6;index:idx_activities_kpi,priority:3;index:idx_activities_review,priority:2"`
 	Notes       string     `gorm:"type:text"`
 	// Details is the kind-specific part as JSON (see the type comment).
 	Details string `gorm:"type:text;not null"`
@@ -54,11 +54,26 @@ type Activity struct {
 	// LateEntry marks a completion recorded more than a month after its
 	// completed_at (set when the record becomes completed, cleared when it
 	// is reopened), for the manager who reviews it.
-	LateEntry bool       `gorm:"not null;default:false;index"`
-	Version   int        `gorm:"not null"`
-	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
-	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
-	DeletedAt *time.Time `gorm:"precision:6;index"`
+	LateEntry bool `gorm:"not null;default:false;index"`
+	// ReviewStatus is a manager's review (核閱) of the record: ReviewNone
+	// while it was never completed (or its owner reopened it), ReviewPending
+	// once completed, then ReviewApproved or ReviewReturned (reopened for its
+	// owner, with ReviewComment). Indexed with completed_at for the review
+	// queue (pending, oldest completion first).
+	ReviewStatus string `gorm:"size:16;not null;default:'none';index:idx_activities_review,priority:1"`
+	// ReviewComment, ReviewedAt, ReviewedBy and ReviewerName are of the last
+	// review; they stay when the record is completed again, and the audit
+	// trail keeps every earlier one. ReviewerName is the reviewer's display
+	// name when they reviewed, kept with the record so that lists and sync
+	// answers show it without a join.
+	ReviewComment string     `gorm:"size:500;not null;default:''"`
+	ReviewedAt    *time.Time `gorm:"precision:6"`
+	ReviewedBy    *string    `gorm:"size:36"`
+	ReviewerName  string     `gorm:"size:100;not null;default:''"`
+	Version       int        `gorm:"not null"`
+	CreatedAt     time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
+	UpdatedAt     time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
+	DeletedAt     *time.Time `gorm:"precision:6;index"`
 }
 
 // DefaultEventLength is how long an event lasts when its end is not given:

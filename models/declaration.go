@@ -91,3 +91,31 @@ func CountOnTime(ctx context.Context, db *gorm.DB, from, to, today, unitID strin
 	err := q.Scan(&c).Error
 	return c, err
 }
+
+// CountOnTimeBy is CountOnTime grouped by unit ("unit": keys are unit ids)
+// or by the month of the due date ("month": keys are "YYYY-MM"), in one
+// aggregate query over the same index.
+func CountOnTimeBy(ctx context.Context, db *gorm.DB, from, to, today, unitID, by string) (map[string]OnTimeCounts, error) {
+	key := "unit_id"
+	if by == "month" {
+		key = "SUBSTR(due_date, 1, 7)"
+	}
+	q := db.WithContext(ctx).Model(&Declaration{}).
+		Select(key+" AS k, COUNT(*) AS due, COALESCE(SUM(CASE WHEN filed_at IS NOT NULL AND filed_at < deadline THEN 1 ELSE 0 END), 0) AS on_time").
+		Where("due_date >= ? AND due_date <= ? AND due_date < ?", from, to, today)
+	if unitID != "" {
+		q = q.Where("unit_id = ?", unitID)
+	}
+	var rows []struct {
+		K string
+		OnTimeCounts
+	}
+	if err := q.Group(key).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]OnTimeCounts, len(rows))
+	for _, r := range rows {
+		out[r.K] = r.OnTimeCounts
+	}
+	return out, nil
+}

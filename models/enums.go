@@ -25,6 +25,21 @@ const (
 	ActivityCancelled  = "cancelled"
 )
 
+// Review states of a record (核閱), see Activity.ReviewStatus.
+const (
+	ReviewNone     = "none"
+	ReviewPending  = "pending"
+	ReviewApproved = "approved"
+	ReviewReturned = "returned"
+)
+
+// ReviewStatuses lists every review state; ReviewFilters those a list may
+// be filtered by.
+var (
+	ReviewStatuses = []string{ReviewNone, ReviewPending, ReviewApproved, ReviewReturned}
+	ReviewFilters  = []string{ReviewPending, ReviewApproved, ReviewReturned}
+)
+
 // ActivityStatuses lists every activity status.
 var ActivityStatuses = []string{ActivityPlanned, ActivityInProgress, ActivityCompleted, ActivityCancelled}
 

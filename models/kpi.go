@@ -24,6 +24,10 @@ type KPIRollup struct {
 	Code   string `gorm:"primaryKey;size:64"`
 	UnitID string `gorm:"primaryKey;size:36"`
 	Total  int64  `gorm:"not null;default:0"`
+	// Reviewed counts those of Total whose review is approved, kept by the
+	// same deltas as Total (a column here rather than a count over the
+	// activities, so that the report stays one scan of the rollups).
+	Reviewed int64 `gorm:"not null;default:0"`
 }
 
 // KPIRollupState remembers the time zone the rollups were computed in: after

@@ -52,6 +52,7 @@ var seeds = []func(context.Context, *gorm.DB) error{
 	seedPlanTargets,
 	backfillSessions,
 	backfillEventEnds,
+	backfillReviews,
 	func(ctx context.Context, db *gorm.DB) error {
 		return db.WithContext(ctx).Where(AuditSealState{ID: 1}).FirstOrCreate(&AuditSealState{ID: 1}).Error
 	},
@@ -126,4 +127,14 @@ FROM refresh_tokens r JOIN users u ON u.id = r.user_id
 WHERE r.revoked_at IS NULL AND r.used_at IS NULL AND r.expires_at > ?
   AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = r.family_id)
 GROUP BY r.family_id, r.user_id, u.session_epoch`, Now()).Error
+}
+
+// backfillReviews puts the records completed before reviews existed in the
+// review queue. Every completed record is pending or approved by the rules
+// of services (a returned one is in progress again), so a completed record
+// still at "none" can only be one of those: later starts find none.
+func backfillReviews(ctx context.Context, db *gorm.DB) error {
+	return db.WithContext(ctx).Model(&Activity{}).
+		Where("status = ? AND review_status = ?", ActivityCompleted, ReviewNone).
+		Update("review_status", ReviewPending).Error
 }

@@ -17,13 +17,17 @@ const (
 	StatusActive   = "active"
 	StatusPending  = "pending"
 	StatusDisabled = "disabled"
+	// StatusRejected is a volunteer application a manager turned down, with
+	// User.RejectionReason; the applicant can no longer sign in (the sign-in
+	// answers account_rejected with the reason).
+	StatusRejected = "rejected"
 )
 
 // Roles lists every role, most powerful first.
 var Roles = []string{RoleAdmin, RoleManager, RoleOfficer, RoleVolunteer}
 
 // UserStatuses lists every account status.
-var UserStatuses = []string{StatusActive, StatusPending, StatusDisabled}
+var UserStatuses = []string{StatusActive, StatusPending, StatusDisabled, StatusRejected}
 
 // User is an account: staff of the office or an integrity volunteer (廉政志工).
 type User struct {
@@ -42,8 +46,13 @@ type User struct {
 	SessionEpoch int64      `gorm:"not null;default:0"`
 	ApprovedAt   *time.Time `gorm:"precision:6"`
 	ApprovedBy   *string    `gorm:"size:36"`
-	CreatedAt    time.Time  `gorm:"precision:6;not null"`
-	UpdatedAt    time.Time  `gorm:"precision:6;not null"`
+	// RejectionReason is why the application was rejected ("" otherwise),
+	// shown to the applicant when they sign in.
+	RejectionReason string     `gorm:"size:500;not null;default:''"`
+	RejectedAt      *time.Time `gorm:"precision:6"`
+	RejectedBy      *string    `gorm:"size:36"`
+	CreatedAt       time.Time  `gorm:"precision:6;not null"`
+	UpdatedAt       time.Time  `gorm:"precision:6;not null"`
 }
 
 // Unit kinds.

@@ -273,6 +273,7 @@ func (s *ActivityService) Create(ctx context.Context, actor Actor, in ActivityIn
 		a.StartedAt = in.CompletedAt
 	}
 	a.LateEntry = lateEntry(a.Status, a.CompletedAt, now)
+	a.ReviewStatus = reviewAfterWrite(nil, &a)
 	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			if models.IsDuplicate(err) {
@@ -381,6 +382,8 @@ func (s *ActivityService) Update(ctx context.Context, actor Actor, id string, p 
 		if err := checkCapacity(tx, before, after); err != nil {
 			return err
 		}
+		after.ReviewStatus, after.ReviewComment, after.ReviewedAt = before.ReviewStatus, before.ReviewComment, before.ReviewedAt
+		after.ReviewedBy, after.ReviewerName = before.ReviewedBy, before.ReviewerName
 		if len(auditDiff(&before, &after)) == 0 {
 			out = before
 			return nil
@@ -390,6 +393,7 @@ func (s *ActivityService) Update(ctx context.Context, actor Actor, id string, p 
 		}
 		after.Version = before.Version + 1
 		after.UpdatedAt = now
+		after.ReviewStatus = reviewAfterWrite(&before, &after)
 		if err := s.save(tx, before.Version, &after); err != nil {
 			return err
 		}
@@ -468,7 +472,8 @@ func kpiFact(a *models.Activity) *KPIFact {
 	if a == nil {
 		return nil
 	}
-	return &KPIFact{Kind: a.Kind, Scale: a.Scale, Status: a.Status, UnitID: a.UnitID, CompletedAt: a.CompletedAt, Deleted: a.DeletedAt != nil}
+	return &KPIFact{Kind: a.Kind, Scale: a.Scale, Status: a.Status, UnitID: a.UnitID, CompletedAt: a.CompletedAt, Deleted: a.DeletedAt != nil,
+		Approved: a.ReviewStatus == models.ReviewApproved}
 }
 
 // save writes after over the row whose version is still version.
@@ -794,6 +799,7 @@ func auditFields(a *models.Activity) map[string]any {
 		"site_radius_m": a.SiteRadiusM, "scheduled_at": a.ScheduledAt, "status": a.Status,
 		"started_at": a.StartedAt, "completed_at": a.CompletedAt, "notes": a.Notes, "details": canonicalDetails(a),
 		"deleted_at": a.DeletedAt, "late_entry": a.LateEntry,
+		"review_status": a.ReviewStatus, "review_comment": a.ReviewComment, "reviewed_at": a.ReviewedAt, "reviewed_by": a.ReviewedBy,
 	}
 	return m
 }

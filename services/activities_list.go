@@ -18,6 +18,7 @@ type ActivityFilter struct {
 	UpdatedSince *time.Time // incremental phone sync; includes soft-deleted rows
 	Q            string     // in title or procurement case number
 	LateEntry    *bool      // staff only: late entries (true) or the others
+	Review       string     // staff only: one of models.ReviewFilters
 	Sort         string     // one of ActivitySorts; default -scheduled_at (updated_at with UpdatedSince)
 	Limit        int
 	Cursor       string
@@ -25,7 +26,11 @@ type ActivityFilter struct {
 
 // ActivitySorts is the allow-list of List orders ("-" for descending). Ties
 // are broken by id, so that keyset pages are stable while rows are added.
-var ActivitySorts = []string{"scheduled_at", "-scheduled_at", "updated_at", "-updated_at", "created_at", "-created_at"}
+// completed_at lists only records that have a completion time (the others
+// have no place in that order): the review queue is review=pending with
+// sort=completed_at, the oldest completion first.
+var ActivitySorts = []string{"scheduled_at", "-scheduled_at", "updated_at", "-updated_at", "created_at", "-created_at",
+	"completed_at", "-completed_at"}
 
 // List returns a page of activities actor may read. Volunteers see only
 // published events. With UpdatedSince, soft-deleted records changed since
@@ -104,6 +109,18 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 		}
 		q = q.Where("late_entry = ?", *f.LateEntry)
 	}
+	if f.Review != "" {
+		if !actor.IsStaff() {
+			return zero, BadRequest("review is a filter of the office's staff")
+		}
+		if !oneOf(f.Review, models.ReviewFilters...) {
+			return zero, BadRequest("review must be one of %s", strings.Join(models.ReviewFilters, ", "))
+		}
+		q = q.Where("review_status = ?", f.Review)
+	}
+	if col == "completed_at" {
+		q = q.Where("completed_at IS NOT NULL")
+	}
 	if qs := strings.TrimSpace(f.Q); qs != "" {
 		if len(qs) > 100 {
 			return zero, BadRequest("q must be at most 100 bytes")
@@ -138,6 +155,8 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 			t = a.ScheduledAt
 		case "updated_at":
 			t = a.UpdatedAt
+		case "completed_at":
+			t = *a.CompletedAt // never nil: the query keeps only completed ones
 		default:
 			t = a.CreatedAt
 		}

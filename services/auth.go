@@ -163,7 +163,7 @@ func (s *AuthService) Login(ctx context.Context, clientAddr, username, password 
 		if err := s.judgeSuccess(tx, att); err != nil {
 			return err
 		}
-		if u.Status == models.StatusDisabled {
+		if !canSignIn(u.Status) {
 			return nil
 		}
 		var err error
@@ -181,6 +181,13 @@ func (s *AuthService) Login(ctx context.Context, clientAddr, username, password 
 	att.judged = true
 	if u.Status == models.StatusDisabled {
 		return TokenPair{}, models.User{}, E(CodeUnauthenticated, "this account is disabled")
+	}
+	if u.Status == models.StatusRejected {
+		// Only after the right password, so that the answer tells nobody
+		// else that the application exists or was rejected.
+		e := E(CodeAccountRejected, "your volunteer application was not approved: %s", u.RejectionReason)
+		e.Reason = u.RejectionReason
+		return TokenPair{}, models.User{}, e
 	}
 	return pair, u, nil
 }
@@ -218,7 +225,7 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken string) (TokenPa
 		if err := tx.Where("id = ?", rt.UserID).Take(&u).Error; err != nil {
 			return err
 		}
-		if u.Status == models.StatusDisabled {
+		if !canSignIn(u.Status) {
 			return E(CodeUnauthenticated, "this account is disabled")
 		}
 		// The family's session may have ended since (another device signed
@@ -317,6 +324,12 @@ func endSessions(tx *gorm.DB, now time.Time, userID string) error {
 
 // sessionLive reports whether a session neither ended on its own (revoked)
 // nor with every session of its account (epoch behind the account's).
+// canSignIn reports whether an account of status may hold a session: not a
+// disabled account, nor a rejected application.
+func canSignIn(status string) bool {
+	return status != models.StatusDisabled && status != models.StatusRejected
+}
+
 func sessionLive(revokedAt *time.Time, epoch, accountEpoch int64) bool {
 	return revokedAt == nil && epoch == accountEpoch
 }
@@ -339,7 +352,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (Actor, er
 	if !found || u.SessionUser != subject {
 		return Actor{}, E(CodeUnauthenticated, "this session has ended; sign in again")
 	}
-	if u.Status == models.StatusDisabled {
+	if !canSignIn(u.Status) {
 		return Actor{}, E(CodeUnauthenticated, "this account is disabled")
 	}
 	if !sessionLive(u.RevokedAt, u.Epoch, u.SessionEpoch) {

@@ -520,6 +520,12 @@ func (s *DeclarationService) OnTimeRate(ctx context.Context, year int, unitID st
 	return int(c.OnTime), int(c.Due), Rate(c.OnTime, c.Due), nil
 }
 
+// OnTimeBy is OnTimeRate's counts by unit (group "unit") or by the month
+// of the due date (group "month", keys "YYYY-MM"), under the same rule.
+func (s *DeclarationService) OnTimeBy(ctx context.Context, year int, unitID, group string) (map[string]models.OnTimeCounts, error) {
+	return models.CountOnTimeBy(ctx, s.db, fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year), s.today(), unitID, group)
+}
+
 func (s *DeclarationService) unitExists(ctx context.Context, id string) (bool, error) {
 	if id == "" {
 		return false, nil

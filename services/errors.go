@@ -22,7 +22,10 @@ const (
 	CodeCapacityFull    = "capacity_full"
 	CodeConflict        = "conflict"
 	// CodePeriodClosed: the write would change a count of a closed KPI year.
-	CodePeriodClosed    = "period_closed"
+	CodePeriodClosed = "period_closed"
+	// CodeAccountRejected: the right password of a volunteer application a
+	// manager rejected; the error's Reason is the manager's reason.
+	CodeAccountRejected = "account_rejected"
 	CodeTooLarge        = "payload_too_large"
 	CodeUnsupportedType = "unsupported_media_type"
 	CodeValidation      = "validation_failed"
@@ -38,6 +41,9 @@ type Error struct {
 	Message    string
 	Fields     map[string]string
 	RetryAfter time.Duration
+	// Reason is a person's words the caller is to be shown as written (the
+	// reason an application was rejected), apart from Message.
+	Reason string
 }
 
 func (e *Error) Error() string {

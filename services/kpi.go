@@ -43,13 +43,19 @@ func NewKPIService(db *gorm.DB, now Clock, loc *time.Location, rates Declaration
 // KPIValue is one KPI of one year's report.
 type KPIValue struct {
 	KPIDef
-	Target         *float64
-	Actual         *float64 // nil for a rate with nothing due yet
+	Target *float64
+	Actual *float64 // nil for a rate with nothing due yet
+	// Reviewed is how many of the records counted in Actual a manager has
+	// approved (nil for the rate, which counts no records).
+	Reviewed       *int64
 	Numerator      *int64
 	Denominator    *int64
 	Achieved       bool
 	ExpectedToDate *float64 // only for the year in progress
 	OnTrack        *bool    // only for the year in progress
+	// Groups are the parts of the number by unit or month, when the
+	// filter's Group asks for them (kpi_drill.go).
+	Groups []KPIGroup
 }
 
 // KPIReport is the report of one year.
@@ -72,6 +78,8 @@ type KPIReport struct {
 type KPIFilter struct {
 	From, To int
 	UnitID   string
+	// Group adds each KPI's parts: "" none, GroupUnit or GroupMonth.
+	Group string
 }
 
 // Report computes the report of every year of f, reading only the rollups,
@@ -92,6 +100,9 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 	}
 	if f.To-f.From+1 > MaxKPIRangeYears {
 		return nil, BadRequest("a KPI range spans at most %d years", MaxKPIRangeYears)
+	}
+	if f.Group != "" && f.Group != GroupUnit && f.Group != GroupMonth {
+		return nil, BadRequest("group must be unit or month")
 	}
 	bounds := Fields{}
 	for _, y := range []struct {
@@ -143,8 +154,9 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 				num, den := int64(onTime), int64(due)
 				v.Numerator, v.Denominator = &num, &den
 			} else {
-				a := float64(counts[year][def.Code])
-				v.Actual = &a
+				c := counts[year][def.Code]
+				a, r := float64(c.total), c.reviewed
+				v.Actual, v.Reviewed = &a, &r
 			}
 			if v.Target != nil && v.Actual != nil {
 				v.Achieved = *v.Actual >= *v.Target
@@ -167,32 +179,41 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 		}
 		reports = append(reports, rep)
 	}
+	if f.Group != "" {
+		if err := s.addGroups(ctx, f, reports); err != nil {
+			return nil, err
+		}
+	}
 	return reports, nil
 }
 
 // rollupCounts sums the rollups of the years of f by year and KPI code.
-func (s *KPIService) rollupCounts(ctx context.Context, f KPIFilter) (map[int]map[string]int64, error) {
+func (s *KPIService) rollupCounts(ctx context.Context, f KPIFilter) (map[int]map[string]cellCount, error) {
 	q := s.db.WithContext(ctx).Model(&models.KPIRollup{}).
-		Select("code, month, SUM(total) AS total").
+		Select("code, month, SUM(total) AS total, SUM(reviewed) AS reviewed").
 		Where("month BETWEEN ? AND ?", f.From*100+1, f.To*100+12)
 	if f.UnitID != "" {
 		q = q.Where("unit_id = ?", f.UnitID)
 	}
 	var rows []struct {
-		Code  string
-		Month int
-		Total int64
+		Code     string
+		Month    int
+		Total    int64
+		Reviewed int64
 	}
 	if err := q.Group("code, month").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := map[int]map[string]int64{}
+	out := map[int]map[string]cellCount{}
 	for _, r := range rows {
 		y := r.Month / 100
 		if out[y] == nil {
-			out[y] = map[string]int64{}
+			out[y] = map[string]cellCount{}
 		}
-		out[y][r.Code] += r.Total
+		c := out[y][r.Code]
+		c.total += r.Total
+		c.reviewed += r.Reviewed
+		out[y][r.Code] = c
 	}
 	return out, nil
 }
@@ -327,6 +348,9 @@ type KPIFact struct {
 	UnitID      string
 	CompletedAt *time.Time
 	Deleted     bool
+	// Approved: a manager approved the record in review (counted in the
+	// rollups' Reviewed beside Total).
+	Approved bool
 }
 
 type rollupKey struct {
@@ -354,19 +378,25 @@ func (s *KPIService) keyOf(f *KPIFact) (rollupKey, bool) {
 func (s *KPIService) ApplyChange(ctx context.Context, tx *gorm.DB, before, after *KPIFact) error {
 	bk, bok := s.keyOf(before)
 	ak, aok := s.keyOf(after)
-	if bok == aok && bk == ak {
+	br, ar := bok && before.Approved, aok && after.Approved
+	if bok == aok && bk == ak && br == ar {
 		return nil
 	}
 	type delta struct {
-		k rollupKey
-		d int64
+		k           rollupKey
+		d, reviewed int64
 	}
 	var ds []delta
 	if bok {
-		ds = append(ds, delta{bk, -1})
+		ds = append(ds, delta{bk, -1, -b2i(br)})
 	}
 	if aok {
-		ds = append(ds, delta{ak, +1})
+		if bok && bk == ak {
+			// Same cell: only the review changed.
+			ds[0] = delta{bk, 0, b2i(ar) - b2i(br)}
+		} else {
+			ds = append(ds, delta{ak, +1, b2i(ar)})
+		}
 	}
 	sort.Slice(ds, func(i, j int) bool {
 		a, b := ds[i].k, ds[j].k
@@ -379,16 +409,24 @@ func (s *KPIService) ApplyChange(ctx context.Context, tx *gorm.DB, before, after
 		return a.Month < b.Month
 	})
 	for _, d := range ds {
-		row := models.KPIRollup{Code: d.k.Code, UnitID: d.k.UnitID, Month: d.k.Month, Total: d.d}
+		row := models.KPIRollup{Code: d.k.Code, UnitID: d.k.UnitID, Month: d.k.Month, Total: d.d, Reviewed: d.reviewed}
 		err := tx.WithContext(ctx).Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "month"}, {Name: "code"}, {Name: "unit_id"}},
-			DoUpdates: clause.Assignments(map[string]any{"total": gorm.Expr("total + ?", d.d)}),
+			Columns: []clause.Column{{Name: "month"}, {Name: "code"}, {Name: "unit_id"}},
+			DoUpdates: clause.Assignments(map[string]any{"total": gorm.Expr("total + ?", d.d),
+				"reviewed": gorm.Expr("reviewed + ?", d.reviewed)}),
 		}).Create(&row).Error
 		if err != nil {
 			return fmt.Errorf("kpi rollup: %w", err)
 		}
 	}
 	return nil
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkTimezone refuses reports while the rollups were computed in another

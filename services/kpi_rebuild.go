@@ -19,32 +19,42 @@ type RollupDiff struct {
 	Month   int
 	Stored  int64
 	Counted int64
+	// StoredReviewed and CountedReviewed are the approved records among them.
+	StoredReviewed  int64
+	CountedReviewed int64
 }
+
+// cellCount is a rollup cell's two counts.
+type cellCount struct{ total, reviewed int64 }
 
 // recount computes the rollups from the activities table by streaming the
 // completed, undeleted records (one pass, no GROUP BY on time zones that the
 // databases would each do differently).
-func (s *KPIService) recount(ctx context.Context, tx *gorm.DB) (map[rollupKey]int64, error) {
+func (s *KPIService) recount(ctx context.Context, tx *gorm.DB) (map[rollupKey]cellCount, error) {
 	rows, err := tx.WithContext(ctx).Table("activities").
-		Select("kind, scale, unit_id, completed_at").
+		Select("kind, scale, unit_id, completed_at, review_status").
 		Where("status = ? AND deleted_at IS NULL AND completed_at IS NOT NULL", models.ActivityCompleted).
 		Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = rows.Close() }()
-	counts := map[rollupKey]int64{}
+	counts := map[rollupKey]cellCount{}
 	for rows.Next() {
 		var (
-			kind, scale, unit string
-			completed         time.Time
+			kind, scale, unit, review string
+			completed                 time.Time
 		)
-		if err := rows.Scan(&kind, &scale, &unit, &completed); err != nil {
+		if err := rows.Scan(&kind, &scale, &unit, &completed, &review); err != nil {
 			return nil, err
 		}
-		f := KPIFact{Kind: kind, Scale: scale, Status: models.ActivityCompleted, UnitID: unit, CompletedAt: &completed}
+		f := KPIFact{Kind: kind, Scale: scale, Status: models.ActivityCompleted, UnitID: unit, CompletedAt: &completed,
+			Approved: review == models.ReviewApproved}
 		if k, ok := s.keyOf(&f); ok {
-			counts[k]++
+			c := counts[k]
+			c.total++
+			c.reviewed += b2i(f.Approved)
+			counts[k] = c
 		}
 	}
 	return counts, rows.Err()
@@ -77,7 +87,7 @@ func (s *KPIService) Rebuild(ctx context.Context) (int, error) {
 		}
 		rows := make([]models.KPIRollup, 0, len(counts))
 		for k, c := range counts {
-			rows = append(rows, models.KPIRollup{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Total: c})
+			rows = append(rows, models.KPIRollup{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Total: c.total, Reviewed: c.reviewed})
 		}
 		if len(rows) > 0 {
 			if err := tx.CreateInBatches(rows, 500).Error; err != nil {
@@ -112,13 +122,14 @@ func (s *KPIService) Verify(ctx context.Context) ([]RollupDiff, error) {
 		for _, r := range stored {
 			k := rollupKey{Code: r.Code, UnitID: r.UnitID, Month: r.Month}
 			seen[k] = true
-			if r.Total != counted[k] {
-				diffs = append(diffs, RollupDiff{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Stored: r.Total, Counted: counted[k]})
+			if c := counted[k]; r.Total != c.total || r.Reviewed != c.reviewed {
+				diffs = append(diffs, RollupDiff{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Stored: r.Total, Counted: c.total,
+					StoredReviewed: r.Reviewed, CountedReviewed: c.reviewed})
 			}
 		}
 		for k, c := range counted {
 			if !seen[k] {
-				diffs = append(diffs, RollupDiff{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Counted: c})
+				diffs = append(diffs, RollupDiff{Code: k.Code, UnitID: k.UnitID, Month: k.Month, Counted: c.total, CountedReviewed: c.reviewed})
 			}
 		}
 		return nil
@@ -138,5 +149,6 @@ func (s *KPIService) Verify(ctx context.Context) ([]RollupDiff, error) {
 
 // String renders a difference for the verify command.
 func (d RollupDiff) String() string {
-	return fmt.Sprintf("%d %s unit %s: stored %d, recounted %d", d.Month, d.Code, d.UnitID, d.Stored, d.Counted)
+	return fmt.Sprintf("%d %s unit %s: stored %d (%d reviewed), recounted %d (%d reviewed)", d.Month, d.Code, d.UnitID,
+		d.Stored, d.StoredReviewed, d.Counted, d.CountedReviewed)
 }

@@ -38,8 +38,10 @@ type world struct {
 	svc   *services.Services
 	r     *rand.Rand
 	owner services.Actor
-	units []string
-	ids   []string
+	// reviewer approves and returns records (a manager).
+	reviewer services.Actor
+	units    []string
+	ids      []string
 }
 
 var scales = []string{"large", "regular"}
@@ -74,7 +76,14 @@ func (w *world) step(ctx context.Context) error {
 	}
 	p := services.ActivityPatch{Version: a.Version}
 	str := func(s string) *string { return &s }
-	switch w.r.IntN(7) {
+	switch w.r.IntN(9) {
+	case 7, 8: // a manager approves or returns it
+		d := services.ReviewInput{Decision: services.DecisionApproved, Version: a.Version}
+		if w.r.IntN(3) == 0 {
+			d.Decision, d.Comment = services.DecisionReturned, "請補正"
+		}
+		_, err := w.svc.Activities.Review(ctx, w.reviewer, id, d)
+		return err
 	case 0: // complete, maybe with a client-given time
 		if a.Status == models.ActivityCompleted || a.Status == models.ActivityCancelled {
 			return nil
@@ -128,6 +137,11 @@ func newWorld(t testing.TB, db *gorm.DB, seed uint64) *world {
 		t.Fatal(err)
 	}
 	w.owner = services.Actor{UserID: o.ID, Role: o.Role, Status: o.Status}
+	m, err := svc.Users.Create(ctx, sys, services.NewUser{Username: fmt.Sprintf("manager%d", seed), Password: "correct-horse-battery", DisplayName: "主管", Role: models.RoleManager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.reviewer = services.Actor{UserID: m.ID, Role: m.Role, Status: m.Status}
 	return w
 }
 
@@ -158,6 +172,16 @@ func TestRollupsMatchRecountAfterRandomWrites(t *testing.T) {
 		db.Model(&models.KPIRollup{}).Where("total <> 0").Count(&n)
 		if n == 0 {
 			t.Fatal("nothing was counted: the test proves nothing")
+		}
+		var reviewed int64
+		db.Model(&models.KPIRollup{}).Where("reviewed <> 0").Count(&reviewed)
+		if reviewed == 0 {
+			t.Fatal("no approved record was counted: the reviews prove nothing")
+		}
+		// A wrong reviewed count is found as well.
+		db.Exec("UPDATE kpi_rollups SET reviewed = reviewed + 1 WHERE total > 0 AND month = (SELECT m FROM (SELECT MIN(month) AS m FROM kpi_rollups WHERE total > 0) x)")
+		if diffs, _ := w.svc.KPIs.Verify(ctx); len(diffs) == 0 {
+			t.Fatal("verify missed a wrong reviewed count")
 		}
 		// Corrupt one cell: verify notices, rebuild repairs.
 		db.Exec("UPDATE kpi_rollups SET total = total + 5 WHERE total > 0 AND month = (SELECT m FROM (SELECT MAX(month) AS m FROM kpi_rollups WHERE total > 0) x)")
@@ -209,5 +233,31 @@ func TestRollupsUnderConcurrentWriters(t *testing.T) {
 	}
 	if len(diffs) > 0 {
 		t.Fatalf("%d cells differ, first: %v", len(diffs), diffs[0])
+	}
+}
+
+// TestKPIActivityRule: the records a KPI lists are exactly those
+// KPIForActivity counts toward it, for every kind and scale.
+func TestKPIActivityRule(t *testing.T) {
+	for _, code := range models.KPICodes {
+		kinds, scale, ok := services.KPIActivityRule(code)
+		if code == models.KPIPropertyDeclarationOnTime {
+			if ok {
+				t.Fatalf("the rate lists kinds %v", kinds)
+			}
+			continue
+		}
+		for _, kind := range models.ActivityKinds {
+			for _, sc := range []string{"", "large", "regular"} {
+				c, counts := services.KPIForActivity(kind, sc)
+				listed := false
+				for _, k := range kinds {
+					listed = listed || (k == kind && (scale == "" || scale == sc))
+				}
+				if (counts && c == code) != listed {
+					t.Errorf("%s: kind %s scale %q counted %v, listed %v", code, kind, sc, counts && c == code, listed)
+				}
+			}
+		}
 	}
 }

@@ -18,7 +18,8 @@ var labels = map[string][2]string{
 	models.RoleAdmin: {"系統管理員", "Administrator"}, models.RoleManager: {"主管", "Manager"},
 	models.RoleOfficer: {"政風人員", "Ethics officer"}, models.RoleVolunteer: {"廉政志工", "Integrity volunteer"},
 	models.StatusActive: {"啟用", "Active"}, models.StatusPending: {"待審核", "Pending approval"}, models.StatusDisabled: {"停用", "Disabled"},
-	models.UnitAgency: {"機關", "Agency"}, models.UnitSchool: {"學校", "School"},
+	models.StatusRejected: {"未核准", "Rejected"},
+	models.UnitAgency:     {"機關", "Agency"}, models.UnitSchool: {"學校", "School"},
 	// activity kinds
 	models.KindProcurementSupervision: {"採購監辦／驗收監驗", "Procurement supervision"},
 	models.KindSecurityMaintenance:    {"專案維護", "Security maintenance"},
@@ -62,6 +63,8 @@ var labels = map[string][2]string{
 // overrides name a value differently within one enumeration.
 var overrides = map[string]map[string][2]string{
 	"declaration_types": {"regular": {"定期申報", "Regular (annual)"}},
+	"review_statuses": {models.ReviewNone: {"未送核閱", "Not submitted"}, models.ReviewPending: {"待核閱", "Awaiting review"},
+		models.ReviewApproved: {"已核閱", "Approved"}, models.ReviewReturned: {"已退回", "Returned"}},
 }
 
 // GetMeta returns every enumeration with its labels, in form order.
@@ -72,6 +75,7 @@ func GetMeta() Meta {
 		"unit_kinds":             models.UnitKinds,
 		"activity_kinds":         models.ActivityKinds,
 		"activity_statuses":      models.ActivityStatuses,
+		"review_statuses":        models.ReviewStatuses,
 		"procurement_categories": models.ProcurementCategories,
 		"procurement_stages":     models.ProcurementStages,
 		"risk_levels":            models.RiskLevels,

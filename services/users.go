@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -138,7 +139,7 @@ func (s *UserService) Create(ctx context.Context, actor Actor, in NewUser) (mode
 		f.Add("role", "must be one of admin, manager, officer, volunteer")
 	}
 	if !oneOf(in.Status, models.UserStatuses...) {
-		f.Add("status", "must be one of active, pending, disabled")
+		f.Add("status", "must be one of active, pending, disabled, rejected")
 	}
 	validateContact(f, in.Phone, in.Email, false)
 	if in.UnitID != nil && *in.UnitID == "" {
@@ -191,7 +192,7 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 		f.Add("role", "must be one of admin, manager, officer, volunteer")
 	}
 	if p.Status != nil && !oneOf(*p.Status, models.UserStatuses...) {
-		f.Add("status", "must be one of active, pending, disabled")
+		f.Add("status", "must be one of active, pending, disabled, rejected")
 	}
 	if p.Password != nil {
 		validatePassword(f, "password", *p.Password)
@@ -241,6 +242,11 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 		if p.Status != nil && *p.Status != u.Status {
 			set("status", u.Status, *p.Status)
 			u.Status = *p.Status
+			if u.Status != models.StatusRejected && u.RejectionReason != "" {
+				// Re-opened (or decided otherwise) by an admin: the reason
+				// no longer applies; the audit trail keeps it.
+				u.RejectionReason, u.RejectedAt, u.RejectedBy = "", nil, nil
+			}
 		}
 		if p.UnitID != nil && deref(u.UnitID) != *p.UnitID {
 			set("unit_id", u.UnitID, *p.UnitID)
@@ -276,7 +282,7 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 		// session of the account at once: whoever held its tokens signs in
 		// again, with the new password and under the new role.
 		_, newRole := after["role"]
-		if p.Password != nil || newRole || after["status"] == models.StatusDisabled {
+		if p.Password != nil || newRole || after["status"] == models.StatusDisabled || after["status"] == models.StatusRejected {
 			if err := endSessions(tx, u.UpdatedAt, u.ID); err != nil {
 				return err
 			}
@@ -400,6 +406,8 @@ func (s *UserService) Approve(ctx context.Context, actor Actor, id string) (mode
 			return nil
 		case models.StatusDisabled:
 			return Conflict(CodeConflict, "this account is disabled; an admin must re-enable it")
+		case models.StatusRejected:
+			return Conflict(CodeConflict, "this application was rejected; an admin must set it back to pending before it can be approved")
 		}
 		now := s.now()
 		res := tx.Model(&models.User{}).Where("id = ? AND status = ?", id, models.StatusPending).
@@ -414,6 +422,76 @@ func (s *UserService) Approve(ctx context.Context, actor Actor, id string) (mode
 		}
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "volunteer.approve", EntityType: "user", EntityID: u.ID,
 			Before: map[string]any{"status": models.StatusPending}, After: map[string]any{"status": models.StatusActive}})
+	})
+	return out, err
+}
+
+// MaxRejectionReason is the longest reason for rejecting an application.
+const MaxRejectionReason = 500
+
+// Reject turns down a pending volunteer application with a reason, which the
+// applicant is shown when they sign in (account_rejected); their sessions
+// end. Managers and admins only. Rejecting a rejected application again
+// changes nothing (the first reason stands). Approving a rejected one is
+// refused until an admin sets it back to pending (PATCH /users/{id}).
+// Audited as volunteer.reject with the reason.
+// Errors: ErrForbidden, ErrNotFound, validation_failed (reason), conflict
+// (not a volunteer, or not pending: active or disabled).
+func (s *UserService) Reject(ctx context.Context, actor Actor, id, reason string) (models.User, error) {
+	if !actor.Is(models.RoleAdmin, models.RoleManager) {
+		return models.User{}, Forbidden("only a manager or an admin rejects volunteer applications")
+	}
+	reason = normalizeLines(strings.TrimSpace(reason))
+	f := Fields{}
+	checkText(f, "reason", reason, MaxRejectionReason, true, Prose)
+	if err := f.Err(); err != nil {
+		return models.User{}, err
+	}
+	var out models.User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u models.User
+		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return NotFound("user")
+			}
+			return err
+		}
+		if u.Role != models.RoleVolunteer {
+			return Conflict(CodeConflict, "only volunteer applications are rejected")
+		}
+		switch u.Status {
+		case models.StatusRejected:
+			out = u
+			return nil
+		case models.StatusActive:
+			return Conflict(CodeConflict, "this volunteer is already approved; an admin disables an account instead")
+		case models.StatusDisabled:
+			return Conflict(CodeConflict, "this account is disabled")
+		}
+		now := s.now()
+		res := tx.Model(&models.User{}).Where("id = ? AND status = ?", id, models.StatusPending).
+			Updates(map[string]any{"status": models.StatusRejected, "rejection_reason": reason, "rejected_at": now, "rejected_by": actor.UserID, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 { // decided concurrently by someone else
+			if err := tx.Where("id = ?", id).Take(&out).Error; err != nil {
+				return err
+			}
+			if out.Status != models.StatusRejected {
+				return Conflict(CodeConflict, "this application was decided meanwhile: %s", out.Status)
+			}
+			return nil
+		}
+		// A pending applicant may be signed in (to see their status): that
+		// session ends now.
+		if err := endSessions(tx, now, u.ID); err != nil {
+			return err
+		}
+		u.Status, u.RejectionReason, u.RejectedAt, u.RejectedBy, u.UpdatedAt = models.StatusRejected, reason, &now, &actor.UserID, now
+		out = u
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "volunteer.reject", EntityType: "user", EntityID: u.ID,
+			Before: map[string]any{"status": models.StatusPending}, After: map[string]any{"status": models.StatusRejected, "reason": reason}})
 	})
 	return out, err
 }
