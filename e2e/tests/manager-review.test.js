@@ -127,20 +127,20 @@ for (const size of SIZES) {
     await page.locator('#kd-chart svg').waitFor();
     assert.equal(await page.locator('#kd-chart rect.bar-month').count(), 12);
     // The months add up to the year's number.
-    const months = await page.locator('#kd-months tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.cells[1].innerText.replace(/[^\d]/g, ''))));
+    const months = await page.locator('#kd-months tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.cells[1].textContent.replace(/[^\d]/g, ''))));
     assert.equal(months.reduce((a, b) => a + b, 0), 259);
     assert.equal(await page.locator('#kd-records li[data-id]').count(), 20);
     await page.locator('#kd-more').click();
     await page.waitForFunction(() => document.querySelectorAll('#kd-records li[data-id]').length === 40);
     await assertClean(`drill-down ${size.name}`, page);
+    await page.locator('#kd-chart').scrollIntoViewIfNeeded();
     await shot(page, `manager-kpi-drilldown-${size.name}`);
 
     // One agency: fewer records.
     await page.locator('#kd-unit').selectOption({ label: '嘉義市政府工務處' });
     await page.locator('#kpi-detail form button[type=submit]').click();
-    await page.waitForFunction(() => location.hash.includes('unit='));
-    await page.locator('#kd-months').waitFor({ state: 'attached' });
-    const pw = await page.locator('#kd-months tbody tr').evaluateAll((trs) => trs.reduce((s, tr) => s + Number(tr.cells[1].innerText.replace(/[^\d]/g, '')), 0));
+    await page.locator('#kpi-detail:not([data-unit=""]) #kd-months').waitFor({ state: 'attached' });
+    const pw = await page.locator('#kd-months tbody tr').evaluateAll((trs) => trs.reduce((s, tr) => s + Number(tr.cells[1].textContent.replace(/[^\d]/g, '')), 0));
     assert.ok(pw > 0 && pw < 259, `one agency: ${pw}`);
     assert.deepEqual(serious(problems), []);
     await context.close();

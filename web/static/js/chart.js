@@ -48,14 +48,14 @@ export function kpiChart(rows, { title, noTarget }) {
   return svg;
 }
 
-/** monthChart answers an <svg> of twelve monthly bars [{label, actual, expected}]:
+/** monthChart answers an <svg> of twelve monthly bars [{label, actual, cumulative, expected, future}]:
  * the records completed in each month, and as a line the pro-rated target
  * reached by the end of each month (cumulative), against the cumulative
  * actual. */
 export function monthChart(months, { title, unitText }) {
   const W = 320, H = 220, left = 30, right = 4, top = 10, bottom = 30;
   let cum = 0;
-  const cumul = months.map((m) => (cum += m.actual || 0));
+  const cumul = months.map((m) => (m.cumulative != null ? m.cumulative : (cum += m.actual || 0)));
   const maxV = Math.max(1, ...cumul, ...months.map((m) => m.expected ?? 0));
   const bw = (W - left - right) / months.length;
   const y = (v) => top + (H - top - bottom) * (1 - v / maxV);
@@ -67,9 +67,11 @@ export function monthChart(months, { title, unitText }) {
   );
   months.forEach((m, i) => {
     const x0 = left + i * bw;
-    svg.append(
+    // Months still to come have no bar (their total is not yet known).
+    if (!m.future) svg.append(
       s('rect', { x: x0 + 2, y: y(cumul[i]), width: bw - 4, height: Math.max(0, y(0) - y(cumul[i])), class: 'bar-month', 'data-month': i + 1 },
-        s('title', {}, `${m.label}：${m.actual || 0} ${unitText}`)),
+        s('title', {}, `${m.label}：${m.actual || 0} ${unitText}`)));
+    svg.append(
       s('text', { x: x0 + bw / 2, y: H - bottom + 18, 'text-anchor': 'middle', class: 'axis-label' }, String(i + 1)),
     );
   });

@@ -159,7 +159,7 @@ export async function kpiDetailView(code) {
   }
   const k = r?.kpis.find((x) => x.code === code);
   if (r && !k) body.append(h('p', { class: 'error' }, mt('kpi_unknown')));
-  const section = h('section', { id: 'kpi-detail', dataset: { code } }, back,
+  const section = h('section', { id: 'kpi-detail', dataset: { code, unit } }, back,
     h('h2', {}, k ? kpiName(k) : code, ' · ', mt('roc_y', { y })),
     h('form', { class: 'filters', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('kpid/' + code, { y: yearSel.value, unit: unitSel.value })); } },
       field(mt('year_roc'), yearSel), field(mt('unit'), unitSel), h('button', { type: 'submit', class: 'primary' }, mt('show'))),
@@ -172,7 +172,10 @@ export async function kpiDetailView(code) {
   const months = (k.groups || []).slice().sort((a, b) => Number(a.key.slice(-2)) - Number(b.key.slice(-2)));
   if (k.unit !== 'percent' && months.length) {
     const now = new Date();
-    const shown = months.map((g, i) => ({ label: g.label || mt('month_n', { m: i + 1 }), actual: g.actual ?? 0, expected: g.expected_to_date ?? null, reviewed: g.reviewed }));
+    const gy = gregorianYear(y);
+    const future = (i) => gy > now.getFullYear() || (gy === now.getFullYear() && i > now.getMonth());
+    const shown = months.map((g, i) => ({ label: g.label || mt('month_n', { m: i + 1 }), actual: g.actual ?? 0, cumulative: g.cumulative ?? null,
+      expected: g.expected_to_date ?? null, reviewed: g.reviewed, future: future(i) }));
     body.append(
       h('h3', {}, mt('months_h')),
       h('ul', { class: 'legend' },
@@ -183,13 +186,41 @@ export async function kpiDetailView(code) {
         h('div', { class: 'table-wrap' }, h('table', { id: 'kd-months' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, mt('month')), h('th', { scope: 'col', class: 'num' }, mt('actual')),
             h('th', { scope: 'col', class: 'num' }, mt('reviewed')), h('th', { scope: 'col', class: 'num' }, mt('expected_cum')))),
-          h('tbody', {}, shown.map((m, i) => h('tr', { class: gregorianYear(y) === now.getFullYear() && i > now.getMonth() ? 'future' : '' },
-            h('th', { scope: 'row' }, m.label), h('td', { class: 'num' }, fmtVal(m.actual, k)),
-            h('td', { class: 'num' }, m.reviewed == null ? '–' : fmtVal(m.reviewed, k)),
+          h('tbody', {}, shown.map((m) => h('tr', { class: m.future ? 'future' : '' },
+            h('th', { scope: 'row' }, m.label), h('td', { class: 'num' }, m.future ? '–' : fmtVal(m.actual, k)),
+            h('td', { class: 'num' }, m.future || m.reviewed == null ? '–' : fmtVal(m.reviewed, k)),
             h('td', { class: 'num' }, m.expected == null ? '–' : fmtVal(Math.round(m.expected), k)))))))));
   }
+  if (k.unit === 'percent' && months.length) {
+    body.append(h('h3', {}, mt('months_rate_h')), h('div', { class: 'table-wrap' }, h('table', { id: 'kd-months', class: 'rate-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, mt('month_due')), h('th', { scope: 'col', class: 'num' }, mt('ratio_h')), h('th', { scope: 'col', class: 'num' }, mt('rate_h')))),
+      h('tbody', {}, months.map((g) => h('tr', {}, h('th', { scope: 'row' }, g.label),
+        h('td', { class: 'num' }, g.denominator ? `${g.numerator}／${g.denominator}` : '–'),
+        h('td', { class: 'num' }, g.actual == null ? '–' : fmtVal(g.actual, k))))))));
+  }
+  if (!unit) body.append(await byUnit(code, y));
   body.append(h('h3', {}, mt('records_h')), await recordList(code, y, unit));
   return section;
+}
+
+/** byUnit is the KPI's number agency by agency (GET /kpis?group=unit). */
+async function byUnit(code, y) {
+  let r;
+  try { r = await mapi.kpiReport({ roc_year: y, group: 'unit' }); } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    return h('p', { class: 'error' }, errText(e));
+  }
+  const k = r.kpis.find((x) => x.code === code);
+  const groups = (k?.groups || []).filter((g) => (g.actual ?? 0) > 0 || g.denominator);
+  if (!groups.length) return h('p', { class: 'muted' }, mt('no_records'));
+  return h('details', { class: 'months-table', id: 'kd-units' }, h('summary', {}, mt('units_h', { n: groups.length })),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'rate-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, mt('unit')), h('th', { scope: 'col', class: 'num' }, mt('actual')),
+        h('th', { scope: 'col', class: 'num' }, k.unit === 'percent' ? mt('ratio_h') : mt('reviewed')))),
+      h('tbody', {}, groups.map((g) => h('tr', {},
+        h('th', { scope: 'row' }, h('a', { href: hashWith('kpid/' + code, { y, unit: g.key }), class: 'kpi-link' }, g.label)),
+        h('td', { class: 'num' }, g.actual == null ? '–' : fmtVal(g.actual, k)),
+        h('td', { class: 'num' }, k.unit === 'percent' ? (g.denominator ? `${g.numerator}／${g.denominator}` : '–') : (g.reviewed == null ? '–' : fmtVal(g.reviewed, k)))))))));
 }
 
 /** recordList is the records behind a KPI's number, a page at a time. */
@@ -197,12 +228,14 @@ async function recordList(code, y, unit) {
   const names = await unitNames();
   const list = h('ul', { class: 'acts', id: 'kd-records' });
   const more = h('button', { type: 'button', class: 'wide', id: 'kd-more' }, mt('more'));
-  const box = h('div', {}, list, more);
+  const total = h('p', { class: 'muted', id: 'kd-total' });
+  const box = h('div', {}, total, list, more);
   let cursor = '';
   const load = async () => {
     more.disabled = true;
     try {
       const page = await mapi.kpiRecords(code, { roc_year: y, unit_id: unit, cursor });
+      if (!cursor && page.total != null) total.textContent = mt('records_total', { n: formatNumber(page.total) });
       if (!page.items.length && !cursor) list.append(h('li', { class: 'muted' }, mt('no_records')));
       for (const a of page.items) list.append(recordCard(a, names));
       cursor = page.next_cursor || '';

@@ -52,6 +52,8 @@ export const TEXT = {
   legend_prorated: ['折線：依全年目標按日數比例應完成', 'Line: the target pro-rated by days'],
   months_table: ['逐月數字表', 'The months as a table'], month: ['月份', 'Month'], month_n: ['{m} 月', 'Month {m}'],
   expected_cum: ['依比例應完成（累計）', 'Pro-rated target (cumulative)'],
+  months_rate_h: ['依申報期限月份', 'By month of the due date'], month_due: ['申報期限月份', 'Due in'], ratio_h: ['準時／應申報', 'On time / due'], rate_h: ['準時申報率', 'On-time rate'],
+  units_h: ['各機關的數字（{n} 個機關）', 'By agency ({n})'], records_total: ['共 {n} 筆', '{n} records'],
   records_h: ['計入這個數字的紀錄', 'The records behind this number'], no_records: ['沒有紀錄。', 'No records.'],
   completed_on: ['{d} 結案', 'completed {d}'],
 
