@@ -130,6 +130,7 @@ for (const size of SIZES) {
     const months = await page.locator('#kd-months tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.cells[1].textContent.replace(/[^\d]/g, ''))));
     assert.equal(months.reduce((a, b) => a + b, 0), 259);
     assert.equal(await page.locator('#kd-records li[data-id]').count(), 20);
+    assert.match(await page.locator('#kd-total').innerText(), /共 259 筆/);
     await page.locator('#kd-more').click();
     await page.waitForFunction(() => document.querySelectorAll('#kd-records li[data-id]').length === 40);
     await assertClean(`drill-down ${size.name}`, page);

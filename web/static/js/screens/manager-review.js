@@ -69,7 +69,8 @@ function queueCard(a, names) {
       h('span', { class: 'badge ' + (a.review_status || '') }, a.review_status ? mt('rs_' + a.review_status) : label('activity_statuses', a.status)),
       h('span', { class: 'act-meta' }, [label('activity_kinds', a.kind), names.get(a.unit_id) || '', owner ? mt('owner_is', { u: owner }) : ''].filter(Boolean).join(' · ')),
       a.completed_at ? h('span', { class: 'act-meta' }, mt('completed_on', { d: formatDate(a.completed_at) }),
-        a.review_status === 'pending' ? h('span', { class: 'waited' }, ' · ' + waited(a.completed_at)) : null) : null));
+        // A record entered after the work waits from its entry, not from the work.
+        a.review_status === 'pending' ? h('span', { class: 'waited' }, ' · ' + waited(Math.max(Date.parse(a.completed_at), Date.parse(a.created_at)))) : null) : null));
 }
 
 /** recordDetails lists a record's fields, read-only, kind by kind. */
