@@ -78,6 +78,7 @@ export const TEXT = {
   owner: ['承辦人', 'Officer'], owner_is: ['承辦人 {u}', 'by {u}'],
   late_entry: ['補登', 'Entered late'], late_entry_yes: ['結案超過 31 天後才登錄', 'Completed more than 31 days before it was entered'],
   deficiencies: ['缺失', 'Deficiencies'], none: ['無', 'None'],
+  roster_xlsx: ['下載志工名冊 Excel', 'Volunteer roster (Excel)'], roster_csv: ['下載志工名冊 CSV', 'Volunteer roster (CSV)'],
   rv_back: ['回核閱清單', 'Back to the review list'], rv_decide_h: ['核閱結果', 'Your decision'],
   rv_comment: ['核閱意見（退回時必填，承辦人會看到）', 'Comment (required when returning; the officer reads it)'],
   rv_comment_hint: ['退回時請寫明要補正的地方，例如「請補附驗收紀錄照片」。', 'When returning, say what to correct.'],
