@@ -43,8 +43,7 @@ for (const size of SIZES) {
     // Search finds today's two.
     await page.locator('#rv-q').fill(stamp);
     await page.locator('#review form button[type=submit]').click();
-    await page.waitForFunction(() => location.hash.includes('q='));
-    await page.locator(`#review-list li[data-id="${ok.id}"]`).waitFor();
+    await page.locator(`#review[data-q="${stamp}"] #review-list li[data-id="${ok.id}"]`).waitFor();
     assert.equal(await page.locator('#review-list li').count(), 2);
     assert.match(await page.locator(`#review-list li[data-id="${ok.id}"]`).innerText(), /待核閱/);
 
@@ -67,7 +66,7 @@ for (const size of SIZES) {
     await page.locator('#rv-return').click();
     await page.locator('#review-list').waitFor();
     // The queue updated: neither record waits any more.
-    await open(page, `#/review?review=pending&q=${encodeURIComponent(stamp)}`, '#review-list li');
+    await open(page, `#/review?review=pending&q=${encodeURIComponent(stamp)}`, `#review[data-review="pending"][data-q="${stamp}"] #review-list li`);
     assert.equal(await page.locator('#review-list li[data-id]').count(), 0);
     await open(page, `#/review?review=returned&q=${encodeURIComponent(stamp)}`, `#review-list li[data-id="${back.id}"]`);
     const off = await api(server.base, 'GET', '/activities/' + back.id, { token: await token(server.base, 'officer') });

@@ -149,7 +149,12 @@ export async function ensureUnits() {
   return units;
 }
 
+// A screen loads over the network: when the person moves on before it is
+// ready, the older screen must not replace the newer one.
+let renderSeq = 0;
+
 export async function render() {
+  const seq = ++renderSeq;
   renderChrome();
   const user = api.currentUser();
   const r = route();
@@ -168,6 +173,7 @@ export async function render() {
     if (e instanceof api.SessionExpired) return; // onSession re-renders the sign-in
     screen = h('p', { class: 'error' }, t('error') + ': ' + errText(e));
   }
+  if (seq !== renderSeq) return;
   view.replaceChildren(screen);
   renderChrome();
 }

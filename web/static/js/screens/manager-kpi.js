@@ -71,7 +71,7 @@ export async function kpiView() {
   const uname = await unitName(unit);
   if (r) box.append(kpiReport(r, { y, unit, uname }));
   const qs = `roc_year=${y}` + (unit ? `&unit_id=${encodeURIComponent(unit)}` : '');
-  return h('section', { id: 'kpi', class: 'kpi-screen' },
+  return h('section', { id: 'kpi', class: 'kpi-screen', dataset: { y, unit } },
     h('h2', { class: 'no-print' }, mt('kpi_h', { y })),
     h('form', { class: 'filters no-print', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('kpi', { y: yearSel.value, unit: unitSel.value })); } },
       field(mt('year_roc'), yearSel), field(mt('unit'), unitSel),

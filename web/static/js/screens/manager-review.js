@@ -50,7 +50,7 @@ export async function reviewView() {
   more.addEventListener('click', load);
   await load();
   const exportQs = new URLSearchParams(Object.entries({ review: filters.review, q, unit_id: unit, status: filters.status }).filter(([, v]) => v)).toString();
-  return h('section', { id: 'review' },
+  return h('section', { id: 'review', dataset: { review, q, unit } },
     h('h2', {}, mt('rv_h')),
     h('nav', { class: 'seg', 'aria-label': mt('rv_filter') }, FILTERS.map((f) => h('a', { href: hashWith('review', { review: f, q, unit }), 'aria-current': f === review ? 'page' : null, dataset: { filter: f } }, mt('rvf_' + f)))),
     h('form', { class: 'filters', role: 'search', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('review', { review, q: qIn.value.trim(), unit: unitSel.value })); } },
