@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.code = env.code || (network ? 'network' : 'http_' + status);
     this.fields = env.fields || null;
     this.requestId = env.request_id || '';
+    this.reason = env.reason || ''; // a person's words (a rejected application's reason)
     this.network = network;
   }
   /** transient: worth sending again later without the user doing anything. */
@@ -133,6 +134,9 @@ async function request(method, path, { body, form, auth = true, raw = false, ret
   if (res.status === 204) return { status: 204, data: null };
   return { status: res.status, data: await res.json() };
 }
+
+/** call is request for modules that keep their own calls (api-manager.js). */
+export { request as call };
 
 const q = (params) => {
   const u = new URLSearchParams();

@@ -27,6 +27,7 @@ export const CODE_MESSAGES = {
   internal: ['伺服器發生錯誤，請稍後再試；資料已保留。', 'The server had a problem. Please try later; your work is kept.'],
   unavailable: ['伺服器暫時無法服務，請稍後再試；資料已保留。', 'The server is unavailable for now. Your work is kept.'],
   unknown_op: ['這筆待送資料無法處理。', 'This queued item cannot be processed.'],
+  account_rejected: ['您的廉政志工申請未獲核准，如有疑問請洽政風處。', 'Your volunteer application was not approved; contact the office with questions.'],
 };
 
 // Field names as the form shows them, by the last part of the path.
@@ -129,4 +130,44 @@ export function errorMessage(e) {
   if (e.code === 'validation_failed' && f.length) return f.join('\n');
   const base = codeMessage(e.code, e.status);
   return f.length ? base + '\n' + f.join('\n') : base;
+}
+
+// ---- roster CSV import: the server's per-line and whole-file problems
+// (English, stable) as sentences. A line's problems arrive joined by "; ".
+
+const IMPORT_RULES = [
+  [/^declarant name: (.*)$/, (m) => `姓名：${fieldMessage('declarant_name', m[1])}`, (m) => `Name: ${fieldMessage('declarant_name', m[1])}`],
+  [/^position: (.*)$/, (m) => `職稱：${fieldMessage('position', m[1])}`, (m) => `Position: ${fieldMessage('position', m[1])}`],
+  [/^unit is empty$/, () => '機關未填。', () => 'The agency is empty.'],
+  [/^unknown type "(.*)"/, (m) => `申報類別「${m[1]}」無法辨識，請填「定期申報」「就(到)職申報」或「卸(離)職申報」。`, (m) => `Unknown type “${m[1]}”: use regular, on_assumption or on_leaving.`],
+  [/^bad due date "(.*)"/, (m) => `申報期限「${m[1]}」不是正確的日期，請寫成 109/11/30 或 2020-11-30。`, (m) => `Due date “${m[1]}” is not a date: write 2020-11-30 or 109/11/30.`],
+  [/^bad filing date "(.*)"/, (m) => `申報日期「${m[1]}」不是正確的日期，請寫成 109/11/30 或 2020-11-30。`, (m) => `Filing date “${m[1]}” is not a date: write 2020-11-30 or 109/11/30.`],
+  [/^malformed CSV/, () => 'CSV 格式錯誤（多半是引號沒有成對），請在試算表中重新存成「CSV UTF-8」。', () => 'Malformed CSV (often an unmatched quote); save it again as “CSV UTF-8”.'],
+  [/^unknown unit "(.*)"/, (m) => `找不到機關「${m[1]}」，請填機關代碼或全名。`, (m) => `No agency “${m[1]}”: use its code or full name.`],
+  [/^due date (\S+) (.*)$/, (m) => `申報期限 ${m[1]}：${fieldMessage('due_date', m[2])}`, (m) => `Due date ${m[1]}: ${fieldMessage('due_date', m[2])}`],
+  [/^filing date (\S+) (.*)$/, (m) => `申報日期 ${m[1]}：${fieldMessage('filed_at', m[2])}`, (m) => `Filing date ${m[1]}: ${fieldMessage('filed_at', m[2])}`],
+  [/^duplicate of line (\d+)/, (m) => `與第 ${m[1]} 行重複（同一申報人、機關與類別）。`, (m) => `Repeats line ${m[1]} (same declarant, agency and type).`],
+  [/^(.*) is already on the (\d+) roster/, (m) => `${m[1]} 已在民國 ${m[2] - 1911} 年這個機關的名冊上，但職稱、申報期限或申報日期不同；請在名冊或檔案中更正。`, (m) => `${m[1]} is on the ${m[2]} roster of this agency with a different position, due date or filing date; correct one of them.`],
+  [/^is not UTF-8 text/, () => '檔案不是 UTF-8 文字，請在試算表中另存為「CSV UTF-8」。', () => 'The file is not UTF-8 text: save it as “CSV UTF-8”.'],
+  [/^is empty/, () => '檔案是空的；第一列必須是欄位名稱。', () => 'The file is empty; the first row must name the columns.'],
+  [/^has no data rows$/, () => '檔案只有欄位名稱，沒有資料列。', () => 'The file has no data rows.'],
+  [/^line 1: missing column\(s\) (.*)$/, (m) => `第 1 行缺少欄位：${m[1].replace(/declarant_name\/|position\/|unit\/|type\/|due_date\//g, '')}。`, (m) => `Line 1 lacks the column(s) ${m[1]}.`],
+  [/^line 1: column "(.*)" appears twice$/, (m) => `第 1 行的欄位「${m[1]}」重複。`, (m) => `Line 1: the column “${m[1]}” appears twice.`],
+  [/^line 1: (.*)$/, () => '第 1 行（欄位名稱）格式錯誤。', () => 'Line 1 (the column names) is malformed.'],
+  [/^has more than (\d+) rows/, (m) => `檔案超過 ${m[1]} 列，請分成幾個檔案匯入。`, (m) => `More than ${m[1]} rows: split the file.`],
+  [/^is missing/, () => '請選擇要匯入的 CSV 檔案。', () => 'Choose the CSV file to import.'],
+];
+// A known problem starts each part; the roster-conflict sentence has a "; " of its own.
+const IMPORT_SPLIT = /; (?=declarant name:|position:|unit is empty|unknown type|bad due date|bad filing date|malformed CSV|unknown unit|due date |filing date |duplicate of line|\S.* is already on the \d+ roster)/;
+
+/** importProblems turns the server's text for one line (or for the whole
+ * file) into sentences in the person's language, one per problem. */
+export function importProblems(msg) {
+  return String(msg || '').split(IMPORT_SPLIT).map((part) => {
+    for (const [re, z, e] of IMPORT_RULES) {
+      const m = re.exec(part.trim());
+      if (m) return zh() ? z(m) : e(m);
+    }
+    return zh() ? '這一行的內容不被接受，請檢查。' : 'This line is not accepted; please check it.';
+  });
 }

@@ -9,7 +9,7 @@ import { errorMessage } from './messages.js';
 import { loginView, registerView, pendingView } from './screens/auth.js';
 import { todayView, newView, activityView, editView, fixView } from './screens/records.js';
 import { eventsView, hoursView } from './screens/volunteer.js';
-import { kpiView, approvalsView } from './screens/manager.js';
+import { kpiView, approvalsView, MANAGER_ROUTES, MANAGER_PARENT, managerTabs } from './screens/manager.js';
 
 export const $ = (id) => document.getElementById(id);
 export const view = $('view');
@@ -99,7 +99,7 @@ export function tabsFor(user) {
   switch (user.role) {
     case 'officer': return [['today', 'tab_today'], ['new', 'tab_new']];
     case 'volunteer': return [['events', 'tab_events'], ['hours', 'tab_hours']];
-    default: return [['kpi', 'tab_kpi'], ['approvals', 'tab_approve'], ['today', 'tab_records'], ['new', 'tab_new']];
+    default: return managerTabs();
   }
 }
 
@@ -118,8 +118,9 @@ export function renderChrome() {
   const r = route();
   const names = list.map(([n]) => n);
   // The home tab is lit on first landing and on a record's pages too.
-  const cur = names.includes(r.name) ? r.name : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
-  tabs.replaceChildren(...list.map(([name, key]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, t(key))));
+  const cur = names.includes(r.name) ? r.name : MANAGER_PARENT[r.name] && names.includes(MANAGER_PARENT[r.name]) ? MANAGER_PARENT[r.name] : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
+  tabs.classList.toggle('many', list.length > 4);
+  tabs.replaceChildren(...list.map(([name, key, text]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, text ? text() : t(key))));
   renderNet();
 }
 
@@ -148,7 +149,12 @@ export async function ensureUnits() {
   return units;
 }
 
+// A screen loads over the network: when the person moves on before it is
+// ready, the older screen must not replace the newer one.
+let renderSeq = 0;
+
 export async function render() {
+  const seq = ++renderSeq;
   renderChrome();
   const user = api.currentUser();
   const r = route();
@@ -159,13 +165,15 @@ export async function render() {
     else {
       if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline
       const tabs = tabsFor(user).map(([n]) => n);
-      const name = ['a', 'edit', 'fix'].includes(r.name) ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
-      screen = await ({ today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
+      const sub = MANAGER_PARENT[r.name] && tabs.includes(MANAGER_PARENT[r.name]);
+      const name = ['a', 'edit', 'fix'].includes(r.name) || sub ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
+      screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
     }
   } catch (e) {
     if (e instanceof api.SessionExpired) return; // onSession re-renders the sign-in
     screen = h('p', { class: 'error' }, t('error') + ': ' + errText(e));
   }
+  if (seq !== renderSeq) return;
   view.replaceChildren(screen);
   renderChrome();
 }

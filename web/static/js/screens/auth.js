@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import * as queue from '../queue.js';
-import { t, label } from '../i18n.js';
+import { t, label, getLang } from '../i18n.js';
 import { h, field } from '../dom.js';
 import { toast, go, render } from '../shell.js';
 
@@ -16,6 +16,7 @@ export function authErr(e) {
     case 'unauthenticated': return t('auth_err_wrong');
     case 'rate_limited': return t('vol_err_rate_limited');
     case 'forbidden': return t('auth_err_disabled');
+    case 'account_rejected': return rejectedText(e.reason);
     case 'conflict': case 'username_taken': return t('auth_err_taken');
     case 'validation_failed': {
       const names = Object.keys(e.fields || {}).map((k) => t(k));
@@ -23,6 +24,14 @@ export function authErr(e) {
     }
     default: return t('vol_err_other');
   }
+}
+
+/** rejectedText tells a rejected applicant why, in the manager's own words. */
+function rejectedText(reason) {
+  const en = getLang() === 'en';
+  const head = en ? 'Your volunteer application was not approved.' : '您的廉政志工申請未獲核准。';
+  const why = reason ? (en ? ` Reason: ${reason}` : `原因：${reason}`) : '';
+  return head + why + (en ? ' For questions, contact the Department of Civil Service Ethics.' : '如有疑問，請洽嘉義市政府政風處。');
 }
 
 export function loginView() {

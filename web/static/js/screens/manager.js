@@ -1,61 +1,37 @@
-// screens/manager.js — the manager's KPI report and volunteer approvals.
+// screens/manager.js — the manager's tabs and routes, and volunteer
+// approvals (approve, or reject with a reason the applicant sees on
+// sign-in). The other screens live in manager-kpi.js, manager-review.js and
+// manager-declarations.js.
 
 import * as api from '../api.js';
+import * as mapi from '../api-manager.js';
 import * as queue from '../queue.js';
-import { t, label, getLang, fmtDate } from '../i18n.js';
+import { t, fmtDate } from '../i18n.js';
 import { h, field } from '../dom.js';
-import { kpiChart } from '../chart.js';
-import { $, toast, errText, route, go } from '../shell.js';
+import { toast, errText, go, missing } from '../shell.js';
+import { mt } from './manager-common.js';
+import { kpiView, kpiDetailView } from './manager-kpi.js';
+import { reviewView, reviewRecordView } from './manager-review.js';
+import { declarationsView, drawView } from './manager-declarations.js';
 
-export async function kpiView() {
-  const y = Number(route().arg) || new Date().getFullYear();
-  const yearInput = h('input', { type: 'number', id: 'kpi-year', value: y, min: 2000, max: 2100, inputmode: 'numeric' });
-  const box = h('div', { id: 'kpi-box' });
-  const show = () => go('#/kpi/' + yearInput.value);
-  const download = (format) => async () => {
-    try {
-      const { blob, name } = await api.kpiDownload(y, format);
-      const url = URL.createObjectURL(blob);
-      const a = h('a', { href: url, download: name, class: 'visually-hidden' });
-      document.body.append(a); a.click(); a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 30_000);
-    } catch (e) { toast(errText(e), 'bad'); }
-  };
-  try {
-    const r = await api.kpis(y);
-    await queue.cachePut('kpis:' + y, r);
-    box.append(kpiReport(r));
-  } catch (e) {
-    if (e instanceof api.SessionExpired) throw e;
-    const r = await queue.cacheGet('kpis:' + y);
-    box.append(h('p', { class: 'notice' }, e.network ? t('cached_copy') : errText(e)));
-    if (r) box.append(kpiReport(r));
-  }
-  return h('section', { id: 'kpi' },
-    h('form', { class: 'row-form', onsubmit: (ev) => { ev.preventDefault(); show(); } },
-      field(t('year'), yearInput), h('button', { type: 'submit', class: 'primary' }, t('show'))),
-    box,
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', id: 'dl-csv', onclick: download('csv') }, t('download_csv')),
-      h('button', { type: 'button', id: 'dl-xlsx', onclick: download('xlsx') }, t('download_xlsx'))));
-}
+export { kpiView };
 
-export function kpiReport(r) {
-  const name = (k) => (getLang() === 'en' ? k.name_en : k.name_zh) || label('kpis', k.code);
-  const fmt = (v, k) => (v === null || v === undefined ? '–' : (Math.round(v * 10) / 10) + (k.unit === 'percent' ? '%' : ''));
-  const rows = r.kpis.map((k) => ({ code: k.code, name: label('kpis', k.code) || name(k), actual: k.actual, target: k.target, unit: k.unit }));
-  return h('div', {},
-    h('h2', {}, `${r.year} · ${t('roc', { y: r.roc_year })}`),
-    h('div', { class: 'chart-box', id: 'kpi-chart' }, kpiChart(rows, { title: t('chart_title'), noTarget: t('no_target'), targetLabel: t('target'), actualLabel: t('actual') })),
-    h('div', { class: 'table-wrap' }, h('table', { id: 'kpi-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('kpi')), h('th', {}, t('actual')), h('th', {}, t('target')), h('th', {}, t('achieved')))),
-      h('tbody', {}, r.kpis.map((k) => h('tr', { dataset: { code: k.code } },
-        h('td', {}, name(k), h('small', {}, k.measure || '')),
-        h('td', { class: 'num' }, fmt(k.actual, k)),
-        h('td', { class: 'num' }, fmt(k.target, k), k.expected_to_date != null ? h('small', {}, '≈ ' + fmt(k.expected_to_date, k)) : null),
-        h('td', {}, k.achieved ? t('yes') : t('no'), k.on_track != null ? h('small', { class: k.on_track ? 'good' : 'bad' }, k.on_track ? t('on_track') : t('behind')) : null)))))),
-    h('p', { class: 'muted' }, r.timezone, ' · ', fmtDate(r.as_of)));
+/** managerTabs are the bottom tabs of managers and admins. */
+export function managerTabs() {
+  return [['kpi', 'tab_kpi'], ['review', '', () => mt('tab_review')], ['decl', '', () => mt('tab_decl')],
+    ['approvals', 'tab_approve'], ['today', 'tab_records'], ['new', 'tab_new']];
 }
+/** MANAGER_PARENT: the tab a sub-screen belongs to. */
+export const MANAGER_PARENT = { kpid: 'kpi', rv: 'review', draw: 'decl', reject: 'approvals', review: 'review', decl: 'decl' };
+/** MANAGER_ROUTES are the screens the shell's router adds for managers. */
+export const MANAGER_ROUTES = (r) => ({
+  kpid: () => kpiDetailView(r.arg),
+  review: reviewView,
+  rv: () => reviewRecordView(r.arg),
+  decl: declarationsView,
+  draw: () => drawView(r.arg),
+  reject: () => rejectView(r.arg),
+});
 
 export async function approvalsView() {
   const approve = (u) => async (ev) => {
@@ -64,19 +40,63 @@ export async function approvalsView() {
     toast(t('approve_queued'));
   };
   let list, note = null;
-  try { list = await api.pendingVolunteers(); } catch (e) {
+  try { list = await mapi.volunteers('pending'); } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
     list = null;
-    note = e.status === 403 ? t('manager_cannot_list', { code: '403 GET /users' }) : errText(e);
+    note = errText(e);
   }
-  const idInput = h('input', { name: 'user_id', id: 'approve-id', autocapitalize: 'off' });
+  let rejected = [];
+  try { rejected = (await mapi.volunteers('rejected')).items; } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+    // Before the server knows the rejected status it answers 400: nothing to list apart.
+  }
+  const card = (u, actions) => h('li', { class: 'act', dataset: { user: u.username } },
+    h('span', { class: 'act-title' }, u.display_name, ' (', u.username, ')'),
+    h('span', { class: 'act-meta' }, [u.phone, u.email].filter(Boolean).join(' · '), ' · ', mt('registered_on', { d: fmtDate(u.created_at) })),
+    actions);
+  const items = list?.items || [];
   return h('section', { id: 'approvals' },
     h('h2', {}, t('tab_approve')),
     note ? h('p', { class: 'notice' }, note) : null,
-    list ? (list.length ? h('ul', { class: 'acts' }, list.map((u) => h('li', { class: 'act', dataset: { user: u.username } },
-      h('span', { class: 'act-title' }, u.display_name, ' (', u.username, ')'),
-      h('span', { class: 'act-meta' }, [u.phone, u.email].filter(Boolean).join(' · '), ' · ', fmtDate(u.created_at)),
-      h('button', { type: 'button', class: 'primary', onclick: approve(u) }, t('approve'))))) : h('p', { class: 'muted' }, t('no_pending'))) : null,
-    list === null ? h('form', { class: 'row-form', onsubmit: (ev) => { ev.preventDefault(); if (idInput.value.trim()) approve({ id: idInput.value.trim() })(ev); } },
-      field(t('user_id'), idInput), h('button', { type: 'submit', class: 'primary' }, t('approve'))) : null);
+    list ? (items.length ? h('ul', { class: 'acts', id: 'pending-list' }, items.map((u) => card(u,
+      h('div', { class: 'act-actions' },
+        h('button', { type: 'button', class: 'primary', onclick: approve(u) }, t('approve')),
+        h('a', { class: 'button reject', href: '#/reject/' + encodeURIComponent(u.id), 'aria-label': mt('reject_who', { u: u.display_name }) }, mt('reject')))))) : h('p', { class: 'muted' }, t('no_pending'))) : null,
+    rejected.length ? h('section', { id: 'rejected' },
+      h('h3', {}, mt('rejected_h', { n: rejected.length })),
+      h('ul', { class: 'acts rejected-list' }, rejected.map((u) => card(u,
+        h('p', { class: 'rejected-why' }, mt('rejected_reason', { r: u.rejection_reason || '–' })))))) : null);
+}
+
+/** rejectView asks the reason for rejecting an application (required: the
+ * applicant reads it when signing in). */
+export async function rejectView(id) {
+  let u = null;
+  try { u = (await mapi.volunteers('pending')).items.find((x) => x.id === id); } catch (e) {
+    if (e instanceof api.SessionExpired) throw e;
+  }
+  const reason = h('textarea', { name: 'reason', id: 'reject-reason', required: true, maxlength: 500});
+  const err = h('p', { class: 'error', role: 'alert', id: 'reject-error' });
+  const send = h('button', { type: 'submit', class: 'danger' }, mt('reject_send'));
+  return h('section', { id: 'reject' },
+    h('a', { href: '#/approvals', class: 'link' }, '← ' + t('tab_approve')),
+    h('h2', {}, mt('reject_h')),
+    u ? h('p', {}, h('strong', {}, u.display_name), ` (${u.username}) · `, [u.phone, u.email].filter(Boolean).join(' · ')) : h('p', { class: 'notice' }, mt('reject_gone')),
+    u ? h('form', { class: 'card', id: 'reject-form', novalidate: true, onsubmit: async (ev) => {
+      ev.preventDefault();
+      err.textContent = '';
+      if (!reason.value.trim()) { err.textContent = mt('reason_needed'); reason.focus(); return; }
+      send.disabled = true;
+      try {
+        await mapi.reject(id, reason.value.trim());
+        toast(mt('rejected_toast', { u: u.display_name }));
+        go('#/approvals');
+      } catch (e) {
+        if (e instanceof api.SessionExpired) throw e;
+        err.textContent = missing(e) ? mt('not_yet_server') : errText(e);
+      } finally { send.disabled = false; }
+    } },
+    field(mt('reject_reason'), reason, mt('reject_hint')),
+    err,
+    h('div', { class: 'actions' }, send, h('a', { class: 'button', href: '#/approvals' }, mt('cancel')))) : null);
 }
