@@ -364,6 +364,10 @@ func TestActivityExport(t *testing.T) {
 			en[1][1] != "Procurement supervision" || en[1][5] != "Completed" || en[1][0] != "2026-11-21 09:00" {
 			t.Errorf("English %v", en)
 		}
+		// The review queue downloads as the screen lists it.
+		if q := readCSV(t, e.Do("GET", "/api/v1/activities/export?format=csv&review=pending&sort=completed_at", e.Tokens["manager"], nil)); len(q) != 2 || q[1][2] != "東區道路驗收" {
+			t.Errorf("review queue: %v", q)
+		}
 		r := e.Do("GET", "/api/v1/activities/export?format=xlsx&from=2026-11-01T00:00:00%2B08:00&to=2026-12-01T00:00:00%2B08:00", e.Tokens["manager"], nil)
 		if cd := r.Header.Get("Content-Disposition"); cd != `attachment; filename="ethicsops-activities-20261128.xlsx"` {
 			t.Errorf("file name %q", cd)
@@ -386,7 +390,7 @@ func TestActivityExport(t *testing.T) {
 		if n := e.Count(&models.AuditEvent{}, "action = ? AND actor_id = ?", "activities.export", e.Users["officer"].ID); n != 3 {
 			t.Errorf("officer's exports audited %d times", n)
 		}
-		for _, q := range []string{"", "format=pdf", "format=csv&limit=5", "format=csv&kind=nope", "format=csv&lang=de"} {
+		for _, q := range []string{"", "format=pdf", "format=csv&limit=5", "format=csv&kind=nope", "format=csv&lang=de", "format=csv&review=maybe"} {
 			if r := e.Do("GET", "/api/v1/activities/export?"+q, off, nil); r.Code != 400 {
 				t.Errorf("%q: %d %s", q, r.Code, r.Body)
 			}

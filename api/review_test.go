@@ -353,3 +353,26 @@ func TestReviewMigration(t *testing.T) {
 		}
 	})
 }
+
+// The manager's lists and reads say whose record it is.
+func TestActivityOwnerNamed(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, base)
+		a := completedProcurement(t, e, "驗收：西區排水", base.Add(-time.Hour))
+		id := a["id"].(string)
+		if a["owner"] != nil {
+			t.Fatalf("a write's answer names no owner: %v", a["owner"])
+		}
+		want := map[string]any{"id": e.Users["officer"].ID, "display_name": e.Users["officer"].DisplayName}
+		for _, path := range []string{"/api/v1/activities?review=pending", "/api/v1/kpis/procurement_supervisions/records?year=2026"} {
+			r := e.Do("GET", path, e.Tokens["manager"], nil)
+			items, _ := r.JSON()["items"].([]any)
+			if r.Code != 200 || len(items) != 1 || fmt.Sprint(items[0].(map[string]any)["owner"]) != fmt.Sprint(want) {
+				t.Errorf("%s: %d %s", path, r.Code, r.Body)
+			}
+		}
+		if r := e.Do("GET", "/api/v1/activities/"+id, e.Tokens["manager"], nil); fmt.Sprint(r.JSON()["owner"]) != fmt.Sprint(want) {
+			t.Errorf("read: %s", r.Body)
+		}
+	})
+}

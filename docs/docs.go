@@ -346,7 +346,8 @@ const docTemplate = `{
                             "safety_inspection",
                             "infosec_audit",
                             "outreach_event",
-                            "ethics_promotion"
+                            "ethics_promotion",
+                            "opinion_visit"
                         ],
                         "type": "string",
                         "description": "kind",
@@ -403,12 +404,25 @@ const docTemplate = `{
                     },
                     {
                         "enum": [
+                            "pending",
+                            "approved",
+                            "returned"
+                        ],
+                        "type": "string",
+                        "description": "review state",
+                        "name": "review",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
                             "scheduled_at",
                             "-scheduled_at",
                             "updated_at",
                             "-updated_at",
                             "created_at",
-                            "-created_at"
+                            "-created_at",
+                            "completed_at",
+                            "-completed_at"
                         ],
                         "type": "string",
                         "description": "order (default -scheduled_at)",
@@ -6289,6 +6303,14 @@ const docTemplate = `{
                 },
                 "opinion_visit": {
                     "$ref": "#/definitions/handlers.OpinionVisitDTO"
+                },
+                "owner": {
+                    "description": "Owner names the owner on lists and reads (GET /activities,\nGET /activities/{id}, the KPI drill-down); answers to writes leave it\nout.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.UserRefDTO"
+                        }
+                    ]
                 },
                 "owner_id": {
                     "type": "string",

@@ -46,23 +46,12 @@ func (h *Handler) ListActivities(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
-		Q: get("q"), Sort: get("sort"), Cursor: get("cursor"), Limit: limit, Review: get("review")}
-	switch get("late_entry") {
-	case "":
-	case "true", "false":
-		late := get("late_entry") == "true"
-		f.LateEntry = &late
-	default:
-		fail(c, services.BadRequest("late_entry must be true or false"))
+	f, err := activityFilter(get, "updated_since")
+	if err != nil {
+		fail(c, err)
 		return
 	}
-	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To, "updated_since": &f.UpdatedSince} {
-		if *dst, err = timeParam(get, name); err != nil {
-			fail(c, err)
-			return
-		}
-	}
+	f.Cursor, f.Limit = get("cursor"), limit
 	act := actor(c)
 	page, err := h.Activities.List(c.Request.Context(), act, f)
 	if err != nil {
@@ -79,6 +68,31 @@ func (h *Handler) ListActivities(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, PublicActivityList{Items: items, NextCursor: page.NextCursor})
+}
+
+// activityFilter reads the list's filters from the query: the record list
+// and its download select the same records. times names the time filters
+// the caller accepts beside from and to.
+func activityFilter(get func(string) string, times ...string) (services.ActivityFilter, error) {
+	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"),
+		Q: get("q"), Sort: get("sort"), Review: get("review")}
+	switch get("late_entry") {
+	case "":
+	case "true", "false":
+		late := get("late_entry") == "true"
+		f.LateEntry = &late
+	default:
+		return f, services.BadRequest("late_entry must be true or false")
+	}
+	dst := map[string]**time.Time{"from": &f.From, "to": &f.To, "updated_since": &f.UpdatedSince}
+	for _, name := range append([]string{"from", "to"}, times...) {
+		t, err := timeParam(get, name)
+		if err != nil {
+			return f, err
+		}
+		*dst[name] = t
+	}
+	return f, nil
 }
 
 // CreateActivity godoc

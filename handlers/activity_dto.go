@@ -120,16 +120,20 @@ type PatchActivityRequest struct {
 
 // ActivityDTO is an activity as staff see it.
 type ActivityDTO struct {
-	ID          string     `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	Kind        string     `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit" binding:"required"`
-	Title       string     `json:"title" binding:"required" example:"「嘉義市東區道路改善工程」驗收"`
-	UnitID      string     `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
-	OwnerID     string     `json:"owner_id" binding:"required" example:"0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
-	Site        *SiteDTO   `json:"site" extensions:"x-nullable" binding:"required"`
-	ScheduledAt time.Time  `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
-	Status      string     `json:"status" enums:"planned,in_progress,completed,cancelled" binding:"required"`
-	StartedAt   *time.Time `json:"started_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T09:05:00+08:00"`
-	CompletedAt *time.Time `json:"completed_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T11:30:00+08:00"`
+	ID      string `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	Kind    string `json:"kind" enums:"procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit" binding:"required"`
+	Title   string `json:"title" binding:"required" example:"「嘉義市東區道路改善工程」驗收"`
+	UnitID  string `json:"unit_id" binding:"required" example:"0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"`
+	OwnerID string `json:"owner_id" binding:"required" example:"0192f1c4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"`
+	// Owner names the owner on lists and reads (GET /activities,
+	// GET /activities/{id}, the KPI drill-down); answers to writes leave it
+	// out.
+	Owner       *UserRefDTO `json:"owner,omitempty"`
+	Site        *SiteDTO    `json:"site" extensions:"x-nullable" binding:"required"`
+	ScheduledAt time.Time   `json:"scheduled_at" binding:"required" example:"2026-11-28T09:00:00+08:00"`
+	Status      string      `json:"status" enums:"planned,in_progress,completed,cancelled" binding:"required"`
+	StartedAt   *time.Time  `json:"started_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T09:05:00+08:00"`
+	CompletedAt *time.Time  `json:"completed_at" extensions:"x-nullable" binding:"required" example:"2026-11-28T11:30:00+08:00"`
 	// LateEntry: the completion was recorded more than 31 days after
 	// completed_at (kept for the reviewing manager; cleared on reopening).
 	LateEntry bool      `json:"late_entry" binding:"required" example:"false"`
@@ -351,6 +355,9 @@ func toActivityDTO(a models.Activity) ActivityDTO {
 		Status: a.Status, StartedAt: a.StartedAt, CompletedAt: a.CompletedAt, LateEntry: a.LateEntry, Notes: a.Notes, Version: a.Version,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, DeletedAt: a.DeletedAt, PartsDTO: toPartsDTO(services.DecodeDetails(a)),
 		ReviewDTO: toReviewDTO(a),
+	}
+	if a.OwnerName != "" {
+		dto.Owner = &UserRefDTO{ID: a.OwnerID, DisplayName: a.OwnerName}
 	}
 	if s := services.SiteOf(a); s != nil {
 		dto.Site = &SiteDTO{Name: s.Name, Address: s.Address, Lat: s.Lat, Lng: s.Lng, RadiusM: s.RadiusM}

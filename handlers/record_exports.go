@@ -114,7 +114,7 @@ var activityColumns = []exportCol{
 //	@Security		BearerAuth
 //	@Param			format		query		string				true	"csv or xlsx"				Enums(csv,xlsx)
 //	@Param			lang		query		string				false	"language (default zh-TW)"	Enums(zh-TW,en)
-//	@Param			kind		query		string				false	"kind"						Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion)
+//	@Param			kind		query		string				false	"kind"						Enums(procurement_supervision,security_maintenance,petition,safety_inspection,infosec_audit,outreach_event,ethics_promotion,opinion_visit)
 //	@Param			status		query		string				false	"status"					Enums(planned,in_progress,completed,cancelled)
 //	@Param			unit_id		query		string				false	"unit"
 //	@Param			owner_id	query		string				false	"owner (officer)"
@@ -122,7 +122,8 @@ var activityColumns = []exportCol{
 //	@Param			to			query		string				false	"scheduled_at before (RFC 3339)"
 //	@Param			q			query		string				false	"words in the title or the procurement case number"
 //	@Param			late_entry	query		bool				false	"completions recorded more than 31 days after completed_at (true) or not (false)"
-//	@Param			sort		query		string				false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at)
+//	@Param			review		query		string				false	"review state"					Enums(pending,approved,returned)
+//	@Param			sort		query		string				false	"order (default -scheduled_at)"	Enums(scheduled_at,-scheduled_at,updated_at,-updated_at,created_at,-created_at,completed_at,-completed_at)
 //	@Success		200			{file}		file				"the CSV or XLSX file (Content-Disposition: attachment)"
 //	@Header			200			{string}	Content-Disposition	"attachment with filename (ASCII) and, when the name is not ASCII, filename* (UTF-8)"
 //	@Failure		400			{object}	ErrorResponse
@@ -134,7 +135,7 @@ var activityColumns = []exportCol{
 //	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/export [get]
 func (h *Handler) ExportActivities(c *gin.Context) {
-	get, err := query(c, "format", "lang", "kind", "status", "unit_id", "owner_id", "from", "to", "q", "sort", "late_entry")
+	get, err := query(c, "format", "lang", "kind", "status", "unit_id", "owner_id", "from", "to", "q", "sort", "late_entry", "review")
 	if err != nil {
 		fail(c, err)
 		return
@@ -149,21 +150,10 @@ func (h *Handler) ExportActivities(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	f := services.ActivityFilter{Kind: get("kind"), Status: get("status"), UnitID: get("unit_id"), OwnerID: get("owner_id"), Q: get("q"), Sort: get("sort")}
-	switch get("late_entry") {
-	case "":
-	case "true", "false":
-		late := get("late_entry") == "true"
-		f.LateEntry = &late
-	default:
-		fail(c, services.BadRequest("late_entry must be true or false"))
+	f, err := activityFilter(get)
+	if err != nil {
+		fail(c, err)
 		return
-	}
-	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
-		if *dst, err = timeParam(get, name); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	x, err := h.Activities.Export(c.Request.Context(), actor(c), f, format)
 	if err != nil {

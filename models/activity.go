@@ -70,6 +70,10 @@ type Activity struct {
 	ReviewedAt    *time.Time `gorm:"precision:6"`
 	ReviewedBy    *string    `gorm:"size:36"`
 	ReviewerName  string     `gorm:"size:100;not null;default:''"`
+	// OwnerName is the owner's display name as it is now, read with lists
+	// and single reads (ActivityService.withOwnerNames), not stored: a
+	// renamed officer shows under their new name.
+	OwnerName string `gorm:"-"`
 	Version       int        `gorm:"not null"`
 	CreatedAt     time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
 	UpdatedAt     time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`

@@ -306,6 +306,13 @@ func (s *ActivityService) Get(ctx context.Context, actor Actor, id string) (mode
 	if !CanRead(actor, a) {
 		return models.Activity{}, NotFound("activity")
 	}
+	if actor.IsStaff() {
+		one := []models.Activity{a}
+		if err := withOwnerNames(s.db.WithContext(ctx), one); err != nil {
+			return a, err
+		}
+		a = one[0]
+	}
 	return a, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"ethicsops/models"
 )
 
@@ -148,6 +150,11 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 	if err := q.Order(col + dir).Order("id" + dir).Limit(limit + 1).Find(&rows).Error; err != nil {
 		return zero, err
 	}
+	if actor.IsStaff() {
+		if err := withOwnerNames(s.db.WithContext(ctx), rows); err != nil {
+			return zero, err
+		}
+	}
 	return pageOf(rows, limit, func(a models.Activity) Cursor {
 		var t time.Time
 		switch col {
@@ -168,4 +175,32 @@ func (s *ActivityService) List(ctx context.Context, actor Actor, f ActivityFilte
 // List), so that a user's % or _ matches itself.
 func escapeLike(s string) string {
 	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// withOwnerNames sets OwnerName on rows, one query for the page: the
+// manager's lists say whose record each one is.
+func withOwnerNames(db *gorm.DB, rows []models.Activity) error {
+	seen := map[string]bool{}
+	ids := make([]string, 0, len(rows))
+	for _, a := range rows {
+		if a.OwnerID != "" && !seen[a.OwnerID] {
+			seen[a.OwnerID] = true
+			ids = append(ids, a.OwnerID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var users []models.User
+	if err := db.Select("id", "display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return err
+	}
+	name := make(map[string]string, len(users))
+	for _, u := range users {
+		name[u.ID] = u.DisplayName
+	}
+	for i := range rows {
+		rows[i].OwnerName = name[rows[i].OwnerID]
+	}
+	return nil
 }

@@ -357,6 +357,9 @@ func (s *KPIService) Records(ctx context.Context, actor Actor, code string, f KP
 	if err := q.Order("completed_at, id").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return zero, err
 	}
+	if err := withOwnerNames(s.db.WithContext(ctx), rows); err != nil {
+		return zero, err
+	}
 	out.Page = pageOf(rows, limit, func(a models.Activity) Cursor { return timeCursor(*a.CompletedAt, a.ID) })
 	return out, nil
 }

@@ -147,10 +147,9 @@ for (const size of SIZES) {
   });
 }
 
-// The owner reads a returned record's comment on their record page. The
-// officer's record page (screens/records.js) shows it through
-// review-note.js's reviewNote(a); until that call is wired this stays a todo.
-test('the officer sees the manager\'s comment on a returned record', { todo: 'records.js calls reviewNote(a) at merge' }, async () => {
+// The owner reads a returned record's comment on their record page and in
+// its history.
+test('the officer sees the manager\'s comment on a returned record', async () => {
   const rec = await completedRecord(`資安稽核（退回給承辦人）${Date.now()}`);
   const mgr = await token(server.base, 'manager');
   const r = await api(server.base, 'POST', `/activities/${rec.id}/review`, { token: mgr, body: { decision: 'returned', comment: '請補附稽核紀錄表掃描檔。', version: rec.version } });
@@ -159,6 +158,8 @@ test('the officer sees the manager\'s comment on a returned record', { todo: 're
   await signIn(page, 'officer');
   await open(page, '#/a/' + rec.id, '#review-note');
   assert.match(await page.locator('#review-note').innerText(), /主管退回補正[\s\S]*請補附稽核紀錄表掃描檔/);
+  await page.locator('#history li[data-action="activity.review_returned"]').waitFor();
+  assert.match(await page.locator('#history li[data-action="activity.review_returned"]').innerText(), /退回補正[\s\S]*請補附稽核紀錄表掃描檔/);
   await shot(page, 'officer-returned-record');
   await context.close();
 });

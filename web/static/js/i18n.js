@@ -192,6 +192,7 @@ const dict = {
   h_ev_arrived: ['到達打卡', 'checked in'], h_ev_departed: ['離開打卡', 'checked out'], h_ev_photo: ['新增照片或附件', 'added a photo or file'],
   h_ev_completed: ['結案', 'completed the record'], h_ev_cancelled: ['取消紀錄', 'cancelled the record'],
   h_ev_status: ['狀態改為{s}', 'set the status to {s}'], h_ev_edited: ['修改了{f}', 'changed {f}'], h_ev_edited_plain: ['修改紀錄', 'edited the record'],
+  h_ev_approved: ['核閱通過', 'approved the record in review'], h_ev_returned: ['退回補正', 'returned the record for correction'],
   h_ev_other: ['其他異動', 'another change'], h_field_other: ['其他欄位', 'another field'], owner_id: ['承辦人', 'officer in charge'], h_late: ['逾期登錄，待主管審閱', 'entered late; for a manager’s review'],
   role_admin: ['系統管理者', 'admin'], role_manager: ['主管', 'manager'], role_officer: ['政風人員', 'officer'], role_volunteer: ['志工', 'volunteer'],
   // ---- version conflicts

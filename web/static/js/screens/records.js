@@ -12,6 +12,7 @@ import { units, ensureUnits, toast, errText, missing, go, render } from '../shel
 import { activityForm, conflictRows, rebase, PART_OF, PART_FIELDS } from '../forms.js';
 import { endsAt, rosterSection, signupButtons } from './volunteer.js';
 import { sitePreview } from '../mapview.js';
+import { reviewNote } from '../review-note.js';
 
 export { PART_OF, PART_FIELDS };
 
@@ -406,6 +407,8 @@ export function historyLine(e) {
     case 'activity.start': what = t('h_ev_started'); break;
     case 'checkin.create': what = e.checkin_type === 'depart' || e.checkin_type === 'leave' ? t('h_ev_departed') : t('h_ev_arrived'); break;
     case 'attachment.create': what = t('h_ev_photo'); break;
+    case 'activity.review_approved': what = t('h_ev_approved'); break;
+    case 'activity.review_returned': what = t('h_ev_returned'); break;
     case 'activity.update': {
       const fields = (e.fields || []).filter((f) => f !== 'status' && f !== 'completed_at');
       const parts = [];
@@ -421,7 +424,8 @@ export function historyLine(e) {
   const late = e.late_entry === true ? h('span', { class: 'badge late' }, t('h_late')) : null;
   return h('li', { dataset: { action: e.action } },
     h('span', { class: 'h-when nowrap' }, formatDateTime(e.at)), ' ',
-    h('span', { class: 'h-who' }, who), ' ', h('span', { class: 'h-what' }, what), late ? [' ', late] : null);
+    h('span', { class: 'h-who' }, who), ' ', h('span', { class: 'h-what' }, what), late ? [' ', late] : null,
+    e.comment ? h('q', { class: 'h-comment' }, e.comment) : null);
 }
 
 /** historyFieldName names a changed field as the form labels it. */
@@ -566,6 +570,7 @@ export async function activityView(id) {
     h('p', { class: 'act-meta' }, label('activity_kinds', a.kind), ' · ',
       h('span', { class: 'badge ' + (a._queued ? 'queued' : a.status), id: 'status' }, st)),
     h('p', { class: 'next-step', id: 'next-step' }, '→ ', nextStep(a)),
+    reviewNote(a),
     details(a),
     mapBox,
     canWork && open ? h('div', { class: 'actions' },
