@@ -37,6 +37,8 @@ type Handler struct {
 	Attachments *services.AttachmentService
 	// Volunteers serves sign-ups, participation and the volunteer list (issue 6).
 	Volunteers *services.VolunteerService
+	// Registrations serves the ethics-code register (issue 17).
+	Registrations *services.RegistrationService
 	// Describe renders an error as the api package would (status and
 	// envelope); the router sets it. Sync uses it to answer each operation.
 	Describe func(c *gin.Context, err error) (int, ErrorResponse)
@@ -47,7 +49,8 @@ type Handler struct {
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
 	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Audit: svc.Audit, Ping: svc.Ping,
-		Activities: svc.Activities, Attachments: svc.Attachments, Volunteers: svc.Volunteers}
+		Activities: svc.Activities, Attachments: svc.Attachments, Volunteers: svc.Volunteers,
+		Registrations: svc.Registrations}
 }
 
 // ActorKey is the gin context key under which the api package stores the

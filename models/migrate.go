@@ -27,6 +27,7 @@ var schema = []any{
 	&Checkin{},
 	&Attachment{},
 	&Signup{},
+	&EthicsRegistration{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -44,6 +44,9 @@ type Services struct {
 
 	// Volunteers are the integrity volunteers' sign-ups and hours (issue 6).
 	Volunteers *VolunteerService
+
+	// Registrations is the ethics-code register (issue 17).
+	Registrations *RegistrationService
 }
 
 // New builds the services over db.
@@ -80,6 +83,8 @@ func New(db *gorm.DB, o Options) *Services {
 		Activities:  activities,
 		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
 		Volunteers:  kpis.volunteers,
+
+		Registrations: NewRegistrationService(db, o.Clock, o.Location),
 	}
 }
 
