@@ -23,6 +23,8 @@
 //	@tag.description			廉政志工 Integrity volunteers: registration, sign-ups, attendance and hours.
 //	@tag.name					declarations
 //	@tag.description			財產申報 Property declaration rosters and their verifiable draws.
+//	@tag.name					ethics-registrations
+//	@tag.description			廉政倫理規範登錄 Gifts, hospitality, lobbying and other ethics events civil servants reported; late notices; exports.
 //	@tag.name					kpis
 //	@tag.description			績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.
 //	@tag.name					units

@@ -123,6 +123,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/activities/:id/attendance/:user_id/confirm", auth, mgr, h.ConfirmAttendance)
 	v1.POST("/activities/:id/attendance/:user_id/reject", auth, mgr, h.RejectAttendance)
 
+	// The ethics-code register (issue 17): staff only; who may edit a
+	// record is RegistrationService's CanEditRegistration.
+	v1.GET("/ethics-registrations", auth, staff, h.ListEthicsRegistrations)
+	v1.POST("/ethics-registrations", auth, staff, h.CreateEthicsRegistration)
+	v1.GET("/ethics-registrations/:id", auth, staff, h.GetEthicsRegistration)
+	v1.PATCH("/ethics-registrations/:id", auth, staff, h.UpdateEthicsRegistration)
+	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
+
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }

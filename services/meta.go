@@ -49,6 +49,13 @@ var labels = map[string][2]string{
 	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
 	models.DeclarationFiledOnTime: {"依限申報", "Filed on time"}, models.DeclarationFiledLate: {"逾期申報", "Filed late"},
 	models.DeclarationNotFiled: {"逾期未申報", "Not filed"}, models.DeclarationNotYetDue: {"尚未屆期", "Not yet due"},
+	// ethics-code registrations (公務員廉政倫理規範登錄)
+	models.RegistrationGift: {"受贈財物", "Gift"}, models.RegistrationHospitality: {"飲宴應酬", "Hospitality"},
+	models.RegistrationLobbying: {"請託關說", "Lobbying"}, models.RegistrationOther: {"其他", "Other"},
+	"person": {"個人", "Person"}, "organisation": {"機關團體或廠商", "Organisation"},
+	models.HandlingReturned: {"退還", "Returned"}, models.HandlingPaid: {"自行付費", "Paid for"},
+	models.HandlingHandedToAgency: {"交機關處理", "Handed to the agency"}, models.HandlingDonated: {"轉贈慈善機構", "Donated to charity"},
+	models.HandlingReportedOnly: {"簽報長官知悉", "Reported to the superior only"},
 	// KPIs
 	models.KPIPropertyDeclarationOnTime: {"落實公職人員財產申報", "On-time property declarations"},
 	models.KPIProcurementSupervisions:   {"參與採購案件驗收監驗工作", "Procurement supervisions"},
@@ -61,7 +68,8 @@ var labels = map[string][2]string{
 
 // overrides name a value differently within one enumeration.
 var overrides = map[string]map[string][2]string{
-	"declaration_types": {"regular": {"定期申報", "Regular (annual)"}},
+	"declaration_types":      {"regular": {"定期申報", "Regular (annual)"}},
+	"registration_handlings": {models.HandlingOther: {"其他（附說明）", "Other (see note)"}},
 }
 
 // GetMeta returns every enumeration with its labels, in form order.
@@ -84,6 +92,9 @@ func GetMeta() Meta {
 		"kpis":                   models.KPICodes,
 		"sync_operations":        models.SyncOperations,
 		"attachment_types":       models.AttachmentTypes,
+		"registration_types":     models.RegistrationTypes,
+		"counterparty_kinds":     models.CounterpartyKinds,
+		"registration_handlings": models.RegistrationHandlings,
 	}
 	m := Meta{}
 	for name, values := range enums {
@@ -98,4 +109,16 @@ func GetMeta() Meta {
 		m[name] = ls
 	}
 	return m
+}
+
+// LabelZh is the zh-TW name of value in the enumeration enum (value itself
+// when it has none), for exports written for clerks.
+func LabelZh(enum, value string) string {
+	if o, ok := overrides[enum][value]; ok {
+		return o[0]
+	}
+	if l, ok := labels[value]; ok {
+		return l[0]
+	}
+	return value
 }

@@ -514,3 +514,7 @@ func registrationAuditDiff(before, after *models.EthicsRegistration) (map[string
 	}
 	return ob, oa
 }
+
+// Now is the service's clock, in the office time zone (for an export's
+// "as of" line).
+func (s *RegistrationService) Now() time.Time { return s.now().In(s.loc) }
