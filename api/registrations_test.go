@@ -23,6 +23,7 @@ import (
 var registrationRoutes = []string{
 	"GET /api/v1/ethics-registrations", "POST /api/v1/ethics-registrations", "GET /api/v1/ethics-registrations/:id",
 	"PATCH /api/v1/ethics-registrations/:id", "DELETE /api/v1/ethics-registrations/:id",
+	"POST /api/v1/ethics-registrations/:id/attachments",
 }
 
 // regNow is 2026-11-28 10:00 in Taipei.
@@ -69,6 +70,7 @@ func TestEthicsRegistrationRoles(t *testing.T) {
 			method, path string
 			body         func(n int) any
 			fresh        bool     // the path needs a new record of "officer" per call
+			upload       bool     // a multipart upload of a small PNG
 			allowed      []string // roles that may
 			refused      int      // what a signed-in staff member not allowed gets
 		}
@@ -86,6 +88,7 @@ func TestEthicsRegistrationRoles(t *testing.T) {
 				return map[string]any{"version": 1, "description": fmt.Sprintf("更正 %d", n)}
 			}},
 			{method: "DELETE", path: regPath + "/{fresh}", fresh: true, allowed: owners, refused: 403},
+			{method: "POST", path: regPath + "/" + rec + "/attachments", upload: true, allowed: owners, refused: 403},
 		}
 		n := 0
 		for _, rt := range routes {
@@ -99,7 +102,12 @@ func TestEthicsRegistrationRoles(t *testing.T) {
 				if rt.body != nil {
 					body = rt.body(n)
 				}
-				r := e.Do(rt.method, path, e.Tokens[who], body)
+				var r *apitest.Response
+				if rt.upload {
+					r = upload(t, e, path, e.Tokens[who], "file", "gift.png", append([]byte("\x89PNG\r\n\x1a\n"), byte(n), 1, 2, 3))
+				} else {
+					r = e.Do(rt.method, path, e.Tokens[who], body)
+				}
 				allowed := contains(rt.allowed, who)
 				switch {
 				case who == "":
@@ -598,6 +606,76 @@ func TestEthicsRegistrationExports(t *testing.T) {
 		wNo, _ := f.GetColWidth(sheet, "A")
 		if wDesc <= wNo || wDesc > 60 {
 			t.Fatalf("widths: description %v, serial %v", wDesc, wNo)
+		}
+	})
+}
+
+func TestEthicsRegistrationAttachments(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, regNow)
+		reg := register(t, e, e.Tokens["officer"], gift(e, nil))["id"].(string)
+		other := register(t, e, e.Tokens["officer"], gift(e, map[string]any{"description": "另一筆登錄"}))["id"].(string)
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		path := regPath + "/" + reg + "/attachments"
+		id := uuid.NewString()
+		send := func(path, token string, content []byte) *apitest.Response {
+			buf, ct := multipartBody(t, "file", "退還禮盒.png", content)
+			return e.DoWith("POST", path, token, buf.Bytes(), map[string]string{"Content-Type": ct, "Idempotency-Key": id})
+		}
+		r := send(path, e.Tokens["officer"], png)
+		if r.Code != 201 || r.JSON()["registration_id"] != reg || r.JSON()["activity_id"] != "" || r.JSON()["filename"] != "退還禮盒.png" {
+			t.Fatalf("upload: %d %s", r.Code, r.Body)
+		}
+		if r2 := send(path, e.Tokens["officer"], png); r2.Code != 200 || r2.Body != r.Body {
+			t.Fatalf("resend: %d %s", r2.Code, r2.Body)
+		}
+		if r := send(regPath+"/"+other+"/attachments", e.Tokens["officer"], png); r.Code != 409 || r.ErrorCode() != "id_conflict" {
+			t.Fatalf("same id, other registration: %d %s", r.Code, r.Body)
+		}
+		// An activity's file id cannot be reused for a registration either.
+		act := create(t, e, e.Tokens["officer"], procurement(e, nil))["id"].(string)
+		if r := send("/api/v1/activities/"+act+"/attachments", e.Tokens["officer"], png); r.Code != 409 {
+			t.Fatalf("same id on an activity: %d %s", r.Code, r.Body)
+		}
+		if r := upload(t, e, path, e.Tokens["officer2"], "file", "x.png", png); r.Code != 403 {
+			t.Fatalf("other officer: %d %s", r.Code, r.Body)
+		}
+		e.Clock.Advance(time.Minute)
+		if r := upload(t, e, path, e.Tokens["manager"], "file", "簽呈.pdf", []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")); r.Code != 201 {
+			t.Fatalf("manager: %d %s", r.Code, r.Body)
+		}
+		if r := upload(t, e, path, e.Tokens["officer"], "file", "x.html", []byte("<html><script>alert(1)</script>")); r.Code != 415 {
+			t.Fatalf("html: %d %s", r.Code, r.Body)
+		}
+		if r := upload(t, e, regPath+"/"+uuid.NewString()+"/attachments", e.Tokens["manager"], "file", "x.png", png); r.Code != 404 {
+			t.Fatalf("no registration: %d %s", r.Code, r.Body)
+		}
+		if k := e.Count(&models.Attachment{}, "registration_id = ?", reg); k != 2 {
+			t.Fatalf("%d files stored", k)
+		}
+		g := e.Do("GET", regPath+"/"+reg, e.Tokens["officer2"], nil)
+		files, _ := g.JSON()["attachments"].([]any)
+		if g.Code != 200 || len(files) != 2 || files[0].(map[string]any)["id"] != id {
+			t.Fatalf("get lists files: %d %s", g.Code, g.Body)
+		}
+		d := e.Do("GET", "/api/v1/attachments/"+id, e.Tokens["officer2"], nil)
+		if d.Code != 200 || d.Body != string(png) || d.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("download: %d %v", d.Code, d.Header)
+		}
+		if k := e.Count(&models.AuditEvent{}, "action = ? AND entity_id = ? AND actor_id = ?", "ethics_registration.file_read", reg, e.Users["officer2"].ID); k != 1 {
+			t.Fatalf("%d file reads audited", k)
+		}
+		if d := e.Do("GET", "/api/v1/attachments/"+id, e.Tokens["volunteer"], nil); d.Code != 404 {
+			t.Fatalf("volunteer download: %d", d.Code)
+		}
+		if k := e.Count(&models.AuditEvent{}, "actor_id = ? AND entity_type = ?", e.Users["volunteer"].ID, "ethics_registration"); k != 0 {
+			t.Fatalf("volunteer left %d events", k)
+		}
+		if r := e.Do("DELETE", regPath+"/"+reg, e.Tokens["officer"], nil); r.Code != 204 {
+			t.Fatalf("delete: %d", r.Code)
+		}
+		if d := e.Do("GET", "/api/v1/attachments/"+id, e.Tokens["manager"], nil); d.Code != 404 {
+			t.Fatalf("file of a deleted registration: %d", d.Code)
 		}
 	})
 }

@@ -130,6 +130,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/ethics-registrations/:id", auth, staff, h.GetEthicsRegistration)
 	v1.PATCH("/ethics-registrations/:id", auth, staff, h.UpdateEthicsRegistration)
 	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
+	v1up.POST("/ethics-registrations/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadEthicsRegistrationAttachment)
 
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil

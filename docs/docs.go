@@ -1308,7 +1308,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.",
+                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.",
                 "produces": [
                     "image/jpeg",
                     "image/png",
@@ -1320,7 +1320,7 @@ const docTemplate = `{
                 "tags": [
                     "attachments"
                 ],
-                "summary": "Download an attachment (whoever may read its activity)",
+                "summary": "Download an attachment (whoever may read its activity or registration)",
                 "operationId": "getAttachment",
                 "parameters": [
                     {
@@ -3041,6 +3041,135 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "version_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ethics-registrations/{id}/attachments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A photo of the gift, the letter that returned it, the superior's signed note: multipart/form-data exactly as for an activity's attachment (an optional part id, then the part file; JPEG, PNG, WebP, HEIC or PDF by content, at most 15 MiB). The first upload of an id answers 201; the same id with the same bytes on the same registration again 200 and nothing stored; the id with other bytes or on another record 409 id_conflict. Download with GET /attachments/{id} (staff; the read is audited); GET /ethics-registrations/{id} lists the files. Who: the officer who registered it, managers and admins; other officers 403.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "Attach a file to an ethics-code registration (owner, manager, admin)",
+                "operationId": "uploadEthicsRegistrationAttachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), as the form field id",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), sent before file",
+                        "name": "id",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a resend: the attachment stored under this id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -4901,6 +5030,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "activity_id": {
+                    "description": "ActivityID is the activity the file belongs to (\"\" for a file of an\nethics-code registration).",
                     "type": "string",
                     "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
@@ -4925,6 +5055,11 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "registration_id": {
+                    "description": "RegistrationID is the ethics-code registration the file belongs to\n(absent for an activity's file).",
+                    "type": "string",
+                    "example": "0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"
                 },
                 "sha256": {
                     "type": "string",
@@ -6117,6 +6252,13 @@ const docTemplate = `{
                 "version"
             ],
             "properties": {
+                "attachments": {
+                    "description": "Attachments are the registration's files, oldest first; only in the\nanswer of GET /ethics-registrations/{id}.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.AttachmentDTO"
+                    }
+                },
                 "counterparty": {
                     "$ref": "#/definitions/handlers.CounterpartyView"
                 },

@@ -131,6 +131,9 @@ type EthicsRegistrationDTO struct {
 	ValueNTD     *int64 `json:"value_ntd" example:"1200" extensions:"x-nullable" binding:"required"`
 	Handling     string `json:"handling" enums:"returned,paid,handed_to_agency,donated,reported_to_superior_only,other" example:"returned" binding:"required"`
 	HandlingNote string `json:"handling_note" example:"以掛號郵寄退還並附函說明" binding:"required"`
+	// Attachments are the registration's files, oldest first; only in the
+	// answer of GET /ethics-registrations/{id}.
+	Attachments []AttachmentDTO `json:"attachments,omitempty"`
 	// OwnerID is the officer who registered it (who may change it, with managers and admins).
 	OwnerID   string    `json:"owner_id" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1e" binding:"required"`
 	Version   int       `json:"version" example:"1" binding:"required"`
@@ -139,7 +142,7 @@ type EthicsRegistrationDTO struct {
 }
 
 func toEthicsRegistrationDTO(r services.EthicsRegistration) EthicsRegistrationDTO {
-	return EthicsRegistrationDTO{
+	out := EthicsRegistrationDTO{
 		ID: r.ID, Type: r.Type,
 		Servant:      ServantView{Name: r.ServantName, UnitID: r.ServantUnitID, UnitName: r.UnitName, Title: r.ServantTitle},
 		Counterparty: CounterpartyView{Name: r.CounterpartyName, Kind: r.CounterpartyKind, InterestedParty: r.InterestedParty},
@@ -147,6 +150,10 @@ func toEthicsRegistrationDTO(r services.EthicsRegistration) EthicsRegistrationDT
 		Description: r.Description, ValueNTD: r.ValueNTD, Handling: r.Handling, HandlingNote: r.HandlingNote,
 		OwnerID: r.OwnerID, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
+	if r.Attachments != nil {
+		out.Attachments = mapSlice(r.Attachments, toAttachmentDTO)
+	}
+	return out
 }
 
 // EthicsRegistrationList is a page of registrations, newest event first.

@@ -226,3 +226,34 @@ func (h *Handler) DeleteEthicsRegistration(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+// UploadEthicsRegistrationAttachment godoc
+//
+//	@Summary		Attach a file to an ethics-code registration (owner, manager, admin)
+//	@Description	A photo of the gift, the letter that returned it, the superior's signed note: multipart/form-data exactly as for an activity's attachment (an optional part id, then the part file; JPEG, PNG, WebP, HEIC or PDF by content, at most 15 MiB). The first upload of an id answers 201; the same id with the same bytes on the same registration again 200 and nothing stored; the id with other bytes or on another record 409 id_conflict. Download with GET /attachments/{id} (staff; the read is audited); GET /ethics-registrations/{id} lists the files. Who: the officer who registered it, managers and admins; other officers 403.
+//	@ID				uploadEthicsRegistrationAttachment
+//	@Tags			ethics-registrations
+//	@Accept			multipart/form-data
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id				path		string			true	"registration id"
+//	@Param			Idempotency-Key	header		string			false	"client id of the upload (UUID), as the form field id"
+//	@Param			id				formData	string			false	"client id of the upload (UUID), sent before file"
+//	@Param			file			formData	file			true	"the file"
+//	@Success		200				{object}	AttachmentDTO	"a resend: the attachment stored under this id"
+//	@Success		201				{object}	AttachmentDTO
+//	@Failure		400				{object}	ErrorResponse
+//	@Failure		401				{object}	ErrorResponse
+//	@Failure		403				{object}	ErrorResponse
+//	@Failure		404				{object}	ErrorResponse
+//	@Failure		409				{object}	ErrorResponse	"id_conflict"
+//	@Failure		413				{object}	ErrorResponse
+//	@Failure		415				{object}	ErrorResponse
+//	@Failure		422				{object}	ErrorResponse
+//	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/ethics-registrations/{id}/attachments [post]
+func (h *Handler) UploadEthicsRegistrationAttachment(c *gin.Context) {
+	h.upload(c, h.Attachments.UploadForRegistration)
+}

@@ -104,7 +104,9 @@ func TestValidateRegistration(t *testing.T) {
 		want  string // part of the message
 	}{
 		{"valid gift", func(*RegistrationInput) {}, "", ""},
-		{"hospitality paid", func(in *RegistrationInput) { in.Type, in.Handling = models.RegistrationHospitality, models.HandlingPaid }, "", ""},
+		{"hospitality paid", func(in *RegistrationInput) {
+			in.Type, in.Handling = models.RegistrationHospitality, models.HandlingPaid
+		}, "", ""},
 		{"lobbying without value", func(in *RegistrationInput) {
 			in.Type, in.ValueNTD, in.Handling = models.RegistrationLobbying, nil, models.HandlingReportedOnly
 		}, "", ""},
@@ -152,7 +154,9 @@ func TestValidateRegistration(t *testing.T) {
 			in.Type, in.ValueNTD, in.Handling = models.RegistrationLobbying, nil, models.HandlingReturned
 		}, "handling", "lobbying"},
 		{"other handling without note", func(in *RegistrationInput) { in.Handling = models.HandlingOther }, "handling_note", "required"},
-		{"other handling with note", func(in *RegistrationInput) { in.Handling, in.HandlingNote = models.HandlingOther, "轉交秘書處列冊保管" }, "", ""},
+		{"other handling with note", func(in *RegistrationInput) {
+			in.Handling, in.HandlingNote = models.HandlingOther, "轉交秘書處列冊保管"
+		}, "", ""},
 		{"note 501", func(in *RegistrationInput) { in.HandlingNote = strings.Repeat("字", 501) }, "handling_note", "at most 500"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

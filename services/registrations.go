@@ -47,6 +47,8 @@ type EthicsRegistration struct {
 	models.EthicsRegistration
 	UnitName     string
 	DaysToNotify int
+	// Attachments are the registration's files, oldest first (Get only).
+	Attachments []models.Attachment
 }
 
 // RegistrationFilter selects registrations in List and Export. Year is a
@@ -129,7 +131,8 @@ func (s *RegistrationService) Create(ctx context.Context, actor Actor, in Regist
 	return out, true, err
 }
 
-// Get returns one registration and records the read with its reader.
+// Get returns one registration with its files and records the read with
+// its reader.
 // Errors: ErrForbidden, ErrNotFound.
 func (s *RegistrationService) Get(ctx context.Context, actor Actor, id string) (EthicsRegistration, error) {
 	if err := registrationStaff(actor); err != nil {
@@ -142,7 +145,13 @@ func (s *RegistrationService) Get(ctx context.Context, actor Actor, id string) (
 	if err := appendAudit(ctx, s.db, s.now, AuditEntry{Actor: actor, Action: "ethics_registration.read", EntityType: "ethics_registration", EntityID: r.ID}); err != nil {
 		return EthicsRegistration{}, err
 	}
-	return s.view(ctx, r)
+	out, err := s.view(ctx, r)
+	if err != nil {
+		return out, err
+	}
+	out.Attachments = []models.Attachment{}
+	err = s.db.WithContext(ctx).Where("registration_id = ?", r.ID).Order("created_at, id").Find(&out.Attachments).Error
+	return out, err
 }
 
 // Update changes a registration. The officer who registered it, managers
@@ -518,3 +527,38 @@ func registrationAuditDiff(before, after *models.EthicsRegistration) (map[string
 // Now is the service's clock, in the office time zone (for an export's
 // "as of" line).
 func (s *RegistrationService) Now() time.Time { return s.now().In(s.loc) }
+
+// editable returns the registration id when actor may change it (and so
+// attach files to it).
+// Errors: ErrForbidden, ErrNotFound.
+func (s *RegistrationService) editable(ctx context.Context, actor Actor, id string) (models.EthicsRegistration, error) {
+	if err := registrationStaff(actor); err != nil {
+		return models.EthicsRegistration{}, err
+	}
+	r, err := s.load(s.db.WithContext(ctx), id, false)
+	if err != nil {
+		return r, err
+	}
+	if !CanEditRegistration(actor, r) {
+		return r, Forbidden("only the officer who registered it, a manager or an admin adds files to this registration")
+	}
+	return r, nil
+}
+
+// readFile lets office staff read a file of a registration that is not
+// deleted, and records the read with its reader. Anyone else, and a file
+// of a deleted registration, is not found.
+// Errors: ErrNotFound.
+func (s *RegistrationService) readFile(ctx context.Context, actor Actor, att models.Attachment) error {
+	if !actor.IsStaff() {
+		return NotFound("attachment")
+	}
+	if _, err := s.load(s.db.WithContext(ctx), att.RegistrationID, false); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return NotFound("attachment")
+		}
+		return err
+	}
+	return appendAudit(ctx, s.db, s.now, AuditEntry{Actor: actor, Action: "ethics_registration.file_read", EntityType: "ethics_registration",
+		EntityID: att.RegistrationID, After: map[string]any{"attachment_id": att.ID}})
+}

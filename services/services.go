@@ -67,6 +67,9 @@ func New(db *gorm.DB, o Options) *Services {
 	activities := NewActivityService(db, o.Clock, kpis)
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
 	kpis.volunteers.periods = kpis
+	registrations := NewRegistrationService(db, o.Clock, o.Location)
+	attachments := NewAttachmentService(db, o.Clock, o.DataDir, activities)
+	attachments.registrations = registrations
 	audit := NewAuditService(db)
 	audit.now = o.Clock
 	return &Services{
@@ -81,10 +84,10 @@ func New(db *gorm.DB, o Options) *Services {
 		Audit:        audit,
 
 		Activities:  activities,
-		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
+		Attachments: attachments,
 		Volunteers:  kpis.volunteers,
 
-		Registrations: NewRegistrationService(db, o.Clock, o.Location),
+		Registrations: registrations,
 	}
 }
 
