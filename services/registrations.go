@@ -74,7 +74,9 @@ func registrationStaff(a Actor) error {
 // Create registers an event for actor (staff only). With a client id it is
 // idempotent as activities are: the same id and content again returns the
 // stored record and created false; the same id with other content (or from
-// another account) is id_conflict; two at once store one record.
+// another account) is id_conflict; two at once store one record. The id of
+// a deleted registration stays spent (id_conflict), so that a phone's late
+// resend cannot bring it back.
 // Errors: ErrForbidden, validation_failed, id_conflict.
 func (s *RegistrationService) Create(ctx context.Context, actor Actor, in RegistrationInput) (EthicsRegistration, bool, error) {
 	if err := registrationStaff(actor); err != nil {
