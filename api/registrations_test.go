@@ -604,8 +604,22 @@ func TestEthicsRegistrationExports(t *testing.T) {
 		// Widths fitted: the description is wider than the serial number.
 		wDesc, _ := f.GetColWidth(sheet, "P")
 		wNo, _ := f.GetColWidth(sheet, "A")
-		if wDesc <= wNo || wDesc > 60 {
+		if wDesc <= wNo || wDesc > 40 {
 			t.Fatalf("widths: description %v, serial %v", wDesc, wNo)
+		}
+		// A long header wraps instead of widening a column of 是/否.
+		if w, _ := f.GetColWidth(sheet, "H"); w > 10 {
+			t.Fatalf("職務上利害關係 column is %v wide", w)
+		}
+		// The record id is in the sheet but off the printed page.
+		area := ""
+		for _, dn := range f.GetDefinedName() {
+			if dn.Name == "_xlnm.Print_Area" {
+				area = dn.RefersTo
+			}
+		}
+		if !strings.HasSuffix(area, "$Q$5") {
+			t.Fatalf("print area %q", area)
 		}
 	})
 }

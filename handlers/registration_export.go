@@ -32,11 +32,23 @@ var registrationColumns = []string{
 
 const registrationValueColumn = 13
 
-// registrationWrapColumns wrap rather than grow past registrationMaxColWidth: the description and
-// the handling note.
-var registrationWrapColumns = map[int]bool{15: true, 16: true}
+// registrationWrapColumns wrap at the width given rather than grow with
+// their text: the handling note and the description.
+var registrationWrapColumns = map[int]int{15: 20, 16: 40}
 
-const registrationMaxColWidth = 60
+// registrationMaxColWidth bounds every other column; registrationHeadWidth
+// is the most a header widens its column (longer headers wrap onto a
+// second line), so that the sheet prints on A4 landscape at a readable
+// scale.
+const (
+	registrationMaxColWidth = 40
+	registrationHeadWidth   = 8
+)
+
+// registrationPrintedColumns leaves the record id (last column) off the
+// printed page: it is for scripts and for finding the record, not for
+// reading.
+var registrationPrintedColumns = len(registrationColumns) - 1
 
 type registrationExport struct {
 	rows []services.EthicsRegistration
@@ -150,7 +162,7 @@ func (x registrationExport) writeXLSX(c *gin.Context, name string) {
 // xlsx lays out the sheet: a title block (rows 1–2), the bold header
 // (row 3, frozen and repeated on every printed page), then one row per
 // registration; columns fitted to their content, NT$ with thousands
-// separators, A4 landscape one page wide.
+// separators, A4 landscape one page wide (the record id off the print area).
 func (x registrationExport) xlsx() ([]byte, error) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
@@ -160,6 +172,8 @@ func (x registrationExport) xlsx() ([]byte, error) {
 	}
 	const headerRow = 3
 	last, _ := excelize.ColumnNumberToName(len(registrationColumns))
+	// The title block spans the printed columns, so it is centred on paper.
+	lastPrinted, _ := excelize.ColumnNumberToName(registrationPrintedColumns)
 	titleStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
 	if err != nil {
 		return nil, err
@@ -190,12 +204,12 @@ func (x registrationExport) xlsx() ([]byte, error) {
 	}
 	steps := []func() error{
 		func() error { return f.SetCellValue(sheet, "A1", x.title()) },
-		func() error { return f.MergeCell(sheet, "A1", last+"1") },
-		func() error { return f.SetCellStyle(sheet, "A1", last+"1", titleStyle) },
+		func() error { return f.MergeCell(sheet, "A1", lastPrinted+"1") },
+		func() error { return f.SetCellStyle(sheet, "A1", lastPrinted+"1", titleStyle) },
 		func() error { return f.SetRowHeight(sheet, 1, 28) },
 		func() error { return f.SetCellValue(sheet, "A2", x.subtitle()) },
-		func() error { return f.MergeCell(sheet, "A2", last+"2") },
-		func() error { return f.SetCellStyle(sheet, "A2", last+"2", subStyle) },
+		func() error { return f.MergeCell(sheet, "A2", lastPrinted+"2") },
+		func() error { return f.SetCellStyle(sheet, "A2", lastPrinted+"2", subStyle) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -206,7 +220,7 @@ func (x registrationExport) xlsx() ([]byte, error) {
 	header := make([]any, len(registrationColumns))
 	for i, h := range registrationColumns {
 		header[i] = h
-		widths[i] = registrationCellWidth(h)
+		widths[i] = min(registrationCellWidth(h), registrationHeadWidth)
 	}
 	if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", headerRow), &header); err != nil {
 		return nil, err
@@ -251,9 +265,16 @@ func (x registrationExport) xlsx() ([]byte, error) {
 	}
 	for i, w := range widths {
 		cn, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sheet, cn, cn, float64(min(max(w+2, 6), registrationMaxColWidth))); err != nil {
+		width := min(max(w+2, 6), registrationMaxColWidth)
+		if wrap, ok := registrationWrapColumns[i+1]; ok {
+			width = min(max(w+2, 6), wrap)
+		}
+		if err := f.SetColWidth(sheet, cn, cn, float64(width)); err != nil {
 			return nil, err
 		}
+	}
+	if err := f.SetRowHeight(sheet, headerRow, 32); err != nil { // two lines of a wrapped header
+		return nil, err
 	}
 	a4, landscape, one, any0, fit := 9, "landscape", 1, 0, true
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any0}); err != nil {
@@ -263,6 +284,10 @@ func (x registrationExport) xlsx() ([]byte, error) {
 		return nil, err
 	}
 	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: fmt.Sprintf("A%d", headerRow+1), ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area",
+		RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", sheet, lastPrinted, headerRow+max(len(x.rows), 1)), Scope: sheet}); err != nil {
 		return nil, err
 	}
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, headerRow, headerRow), Scope: sheet}); err != nil {
