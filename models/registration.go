@@ -37,11 +37,17 @@ var RegistrationHandlings = []string{HandlingReturned, HandlingPaid, HandlingHan
 // EventDate and NotifiedDate are calendar dates in the office time zone,
 // kept as "YYYY-MM-DD" (CHAR(10)) for the reasons given on Declaration.
 // Late is derived from the two dates on every write (more than 3 calendar
-// days between them) and stored so that the late filter is an indexed
-// column on both databases. ValueNTD is NULL for a lobbying request, which
-// has no value.
+// days between them) and stored so that the late filter is a plain column
+// on both databases. ValueNTD is NULL for a lobbying request, which has no
+// value.
+//
+// The indexes serve the list's order (event_date, id) and its filters by
+// unit or type within years. Late and DeletedAt have none on purpose: they
+// select most rows, and SQLite's planner, given an index on them, scanned
+// it and sorted every row of the table (215 ms for the first page at
+// 100,000 registrations, against a few ms walking (event_date, id)).
 type EthicsRegistration struct {
-	ID               string     `gorm:"primaryKey;size:36"`
+	ID               string     `gorm:"primaryKey;size:36;index:idx_ethreg_event,priority:2;index:idx_ethreg_type_event,priority:3;index:idx_ethreg_unit_event,priority:3"`
 	Type             string     `gorm:"size:16;not null;index:idx_ethreg_type_event,priority:1"`
 	ServantName      string     `gorm:"size:50;not null"`
 	ServantUnitID    string     `gorm:"size:36;not null;index:idx_ethreg_unit_event,priority:1"`
@@ -51,7 +57,7 @@ type EthicsRegistration struct {
 	InterestedParty  bool       `gorm:"not null;default:false"`
 	EventDate        string     `gorm:"type:char(10);not null;index:idx_ethreg_event,priority:1;index:idx_ethreg_type_event,priority:2;index:idx_ethreg_unit_event,priority:2"`
 	NotifiedDate     string     `gorm:"type:char(10);not null"`
-	Late             bool       `gorm:"not null;default:false;index"`
+	Late             bool       `gorm:"not null;default:false"`
 	Description      string     `gorm:"type:text;not null"`
 	ValueNTD         *int64     `gorm:""`
 	Handling         string     `gorm:"size:32;not null"`
@@ -61,5 +67,5 @@ type EthicsRegistration struct {
 	Version          int        `gorm:"not null"`
 	CreatedAt        time.Time  `gorm:"precision:6;not null"`
 	UpdatedAt        time.Time  `gorm:"precision:6;not null"`
-	DeletedAt        *time.Time `gorm:"precision:6;index"`
+	DeletedAt        *time.Time `gorm:"precision:6"`
 }
