@@ -5030,7 +5030,6 @@ const docTemplate = `{
             ],
             "properties": {
                 "activity_id": {
-                    "description": "ActivityID is the activity the file belongs to (\"\" for a file of an\nethics-code registration).",
                     "type": "string",
                     "example": "0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"
                 },
@@ -5057,7 +5056,7 @@ const docTemplate = `{
                     "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
                 "registration_id": {
-                    "description": "RegistrationID is the ethics-code registration the file belongs to\n(absent for an activity's file).",
+                    "description": "RegistrationID is the ethics-code registration a file belongs to\n(absent for an activity's file, whose activity_id is set; \"\" is then\nthe activity_id of a registration's file).",
                     "type": "string",
                     "example": "0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"
                 },

@@ -207,18 +207,18 @@ type CheckinList struct {
 
 // AttachmentDTO is a stored file's metadata.
 type AttachmentDTO struct {
-	ID string `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
-	// ActivityID is the activity the file belongs to ("" for a file of an
-	// ethics-code registration).
-	ActivityID string `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
-	// RegistrationID is the ethics-code registration the file belongs to
-	// (absent for an activity's file).
-	RegistrationID string    `json:"registration_id,omitempty" example:"0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"`
-	SHA256         string    `json:"sha256" binding:"required" example:"9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"`
-	Size           int64     `json:"size" binding:"required" example:"248031"`
-	ContentType    string    `json:"content_type" enums:"image/jpeg,image/png,image/webp,image/heic,application/pdf" binding:"required"`
-	Filename       string    `json:"filename" binding:"required" example:"驗收現場.jpg"`
-	CreatedAt      time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+	ID          string    `json:"id" binding:"required" example:"0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"`
+	ActivityID  string    `json:"activity_id" binding:"required" example:"0192f1c4-8b2a-7c4d-9e5f-3a6b7c8d9e0f"`
+	SHA256      string    `json:"sha256" binding:"required" example:"9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"`
+	Size        int64     `json:"size" binding:"required" example:"248031"`
+	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp,image/heic,application/pdf" binding:"required"`
+	Filename    string    `json:"filename" binding:"required" example:"驗收現場.jpg"`
+	CreatedAt   time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+
+	// RegistrationID is the ethics-code registration a file belongs to
+	// (absent for an activity's file, whose activity_id is set; "" is then
+	// the activity_id of a registration's file).
+	RegistrationID string `json:"registration_id,omitempty" example:"0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"`
 }
 
 func toSite(s *SiteDTO) *services.Site {
@@ -352,8 +352,8 @@ func toCheckinDTO(c models.Checkin) CheckinDTO {
 }
 
 func toAttachmentDTO(a models.Attachment) AttachmentDTO {
-	return AttachmentDTO{ID: a.ID, ActivityID: a.ActivityID, RegistrationID: a.RegistrationID, SHA256: a.SHA256, Size: a.Size, ContentType: a.ContentType,
-		Filename: a.Filename, CreatedAt: a.CreatedAt}
+	return AttachmentDTO{ID: a.ID, ActivityID: a.ActivityID, SHA256: a.SHA256, Size: a.Size, ContentType: a.ContentType,
+		Filename: a.Filename, CreatedAt: a.CreatedAt, RegistrationID: a.RegistrationID}
 }
 
 func (r CheckinRequest) input() (services.CheckinInput, error) {

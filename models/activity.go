@@ -109,13 +109,14 @@ type Checkin struct {
 // row says whose they are: ActivityID or RegistrationID is set, the other
 // is "".
 type Attachment struct {
-	ID             string    `gorm:"primaryKey;size:36"`
-	ActivityID     string    `gorm:"size:36;not null;index"`
-	RegistrationID string    `gorm:"size:36;not null;default:'';index"`
-	UploaderID     string    `gorm:"size:36;not null"`
-	SHA256         string    `gorm:"size:64;not null;index"`
-	Size           int64     `gorm:"not null"`
-	ContentType    string    `gorm:"size:64;not null"`
-	Filename       string    `gorm:"size:255;not null;default:''"`
-	CreatedAt      time.Time `gorm:"precision:6;not null"`
+	ID          string    `gorm:"primaryKey;size:36"`
+	ActivityID  string    `gorm:"size:36;not null;index"`
+	UploaderID  string    `gorm:"size:36;not null"`
+	SHA256      string    `gorm:"size:64;not null;index"`
+	Size        int64     `gorm:"not null"`
+	ContentType string    `gorm:"size:64;not null"`
+	Filename    string    `gorm:"size:255;not null;default:''"`
+	CreatedAt   time.Time `gorm:"precision:6;not null"`
+
+	RegistrationID string `gorm:"size:36;not null;default:'';index"`
 }
