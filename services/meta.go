@@ -49,13 +49,6 @@ var labels = map[string][2]string{
 	"on_assumption": {"就(到)職申報", "On assumption of office"}, "on_leaving": {"卸(離)職申報", "On leaving office"},
 	models.DeclarationFiledOnTime: {"依限申報", "Filed on time"}, models.DeclarationFiledLate: {"逾期申報", "Filed late"},
 	models.DeclarationNotFiled: {"逾期未申報", "Not filed"}, models.DeclarationNotYetDue: {"尚未屆期", "Not yet due"},
-	// ethics-code registrations (公務員廉政倫理規範登錄)
-	models.RegistrationGift: {"受贈財物", "Gift"}, models.RegistrationHospitality: {"飲宴應酬", "Hospitality"},
-	models.RegistrationLobbying: {"請託關說", "Lobbying"}, models.RegistrationOther: {"其他", "Other"},
-	"person": {"個人", "Person"}, "organisation": {"機關團體或廠商", "Organisation"},
-	models.HandlingReturned: {"退還", "Returned"}, models.HandlingPaid: {"自行付費", "Paid for"},
-	models.HandlingHandedToAgency: {"交機關處理", "Handed to the agency"}, models.HandlingDonated: {"轉贈慈善機構", "Donated to charity"},
-	models.HandlingReportedOnly: {"簽報長官知悉", "Reported to the superior only"},
 	// KPIs
 	models.KPIPropertyDeclarationOnTime: {"落實公職人員財產申報", "On-time property declarations"},
 	models.KPIProcurementSupervisions:   {"參與採購案件驗收監驗工作", "Procurement supervisions"},
@@ -68,8 +61,20 @@ var labels = map[string][2]string{
 
 // overrides name a value differently within one enumeration.
 var overrides = map[string]map[string][2]string{
-	"declaration_types":      {"regular": {"定期申報", "Regular (annual)"}},
-	"registration_handlings": {models.HandlingOther: {"其他（附說明）", "Other (see note)"}},
+	"declaration_types": {"regular": {"定期申報", "Regular (annual)"}},
+
+	// The ethics-code register (公務員廉政倫理規範登錄) names its values within
+	// its enumerations: "other" or "paid" may mean something else elsewhere.
+	"registration_types": {
+		models.RegistrationGift: {"受贈財物", "Gift"}, models.RegistrationHospitality: {"飲宴應酬", "Hospitality"},
+		models.RegistrationLobbying: {"請託關說", "Lobbying"}, models.RegistrationOther: {"其他", "Other"},
+	},
+	"counterparty_kinds": {"person": {"個人", "Person"}, "organisation": {"機關團體或廠商", "Organisation"}},
+	"registration_handlings": {
+		models.HandlingReturned: {"退還", "Returned"}, models.HandlingPaid: {"自行付費", "Paid for"},
+		models.HandlingHandedToAgency: {"交機關處理", "Handed to the agency"}, models.HandlingDonated: {"轉贈慈善機構", "Donated to charity"},
+		models.HandlingReportedOnly: {"簽報長官知悉", "Reported to the superior only"}, models.HandlingOther: {"其他（附說明）", "Other (see note)"},
+	},
 }
 
 // GetMeta returns every enumeration with its labels, in form order.
