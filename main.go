@@ -25,6 +25,8 @@
 //	@tag.description			預警作為 Early warnings written up to an agency's head, and their follow-up until closed.
 //	@tag.name					declarations
 //	@tag.description			財產申報 Property declaration rosters and their verifiable draws.
+//	@tag.name					ethics-registrations
+//	@tag.description			廉政倫理規範登錄 Gifts, hospitality, lobbying and other ethics events civil servants reported; late notices; exports.
 //	@tag.name					kpis
 //	@tag.description			績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.
 //	@tag.name					units

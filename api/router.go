@@ -105,7 +105,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/audit-events", auth, admin, h.ListAuditEvents)
 	v1.GET("/audit-events/verify", auth, admin, h.VerifyAuditTrail)
 
-	// Field records (issue 3). Per-record rules (owner, published) are the
+	// Field records. Per-record rules (owner, published) are the
 	// services' CanRead/CanEdit/CanCheckIn/CanUpload.
 	v1.GET("/activities", auth, h.ListActivities)
 	v1.POST("/activities", auth, staff, h.CreateActivity)
@@ -121,7 +121,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.GET("/attachments/:id", auth, h.GetAttachment)
 	v1.POST("/sync", auth, h.Sync)
 
-	// Integrity volunteers (issue 6). Per-event rules (published, capacity,
+	// Integrity volunteers. Per-event rules (published, capacity,
 	// started) are VolunteerService's.
 	v1.GET("/volunteers", auth, mgr, h.ListVolunteers)
 	v1.GET("/volunteers/me/participation", auth, roles(Volunteer), h.MyParticipation)
@@ -142,6 +142,14 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/early-warnings/:id/return", auth, mgr, h.ReturnEarlyWarning)
 	v1.POST("/early-warnings/:id/follow-ups", auth, staff, h.AddEarlyWarningFollowUp)
 	v1.POST("/early-warnings/:id/close", auth, staff, h.CloseEarlyWarning)
+	// The ethics-code register: staff only; who may edit a
+	// record is RegistrationService's CanEditRegistration.
+	v1.GET("/ethics-registrations", auth, staff, h.ListEthicsRegistrations)
+	v1.POST("/ethics-registrations", auth, staff, h.CreateEthicsRegistration)
+	v1.GET("/ethics-registrations/:id", auth, staff, h.GetEthicsRegistration)
+	v1.PATCH("/ethics-registrations/:id", auth, staff, h.UpdateEthicsRegistration)
+	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
+	v1up.POST("/ethics-registrations/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadEthicsRegistrationAttachment)
 
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil

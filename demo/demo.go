@@ -130,6 +130,9 @@ func SeedWithAdmin(ctx context.Context, s *services.Services, adminPassword stri
 	if err := seedPeriods(ctx, s, o, models.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedRegistrations(ctx, s, o, models.Now()); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

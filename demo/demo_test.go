@@ -140,6 +140,28 @@ func TestSeed(t *testing.T) {
 	if n := count(db, &models.Activity{}, "kind = ? AND status = ?", models.KindOpinionVisit, models.ActivityPlanned); n < 1 {
 		t.Errorf("%d planned demo opinion visits", n)
 	}
+	// A year of ethics-code registrations up to today, every type, across
+	// the units, some notified late; the lobbying ones without a value.
+	var regs []models.EthicsRegistration
+	db.Find(&regs)
+	types, units, lateRegs := map[string]int{}, map[string]bool{}, 0
+	yearAgo := time.Now().In(loc).AddDate(-1, 0, -1).Format(time.DateOnly)
+	for _, r := range regs {
+		types[r.Type]++
+		units[r.ServantUnitID] = true
+		if r.Late {
+			lateRegs++
+		}
+		if r.EventDate < yearAgo || r.NotifiedDate > time.Now().In(loc).Format(time.DateOnly) {
+			t.Errorf("registration %s outside the last year: %s → %s", r.ID, r.EventDate, r.NotifiedDate)
+		}
+		if (r.Type == models.RegistrationLobbying) != (r.ValueNTD == nil) && r.Type != models.RegistrationOther {
+			t.Errorf("registration %s: %s with value %v", r.ID, r.Type, r.ValueNTD)
+		}
+	}
+	if len(regs) < 40 || len(types) != 4 || len(units) < 6 || lateRegs < 4 || lateRegs > len(regs)/3 {
+		t.Errorf("demo registrations: %d, types %v, %d units, %d late", len(regs), types, len(units), lateRegs)
+	}
 	if again, err := demo.Seed(ctx, svc); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}

@@ -1820,7 +1820,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.",
+                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.",
                 "produces": [
                     "image/jpeg",
                     "image/png",
@@ -1832,7 +1832,7 @@ const docTemplate = `{
                 "tags": [
                     "attachments"
                 ],
-                "summary": "Download an attachment (whoever may read its activity)",
+                "summary": "Download an attachment (whoever may read its activity or registration)",
                 "operationId": "getAttachment",
                 "parameters": [
                     {
@@ -4095,6 +4095,615 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "suggested_measures, submitted_to_head_on",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ethics-registrations": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The 公務員廉政倫理規範登錄 register: gifts (受贈財物), hospitality (飲宴應酬), lobbying (請託關說) and other events civil servants reported. JSON: keyset pages, newest event_date first. ` + "`" + `format=csv` + "`" + ` (UTF-8 with BOM, zh-TW headers) or ` + "`" + `format=xlsx` + "`" + ` (a sheet titled 嘉義市政府政風處 ○○○年度公務員廉政倫理規範登錄案件, A4 landscape) download every registration the filter selects, oldest first (at most 20,000; limit and cursor are not taken with a format). year is the Gregorian year of event_date; roc_year the same as a 民國 year (one of the two). late=true selects notices more than 3 calendar days after the event. Personal data: every list, page and export is written to the audit trail with its reader, filter and the ids read. Who: officers, managers and admins. Read-only.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "List or export ethics-code registrations (staff)",
+                "operationId": "listEthicsRegistrations",
+                "parameters": [
+                    {
+                        "enum": [
+                            "gift",
+                            "hospitality",
+                            "lobbying",
+                            "other"
+                        ],
+                        "type": "string",
+                        "description": "type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the servant's unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year of event_date",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "ROC year (民國) of event_date, e.g. 115 for 2026",
+                        "name": "roc_year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "notified more than 3 days after the event (true) or not (false)",
+                        "name": "late",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "json (default), csv or xlsx",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50); JSON only",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; JSON only",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsRegistrationList"
+                        }
+                    },
+                    "400": {
+                        "description": "an unknown parameter or value, year with roc_year, limit or cursor with a format, more than 20,000 rows to export",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "a year out of bounds (before 1912, or too far ahead)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A gift, a meal, a lobbying request or another ethics event a civil servant reported. late is computed: notified_date more than 3 calendar days (office time zone) after event_date (an event on 2026-03-01 notified on 03-04 is on time, on 03-05 late). value_ntd: required for gift and hospitality, absent or null for lobbying. handling other needs handling_note. With a client-made id: 201 the first time, 200 and the same record when resent with the same content, 409 id_conflict with different content (or from another account); two identical requests at once store one record. Every bad field is a 422 naming it by its JSON path (servant.unit_id, counterparty.name, value_ntd…) and nothing is stored. The create is audited in its transaction. Who: officers, managers and admins; the caller becomes the owner.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "Register an ethics-code event (staff)",
+                "operationId": "createEthicsRegistration",
+                "parameters": [
+                    {
+                        "description": "the registration",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreateEthicsRegistrationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "replay of an earlier create",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsRegistrationDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsRegistrationDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "fields such as event_date, notified_date, value_ntd, handling_note, servant.unit_id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ethics-registrations/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Personal data: the read is written to the audit trail with its reader. Who: officers, managers and admins. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "One ethics-code registration (staff)",
+                "operationId": "getEthicsRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsRegistrationDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The record is kept with deleted_at set and leaves every list, read and export; the deletion is audited. Deleting a deleted record is a 404. Who: the officer who registered it, managers and admins; other officers 403.",
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "Delete an ethics-code registration (soft; owner, manager, admin)",
+                "operationId": "deleteEthicsRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Send the version you read; a stale one gets 409 version_conflict and nothing changes. The whole record is checked again by the rules of a create (422 naming each bad field; nothing stored). late is recomputed from the dates. A patch that changes nothing answers 200 with the record, so a replay is harmless. The change is audited (before and after) in its transaction. Who: the officer who registered it, managers and admins; other officers 403.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "Change an ethics-code registration (owner, manager, admin)",
+                "operationId": "updateEthicsRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PatchEthicsRegistrationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsRegistrationDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/ethics-registrations/{id}/attachments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A photo of the gift, the letter that returned it, the superior's signed note: multipart/form-data exactly as for an activity's attachment (an optional part id, then the part file; JPEG, PNG, WebP, HEIC or PDF by content, at most 15 MiB). The first upload of an id answers 201; the same id with the same bytes on the same registration again 200 and nothing stored; the id with other bytes or on another record 409 id_conflict. Download with GET /attachments/{id} (staff; the read is audited); GET /ethics-registrations/{id} lists the files. Who: the officer who registered it, managers and admins; other officers 403.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ethics-registrations"
+                ],
+                "summary": "Attach a file to an ethics-code registration (owner, manager, admin)",
+                "operationId": "uploadEthicsRegistrationAttachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), as the form field id",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "client id of the upload (UUID), sent before file",
+                        "name": "id",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a resend: the attachment stored under this id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AttachmentDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "id_conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -6449,6 +7058,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
                 },
+                "registration_id": {
+                    "description": "RegistrationID is the ethics-code registration a file belongs to\n(absent for an activity's file, whose activity_id is set; \"\" is then\nthe activity_id of a registration's file).",
+                    "type": "string",
+                    "example": "0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"
+                },
                 "sha256": {
                     "type": "string",
                     "example": "9f2c4e1a7b3d5f60812a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b"
@@ -6809,6 +7423,60 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CounterpartyDTO": {
+            "type": "object",
+            "required": [
+                "interested_party",
+                "kind",
+                "name"
+            ],
+            "properties": {
+                "interested_party": {
+                    "description": "InterestedParty: the counterparty has a 職務上利害關係 with the servant\n(a contractor of the servant's unit, a party to a case the servant\nhandles). Required: true or false.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "person",
+                        "organisation"
+                    ],
+                    "example": "organisation"
+                },
+                "name": {
+                    "description": "Name is one line, 1–100 characters.",
+                    "type": "string",
+                    "example": "大成營造股份有限公司"
+                }
+            }
+        },
+        "handlers.CounterpartyView": {
+            "type": "object",
+            "required": [
+                "interested_party",
+                "kind",
+                "name"
+            ],
+            "properties": {
+                "interested_party": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "person",
+                        "organisation"
+                    ],
+                    "example": "organisation"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "大成營造股份有限公司"
+                }
+            }
+        },
         "handlers.CreateActivityRequest": {
             "type": "object",
             "required": [
@@ -7040,6 +7708,79 @@ const docTemplate = `{
                     "description": "UnitID is the agency or school concerned (an existing unit).",
                     "type": "string",
                     "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                }
+            }
+        },
+        "handlers.CreateEthicsRegistrationRequest": {
+            "type": "object",
+            "required": [
+                "counterparty",
+                "description",
+                "event_date",
+                "handling",
+                "notified_date",
+                "servant",
+                "type"
+            ],
+            "properties": {
+                "counterparty": {
+                    "$ref": "#/definitions/handlers.CounterpartyDTO"
+                },
+                "description": {
+                    "description": "Description may hold line breaks; 1–2000 characters.",
+                    "type": "string",
+                    "example": "廠商於中秋節前送月餅禮盒一盒至辦公室，當事人即簽報並退還。"
+                },
+                "event_date": {
+                    "description": "EventDate is when the gift, meal or request happened: from 1912-01-01\nto today (office time zone).",
+                    "type": "string",
+                    "example": "2026-09-22"
+                },
+                "handling": {
+                    "description": "Handling: lobbying takes reported_to_superior_only or other only.",
+                    "type": "string",
+                    "enum": [
+                        "returned",
+                        "paid",
+                        "handed_to_agency",
+                        "donated",
+                        "reported_to_superior_only",
+                        "other"
+                    ],
+                    "example": "returned"
+                },
+                "handling_note": {
+                    "description": "HandlingNote is required when handling is other; at most 500 characters.",
+                    "type": "string",
+                    "example": "以掛號郵寄退還並附函說明"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "notified_date": {
+                    "description": "NotifiedDate is when the ethics office was told: on or after\nevent_date, not in the future. More than 3 calendar days after the\nevent makes the registration late.",
+                    "type": "string",
+                    "example": "2026-09-23"
+                },
+                "servant": {
+                    "$ref": "#/definitions/handlers.ServantDTO"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "gift",
+                        "hospitality",
+                        "lobbying",
+                        "other"
+                    ],
+                    "example": "gift"
+                },
+                "value_ntd": {
+                    "description": "ValueNTD is the market value in NT$ (integer, 0–100,000,000).",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 1200
                 }
             }
         },
@@ -7899,6 +8640,135 @@ const docTemplate = `{
             "properties": {
                 "error": {
                     "$ref": "#/definitions/handlers.ErrorBody"
+                }
+            }
+        },
+        "handlers.EthicsRegistrationDTO": {
+            "type": "object",
+            "required": [
+                "counterparty",
+                "created_at",
+                "days_to_notify",
+                "description",
+                "event_date",
+                "handling",
+                "handling_note",
+                "id",
+                "late",
+                "notified_date",
+                "owner_id",
+                "servant",
+                "type",
+                "updated_at",
+                "value_ntd",
+                "version"
+            ],
+            "properties": {
+                "attachments": {
+                    "description": "Attachments are the registration's files, oldest first; only in the\nanswer of GET /ethics-registrations/{id}.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.AttachmentDTO"
+                    }
+                },
+                "counterparty": {
+                    "$ref": "#/definitions/handlers.CounterpartyView"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-09-23T10:15:00+08:00"
+                },
+                "days_to_notify": {
+                    "description": "DaysToNotify is the calendar days from event_date to notified_date.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "description": {
+                    "type": "string",
+                    "example": "廠商於中秋節前送月餅禮盒一盒至辦公室，當事人即簽報並退還。"
+                },
+                "event_date": {
+                    "type": "string",
+                    "example": "2026-09-22"
+                },
+                "handling": {
+                    "type": "string",
+                    "enum": [
+                        "returned",
+                        "paid",
+                        "handed_to_agency",
+                        "donated",
+                        "reported_to_superior_only",
+                        "other"
+                    ],
+                    "example": "returned"
+                },
+                "handling_note": {
+                    "type": "string",
+                    "example": "以掛號郵寄退還並附函說明"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "late": {
+                    "description": "Late: notified more than 3 calendar days (office time zone) after the event.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "notified_date": {
+                    "type": "string",
+                    "example": "2026-09-23"
+                },
+                "owner_id": {
+                    "description": "OwnerID is the officer who registered it (who may change it, with managers and admins).",
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1e"
+                },
+                "servant": {
+                    "$ref": "#/definitions/handlers.ServantView"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "gift",
+                        "hospitality",
+                        "lobbying",
+                        "other"
+                    ],
+                    "example": "gift"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "example": "2026-09-23T10:15:00+08:00"
+                },
+                "value_ntd": {
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 1200
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "handlers.EthicsRegistrationList": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.EthicsRegistrationDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJrIjoiMjAyNi0wOS0yMiIsImkiOiIwMTkyIn0"
                 }
             }
         },
@@ -8976,6 +9846,70 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.PatchEthicsRegistrationRequest": {
+            "type": "object",
+            "required": [
+                "version"
+            ],
+            "properties": {
+                "clear_value_ntd": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "counterparty": {
+                    "$ref": "#/definitions/handlers.CounterpartyDTO"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "里長邀宴，席開三桌，當事人自行支付餐費。"
+                },
+                "event_date": {
+                    "type": "string",
+                    "example": "2026-09-22"
+                },
+                "handling": {
+                    "type": "string",
+                    "enum": [
+                        "returned",
+                        "paid",
+                        "handed_to_agency",
+                        "donated",
+                        "reported_to_superior_only",
+                        "other"
+                    ],
+                    "example": "paid"
+                },
+                "handling_note": {
+                    "type": "string",
+                    "example": "以掛號郵寄退還並附函說明"
+                },
+                "notified_date": {
+                    "type": "string",
+                    "example": "2026-09-24"
+                },
+                "servant": {
+                    "$ref": "#/definitions/handlers.ServantDTO"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "gift",
+                        "hospitality",
+                        "lobbying",
+                        "other"
+                    ],
+                    "example": "hospitality"
+                },
+                "value_ntd": {
+                    "type": "integer",
+                    "example": 800
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "handlers.PatchUserRequest": {
             "type": "object",
             "properties": {
@@ -9410,6 +10344,58 @@ const docTemplate = `{
                 "user_id": {
                     "type": "string",
                     "example": "0192f1c4-4d5e-7f6a-8b9c-0d1e2f3a4b5c"
+                }
+            }
+        },
+        "handlers.ServantDTO": {
+            "type": "object",
+            "required": [
+                "name",
+                "title",
+                "unit_id"
+            ],
+            "properties": {
+                "name": {
+                    "description": "Name is one line, 1–50 characters.",
+                    "type": "string",
+                    "example": "王建國"
+                },
+                "title": {
+                    "description": "Title is one line, 1–50 characters.",
+                    "type": "string",
+                    "example": "技正"
+                },
+                "unit_id": {
+                    "description": "UnitID is an existing unit (agency or school) the servant works in.",
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                }
+            }
+        },
+        "handlers.ServantView": {
+            "type": "object",
+            "required": [
+                "name",
+                "title",
+                "unit_id",
+                "unit_name"
+            ],
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "王建國"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "技正"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                },
+                "unit_name": {
+                    "type": "string",
+                    "example": "嘉義市政府工務處"
                 }
             }
         },
@@ -10014,6 +11000,10 @@ const docTemplate = `{
         {
             "description": "財產申報 Property declaration rosters and their verifiable draws.",
             "name": "declarations"
+        },
+        {
+            "description": "廉政倫理規範登錄 Gifts, hospitality, lobbying and other ethics events civil servants reported; late notices; exports.",
+            "name": "ethics-registrations"
         },
         {
             "description": "績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.",

@@ -263,6 +263,11 @@ type AttachmentDTO struct {
 	ContentType string    `json:"content_type" enums:"image/jpeg,image/png,image/webp,image/heic,application/pdf" binding:"required"`
 	Filename    string    `json:"filename" binding:"required" example:"驗收現場.jpg"`
 	CreatedAt   time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
+
+	// RegistrationID is the ethics-code registration a file belongs to
+	// (absent for an activity's file, whose activity_id is set; "" is then
+	// the activity_id of a registration's file).
+	RegistrationID string `json:"registration_id,omitempty" example:"0192f1c4-9c3b-7d5e-8f6a-4b7c8d9e0f1a"`
 }
 
 func toSite(s *SiteDTO) *services.Site {
@@ -404,7 +409,7 @@ func toCheckinDTO(c models.Checkin) CheckinDTO {
 
 func toAttachmentDTO(a models.Attachment) AttachmentDTO {
 	return AttachmentDTO{ID: a.ID, ActivityID: a.ActivityID, SHA256: a.SHA256, Size: a.Size, ContentType: a.ContentType,
-		Filename: a.Filename, CreatedAt: a.CreatedAt}
+		Filename: a.Filename, CreatedAt: a.CreatedAt, RegistrationID: a.RegistrationID}
 }
 
 func (r CheckinRequest) input() (services.CheckinInput, error) {

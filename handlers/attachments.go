@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ethicsops/models"
 	"ethicsops/services"
 )
 
@@ -40,6 +42,12 @@ import (
 //	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/attachments [post]
 func (h *Handler) UploadAttachment(c *gin.Context) {
+	h.upload(c, h.Attachments.Upload)
+}
+
+// upload reads a multipart upload (the id part, then the file part, which
+// is streamed to store) for the record named by the path's id.
+func (h *Handler) upload(c *gin.Context, store func(context.Context, services.Actor, string, services.UploadInput) (models.Attachment, bool, error)) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
 		fail(c, services.E(services.CodeUnsupportedType, "send the file as multipart/form-data with a part named file"))
@@ -75,7 +83,7 @@ func (h *Handler) UploadAttachment(c *gin.Context) {
 			in.ID = string(b)
 		case "file":
 			in.Filename, in.Body = part.FileName(), bodyReader{part}
-			att, created, err := h.Attachments.Upload(c.Request.Context(), actor(c), c.Param("id"), in)
+			att, created, err := store(c.Request.Context(), actor(c), c.Param("id"), in)
 			if err != nil {
 				fail(c, err)
 				return
@@ -97,8 +105,8 @@ const maxIDField = 64
 
 // GetAttachment godoc
 //
-//	@Summary		Download an attachment (whoever may read its activity)
-//	@Description	Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event). Read-only.
+//	@Summary		Download an attachment (whoever may read its activity or registration)
+//	@Description	Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.
 //	@ID				getAttachment
 //	@Tags			attachments
 //	@Produce		image/jpeg,image/png,image/webp,image/heic,application/pdf,json

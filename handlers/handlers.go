@@ -32,13 +32,15 @@ type Handler struct {
 
 	Audit *services.AuditService
 
-	// Activities and Attachments serve the field records (issue 3).
+	// Activities and Attachments serve the field records.
 	Activities  *services.ActivityService
 	Attachments *services.AttachmentService
-	// Volunteers serves sign-ups, participation and the volunteer list (issue 6).
+	// Volunteers serves sign-ups, participation and the volunteer list.
 	Volunteers *services.VolunteerService
 	// EarlyWarnings serves the 預警作為 register.
 	EarlyWarnings *services.EarlyWarningService
+	// Registrations serves the ethics-code register.
+	Registrations *services.RegistrationService
 	// Describe renders an error as the api package would (status and
 	// envelope); the router sets it. Sync uses it to answer each operation.
 	Describe func(c *gin.Context, err error) (int, ErrorResponse)
@@ -49,7 +51,8 @@ type Handler struct {
 // New builds the handlers over the services of the process.
 func New(svc *services.Services) *Handler {
 	return &Handler{Auth: svc.Auth, Users: svc.Users, Units: svc.Units, KPIs: svc.KPIs, Declarations: svc.Declarations, Audit: svc.Audit, Ping: svc.Ping,
-		Activities: svc.Activities, Attachments: svc.Attachments, Volunteers: svc.Volunteers, EarlyWarnings: svc.EarlyWarnings}
+		Activities: svc.Activities, Attachments: svc.Attachments, Volunteers: svc.Volunteers, EarlyWarnings: svc.EarlyWarnings,
+		Registrations: svc.Registrations}
 }
 
 // ActorKey is the gin context key under which the api package stores the

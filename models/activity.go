@@ -123,8 +123,10 @@ type Checkin struct {
 	CreatedAt   time.Time `gorm:"precision:6;not null"`
 }
 
-// Attachment is a photo or document of an activity. The bytes live under the
-// data directory by SHA-256; this row says whose they are.
+// Attachment is a photo or document of an activity or of an ethics-code
+// registration. The bytes live under the data directory by SHA-256; this
+// row says whose they are: ActivityID or RegistrationID is set, the other
+// is "".
 type Attachment struct {
 	ID          string    `gorm:"primaryKey;size:36"`
 	ActivityID  string    `gorm:"size:36;not null;index"`
@@ -134,4 +136,6 @@ type Attachment struct {
 	ContentType string    `gorm:"size:64;not null"`
 	Filename    string    `gorm:"size:255;not null;default:''"`
 	CreatedAt   time.Time `gorm:"precision:6;not null"`
+
+	RegistrationID string `gorm:"size:36;not null;default:'';index"`
 }

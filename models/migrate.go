@@ -30,6 +30,7 @@ var schema = []any{
 	&Signup{},
 	&EarlyWarning{},
 	&EarlyWarningFollowUp{},
+	&EthicsRegistration{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -41,7 +41,7 @@ func CanEdit(actor Actor, a models.Activity) bool {
 // CanCheckIn reports whether actor may check in at a: the owner officer, and
 // managers and admins (a supervisor who goes along records being there too).
 // signedUp is whether actor holds a sign-up for a; it is the hook for
-// volunteers (issue 6): a signed-up volunteer on a published outreach event
+// volunteers: a signed-up volunteer on a published outreach event
 // may check in. Until sign-ups exist, callers pass false.
 func CanCheckIn(actor Actor, a models.Activity, signedUp bool) bool {
 	if a.DeletedAt != nil {

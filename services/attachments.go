@@ -21,13 +21,17 @@ import (
 // MaxAttachmentSize is the largest file accepted (SPEC.md: 15 MiB).
 const MaxAttachmentSize = 15 << 20
 
-// AttachmentService keeps the photos and documents of activities under
-// <DataDir>/attachments/<sha256[:2]>/<sha256>, with a metadata row each.
+// AttachmentService keeps the photos and documents of activities and of
+// ethics-code registrations under <DataDir>/attachments/<sha256[:2]>/<sha256>,
+// with a metadata row each.
 type AttachmentService struct {
 	db         *gorm.DB
 	now        Clock
 	dir        string
 	activities *ActivityService
+	// registrations decides who may attach to and read the files of a
+	// registration (nil: registrations take no files).
+	registrations *RegistrationService
 	// stored serializes, per content hash, the step from "is the file
 	// there?" to the commit of the row (see Upload).
 	stored keyedMutex
@@ -66,6 +70,31 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID 
 	if !CanUpload(actor, a) {
 		return models.Attachment{}, false, Forbidden("only the owner adds files to this activity")
 	}
+	return s.store(ctx, actor, attachmentOwner{activityID: a.ID}, in)
+}
+
+// UploadForRegistration stores in.Body as an attachment of the ethics-code
+// registration id, as Upload does for an activity (the same idempotency;
+// an id used on another activity or registration is id_conflict). Those who
+// may edit the registration may attach to it.
+// Errors: ErrForbidden, ErrNotFound, payload_too_large,
+// unsupported_media_type, validation_failed, id_conflict.
+func (s *AttachmentService) UploadForRegistration(ctx context.Context, actor Actor, registrationID string, in UploadInput) (models.Attachment, bool, error) {
+	if s.registrations == nil {
+		return models.Attachment{}, false, NotFound("registration")
+	}
+	r, err := s.registrations.editable(ctx, actor, registrationID)
+	if err != nil {
+		return models.Attachment{}, false, err
+	}
+	return s.store(ctx, actor, attachmentOwner{registrationID: r.ID}, in)
+}
+
+// attachmentOwner is the record a file belongs to: one of the two is set.
+type attachmentOwner struct{ activityID, registrationID string }
+
+// store is the upload itself, for the owner already checked.
+func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attachmentOwner, in UploadInput) (models.Attachment, bool, error) {
 	id, err := uploadID(in.ID, in.IdempotencyKey)
 	if err != nil {
 		return models.Attachment{}, false, err
@@ -129,7 +158,7 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID 
 	// other's committed row points to. Held to the end, the lock lets a
 	// failed upload remove only a file no other upload has counted on.
 	defer s.stored.lock(sum)()
-	if old, found, err := s.replay(ctx, id, a.ID, sum); err != nil || found {
+	if old, found, err := s.replay(ctx, id, owner, sum); err != nil || found {
 		return old, false, err
 	}
 	_, statErr := os.Stat(final)
@@ -140,21 +169,25 @@ func (s *AttachmentService) Upload(ctx context.Context, actor Actor, activityID 
 		}
 	}
 	att := models.Attachment{
-		ID: id, ActivityID: a.ID, UploaderID: actor.UserID, SHA256: sum, Size: size, ContentType: ctype,
+		ID: id, ActivityID: owner.activityID, RegistrationID: owner.registrationID, UploaderID: actor.UserID, SHA256: sum, Size: size, ContentType: ctype,
 		Filename: attachmentFilename(in.Filename, ctype), CreatedAt: s.now(),
+	}
+	after := map[string]any{"activity_id": att.ActivityID, "sha256": att.SHA256, "size": att.Size, "content_type": att.ContentType, "filename": att.Filename}
+	if att.RegistrationID != "" {
+		delete(after, "activity_id")
+		after["registration_id"] = att.RegistrationID
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&att).Error; err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "attachment.create", EntityType: "attachment", EntityID: att.ID,
-			After: map[string]any{"activity_id": att.ActivityID, "sha256": att.SHA256, "size": att.Size, "content_type": att.ContentType, "filename": att.Filename}})
+		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "attachment.create", EntityType: "attachment", EntityID: att.ID, After: after})
 	})
 	if models.IsDuplicate(err) {
 		// The same id committed meanwhile by another server on this
 		// database. With the same bytes its row points to this very path,
 		// so the file stays whoever put it there.
-		old, found, rerr := s.replay(ctx, id, a.ID, sum)
+		old, found, rerr := s.replay(ctx, id, owner, sum)
 		if found && rerr == nil {
 			return old, false, nil
 		}
@@ -195,9 +228,9 @@ func uploadID(field, header string) (string, error) {
 }
 
 // replay finds an attachment already stored under id: found with the stored
-// row when it holds the same bytes (sum) on the same activity, id_conflict
+// row when it holds the same bytes (sum) on the same record, id_conflict
 // when it holds anything else.
-func (s *AttachmentService) replay(ctx context.Context, id, activityID, sum string) (models.Attachment, bool, error) {
+func (s *AttachmentService) replay(ctx context.Context, id string, owner attachmentOwner, sum string) (models.Attachment, bool, error) {
 	var old models.Attachment
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&old).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -206,14 +239,15 @@ func (s *AttachmentService) replay(ctx context.Context, id, activityID, sum stri
 	if err != nil {
 		return models.Attachment{}, false, err
 	}
-	if old.ActivityID != activityID || old.SHA256 != sum {
+	if old.ActivityID != owner.activityID || old.RegistrationID != owner.registrationID || old.SHA256 != sum {
 		return models.Attachment{}, false, Conflict(CodeIDConflict, "id %s is already used by a different attachment", id)
 	}
 	return old, true, nil
 }
 
-// Open returns an attachment and its bytes to one who may read its activity.
-// The caller closes the file.
+// Open returns an attachment and its bytes to one who may read its activity
+// or registration; a registration's file is personal data, and its reading
+// is written to the audit trail with the reader. The caller closes the file.
 // Errors: ErrNotFound.
 func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (models.Attachment, *os.File, error) {
 	var att models.Attachment
@@ -223,7 +257,14 @@ func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (m
 	} else if err != nil {
 		return att, nil, err
 	}
-	if _, err := s.activities.Get(ctx, actor, att.ActivityID); err != nil {
+	if att.RegistrationID != "" {
+		if s.registrations == nil {
+			return att, nil, NotFound("attachment")
+		}
+		if err := s.registrations.readFile(ctx, actor, att); err != nil {
+			return att, nil, err
+		}
+	} else if _, err := s.activities.Get(ctx, actor, att.ActivityID); err != nil {
 		return att, nil, NotFound("attachment")
 	}
 	f, err := os.Open(s.path(att.SHA256))

@@ -49,7 +49,7 @@ var labels = map[string][2]string{
 	"large": {"大型", "Large"}, "regular": {"一般", "Regular"},
 	"arrive": {"到達", "Arrive"}, "depart": {"離開", "Depart"},
 	"inside": {"範圍內", "Inside"}, "outside": {"範圍外", "Outside"}, "unknown": {"未知", "Unknown"},
-	// sync operations, attachment types (issue 3)
+	// sync operations, attachment types
 	"create_activity": {"新增紀錄", "Create activity"}, "update_activity": {"修改紀錄", "Update activity"},
 	"create_checkin": {"打卡", "Check in"},
 	"image/jpeg":     {"JPEG 圖片", "JPEG image"}, "image/png": {"PNG 圖片", "PNG image"}, "image/webp": {"WebP 圖片", "WebP image"},
@@ -73,6 +73,19 @@ var overrides = map[string]map[string][2]string{
 	"declaration_types": {"regular": {"定期申報", "Regular (annual)"}},
 	"review_statuses": {models.ReviewNone: {"未送核閱", "Not submitted"}, models.ReviewPending: {"待核閱", "Awaiting review"},
 		models.ReviewApproved: {"已核閱", "Approved"}, models.ReviewReturned: {"已退回", "Returned"}},
+
+	// The ethics-code register (公務員廉政倫理規範登錄) names its values within
+	// its enumerations: "other" or "paid" may mean something else elsewhere.
+	"registration_types": {
+		models.RegistrationGift: {"受贈財物", "Gift"}, models.RegistrationHospitality: {"飲宴應酬", "Hospitality"},
+		models.RegistrationLobbying: {"請託關說", "Lobbying"}, models.RegistrationOther: {"其他", "Other"},
+	},
+	"counterparty_kinds": {"person": {"個人", "Person"}, "organisation": {"機關團體或廠商", "Organisation"}},
+	"registration_handlings": {
+		models.HandlingReturned: {"退還", "Returned"}, models.HandlingPaid: {"自行付費", "Paid for"},
+		models.HandlingHandedToAgency: {"交機關處理", "Handed to the agency"}, models.HandlingDonated: {"轉贈慈善機構", "Donated to charity"},
+		models.HandlingReportedOnly: {"簽報長官知悉", "Reported to the superior only"}, models.HandlingOther: {"其他（附說明）", "Other (see note)"},
+	},
 }
 
 // GetMeta returns every enumeration with its labels, in form order.
@@ -99,6 +112,9 @@ func GetMeta() Meta {
 		"respondent_types":         models.RespondentTypes,
 		"early_warning_risk_areas": models.EarlyWarningRiskAreas,
 		"early_warning_statuses":   models.EarlyWarningStatuses,
+		"registration_types":       models.RegistrationTypes,
+		"counterparty_kinds":       models.CounterpartyKinds,
+		"registration_handlings":   models.RegistrationHandlings,
 	}
 	m := Meta{}
 	for name, values := range enums {
@@ -113,4 +129,16 @@ func GetMeta() Meta {
 		m[name] = ls
 	}
 	return m
+}
+
+// LabelZh is the zh-TW name of value in the enumeration enum (value itself
+// when it has none), for exports written for clerks.
+func LabelZh(enum, value string) string {
+	if o, ok := overrides[enum][value]; ok {
+		return o[0]
+	}
+	if l, ok := labels[value]; ok {
+		return l[0]
+	}
+	return value
 }

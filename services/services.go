@@ -44,15 +44,17 @@ type Services struct {
 
 	Audit *AuditService
 
-	// Activities and Attachments are the field records (issue 3).
+	// Activities and Attachments are the field records.
 	Activities  *ActivityService
 	Attachments *AttachmentService
 
-	// Volunteers are the integrity volunteers' sign-ups and hours (issue 6).
+	// Volunteers are the integrity volunteers' sign-ups and hours.
 	Volunteers *VolunteerService
 
 	// EarlyWarnings are the 預警作為 and their follow-ups.
 	EarlyWarnings *EarlyWarningService
+	// Registrations is the ethics-code register.
+	Registrations *RegistrationService
 }
 
 // New builds the services over db.
@@ -76,6 +78,9 @@ func New(db *gorm.DB, o Options) *Services {
 	activities := NewActivityService(db, o.Clock, kpis)
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
 	kpis.volunteers.periods = kpis
+	registrations := NewRegistrationService(db, o.Clock, o.Location)
+	attachments := NewAttachmentService(db, o.Clock, o.DataDir, activities)
+	attachments.registrations = registrations
 	audit := NewAuditService(db)
 	audit.now = o.Clock
 	if o.MaxExportRows > 0 {
@@ -93,10 +98,11 @@ func New(db *gorm.DB, o Options) *Services {
 		Audit:        audit,
 
 		Activities:  activities,
-		Attachments: NewAttachmentService(db, o.Clock, o.DataDir, activities),
+		Attachments: attachments,
 		Volunteers:  kpis.volunteers,
 
 		EarlyWarnings: NewEarlyWarningService(db, o.Clock, o.Location),
+		Registrations: registrations,
 	}
 }
 
