@@ -278,8 +278,8 @@ export async function regsView() {
   let note = null;
   let items = [];
   try {
-    // The register has no owner filter: the officer's own are picked from the office's newest.
-    items = ((await oapi.registrations()).items || []).filter((r) => r.owner_id === me.id);
+    // Only the officer's own are read: every read of the register is audited with the ids shown.
+    items = (await oapi.registrations({ owner_id: me.id })).items || [];
     await queue.cachePut('regs:mine', items);
   } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
