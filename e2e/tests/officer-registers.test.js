@@ -321,3 +321,25 @@ test('a draft a manager returned shows the comment to its officer', async () => 
   await clean(page, 'returned warning');
   await context.close();
 });
+
+test('English mode: the registers speak English, with no Chinese left from the dictionary', async () => {
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  await page.locator('#lang-switch').click();
+  await page.locator('#tabs a[href="#/regs"]', { hasText: 'Ethics log' }).click();
+  await page.locator('#reg-new', { hasText: 'Register an event' }).click();
+  await page.locator('label.choice', { hasText: 'Gift' }).click();
+  const form = await page.locator('#reg-form').innerText();
+  assert.match(form, /Civil servant/);
+  assert.match(form, /Value \(NT\$\)/);
+  assert.match(form, /Returned/);
+  // Names the office typed (units) may be Chinese; the form's own words are not.
+  const own = form.split('\n').filter((l) => /[\u4e00-\u9fff]/.test(l) && !/市|校|處|局|所|ROC/.test(l));
+  assert.deepEqual(own, [], 'Chinese words in the English form');
+  await shot(page, 'reg-english');
+  await page.locator('#tabs a[href="#/warnings"]', { hasText: 'Warnings' }).click();
+  await page.locator('#warn-new', { hasText: 'Raise an early warning' }).waitFor();
+  await page.locator('#lang-switch').click();
+  await context.close();
+});

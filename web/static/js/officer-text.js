@@ -26,7 +26,7 @@ export const TEXT = {
   reg_type: ['類別', 'Type'], reg_type_first: ['請先選擇類別，再填寫其餘欄位。', 'Pick the type first; the form then asks only what it needs.'],
   reg_servant: ['當事人', 'Civil servant'], reg_servant_name: ['姓名', 'Name'], reg_servant_unit: ['服務機關', 'Agency'], reg_servant_title: ['職稱', 'Title'],
   reg_cp: ['對象（贈與、邀宴或請託者）', 'Counterparty (who gave, invited or asked)'], reg_cp_name: ['對象名稱', 'Name'], reg_cp_kind: ['對象類別', 'Kind'],
-  reg_cp_interest: ['與當事人有職務上利害關係？', 'Has a 職務上利害關係 (official interest) with the servant?'],
+  reg_cp_interest: ['與當事人有職務上利害關係？', 'Has an interest in the servant’s official duties?'],
   reg_event_date: ['事件日期', 'Event date'], reg_notified_date: ['知會政風單位日期', 'Date the office was told'],
   reg_desc: ['事由摘要', 'What happened'], reg_value: ['金額（新臺幣元）', 'Value (NT$)'],
   reg_value_hint: ['估計市價；可填 0。', 'Estimated value; 0 is allowed.'],

@@ -124,6 +124,7 @@ function regForm({ initial = {}, errors = null, onSubmit, heading }) {
 
   const showType = () => {
     const type = typeBox.read();
+    firstNote.hidden = Boolean(type);
     if (!type) { body.hidden = true; return; }
     body.hidden = false;
     valueField.hidden = type === 'lobbying';
@@ -137,6 +138,7 @@ function regForm({ initial = {}, errors = null, onSubmit, heading }) {
   const showNote = () => { noteField.hidden = handling?.read() !== 'other'; };
 
   const summary = h('div', { class: 'error', role: 'alert', id: 'form-error' });
+  const firstNote = h('p', { class: 'muted', id: 'type-first' }, ot('reg_type_first'));
   body.append(
     h('fieldset', { class: 'part' }, h('legend', {}, ot('reg_servant')),
       wrap('servant.name', ot('reg_servant_name'), sName, { required: true }),
@@ -164,7 +166,7 @@ function regForm({ initial = {}, errors = null, onSubmit, heading }) {
   const form = h('form', { class: 'card reg-form', id: 'reg-form', novalidate: true },
     h('h2', {}, heading || ot('reg_new_h')),
     group('type', ot('reg_type'), typeBox),
-    h('p', { class: 'muted', id: 'type-first' }, ot('reg_type_first')),
+    firstNote,
     body);
   form.read = () => {
     const type = typeBox.read() || '';
