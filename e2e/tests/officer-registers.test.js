@@ -343,3 +343,35 @@ test('English mode: the registers speak English, with no Chinese left from the d
   await page.locator('#lang-switch').click();
   await context.close();
 });
+
+test('a queued registration the server refuses opens in its form with the reason beside the field, and is resent', async () => {
+  const tok = await token(server.base, 'officer');
+  const units = (await api(server.base, 'GET', '/units?limit=200', { token: tok })).json.items;
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, 'officer');
+  await page.locator('#today').waitFor();
+  const desc = '退回後修正的登錄 e2e ' + Date.now();
+  // Queued as an older client might have: a counterparty without a name.
+  await page.evaluate(async ([unitId, d, day]) => {
+    const q = await import('/static/js/queue.js');
+    const id = crypto.randomUUID();
+    await q.enqueue({ op: 'createRegistration', activityId: id, label: '受贈財物：陳志明', payload: { registration: {
+      id, type: 'gift', servant: { name: '陳志明', unit_id: unitId, title: '科員' }, counterparty: { name: ' ', kind: 'person', interested_party: false },
+      event_date: day, notified_date: day, description: d, value_ntd: 500, handling: 'returned' } } });
+  }, [units[0].id, desc, officeDay(0)]);
+  await page.locator('#queue[data-failed="1"]').waitFor();
+  assert.match(await page.locator('#queue').innerText(), /對象名稱：必填/, 'the queue panel names the field as the form does');
+  await page.locator('#tabs a[href="#/regs"]').click();
+  await page.locator('#regs li[data-queued="failed"] a').click();
+  await page.locator('#fix-intro').waitFor();
+  await page.locator('[data-path="counterparty.name"] .field-error', { hasText: '必填' }).waitFor();
+  await shot(page, 'reg-refused-fix');
+  await clean(page, 'refused registration');
+  await page.locator('input[name=cp_name]').fill('陳先生');
+  await page.locator('#reg-save').click();
+  await waitQueueEmpty(page);
+  const stored = await regsOf(tok, desc);
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].counterparty.name, '陳先生');
+  await context.close();
+});

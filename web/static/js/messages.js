@@ -58,6 +58,13 @@ export const FIELD_NAMES = {
   activity_id: ['來源紀錄', 'Source record'],
 };
 
+// Paths whose last part means something else elsewhere (a servant's name is not a site's).
+const FIELD_PATHS = {
+  'servant.name': ['當事人姓名', 'Civil servant'], 'servant.title': ['當事人職稱', 'Title'], 'servant.unit_id': ['服務機關', 'Agency'],
+  'counterparty.name': ['對象名稱', 'Counterparty'], 'counterparty.kind': ['對象類別', 'Counterparty kind'],
+  'opinion_visit.respondents.type': ['受訪者類別', 'Respondent type'], 'opinion_visit.respondents.count': ['受訪人數', 'Respondents'],
+};
+
 // Server messages (English, stable) → sentences. Each rule: [pattern, zh(m), en(m)].
 const RULES = [
   [/^must not be in the future \(today is/, () => '不能是未來的日期。', () => 'Cannot be in the future.'],
@@ -106,6 +113,8 @@ const RULES = [
 /** fieldName is the label of a field path (procurement.budget_amount → 預算金額; checklist[2].result → 第 3 項檢查結果). */
 export function fieldName(path) {
   const p = String(path || '');
+  const whole = FIELD_PATHS[p.replace(/^operations\[\d+\]\.body\./, '')];
+  if (whole) return pick(whole);
   const last = p.replace(/\[\d+\]$/, '').split('.').pop().replace(/\[\d+\]/, '');
   const idx = /\[(\d+)\]/.exec(p);
   const base = FIELD_NAMES[last] ? pick(FIELD_NAMES[last]) : (zh() ? '欄位' : 'Field');

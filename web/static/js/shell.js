@@ -81,7 +81,7 @@ export function renderQueue(items) {
 }
 
 // The writes a person can open in their form and fix.
-const FIXABLE = new Set(['createActivity', 'updateActivity']);
+const FIXABLE = new Set(['createActivity', 'updateActivity', 'createRegistration']);
 
 /** queueActions are the choices for a refused item: fix it in its form (when
  * it has one), send it again, or give it up — after a confirmation, and with

@@ -303,6 +303,8 @@ export async function fixView(seq) {
   await ensureUnits();
   const item = await queue.get(Number(seq));
   if (!item) return h('p', { class: 'muted', id: 'fix-gone' }, t('fix_gone'), ' ', h('a', { href: '#/today', class: 'link' }, t('back')));
+  // A registration has its own form.
+  if (item.op === 'createRegistration') { go('#/reg-new?fix=' + item.seq); return h('p', {}); }
   const errors = item.error?.fields || {};
   const intro = h('p', { class: 'notice', id: 'fix-intro' }, t('fix_intro'), item.error && !item.error.fields ? ' ' + errorMessage(item.error) : '');
   if (item.op === 'createActivity') {

@@ -118,7 +118,8 @@ function regForm({ initial = {}, errors = null, onSubmit, heading }) {
     const n = daysBetween(eDate.value, nDate.value);
     const late = lateNotice(eDate.value, nDate.value);
     lateLive.className = late ? 'notice late-warning' : 'muted';
-    lateLive.append(late ? h('span', { class: 'badge late' }, ot('reg_late')) : null, ' ', late ? ot('reg_late_live', { n }) : ot('reg_on_time', { n }));
+    if (late) lateLive.append(h('span', { class: 'badge late' }, ot('reg_late')), ' ');
+    lateLive.append(late ? ot('reg_late_live', { n }) : ot('reg_on_time', { n }));
   };
   eDate.addEventListener('input', showDates); nDate.addEventListener('input', showDates);
 
