@@ -279,10 +279,11 @@ export async function regsView() {
   list.append(...queued.map((i) => regCard(i.payload.registration, { queued: i.status === 'failed' ? 'failed' : 'waiting', seq: i.seq, error: i.error })));
   const seen = new Set(queued.map((i) => i.payload.registration.id));
   let note = null;
-  let items = [];
+  let items = [], next = '';
   try {
     // Only the officer's own are read: every read of the register is audited with the ids shown.
-    items = (await oapi.registrations({ owner_id: me.id })).items || [];
+    const page = await oapi.registrations({ owner_id: me.id, limit: 50 });
+    items = page.items || []; next = page.next_cursor || '';
     await queue.cachePut('regs:mine', items);
   } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
@@ -291,10 +292,19 @@ export async function regsView() {
   }
   list.append(...items.filter((r) => !seen.has(r.id)).map((r) => regCard(r)));
   if (!list.children.length) list.append(h('li', { class: 'muted' }, ot('reg_none')));
+  const more = h('button', { type: 'button', class: 'ghost wide', id: 'regs-more', hidden: !next }, ot('more'));
+  more.onclick = async () => {
+    try {
+      const page = await oapi.registrations({ owner_id: me.id, limit: 50, cursor: next });
+      list.append(...(page.items || []).filter((r) => !seen.has(r.id)).map((r) => regCard(r)));
+      next = page.next_cursor || '';
+      more.hidden = !next;
+    } catch (e) { if (e instanceof api.SessionExpired) throw e; toast(errText(e), 'bad'); }
+  };
   return h('section', { id: 'regs-view' },
     h('a', { class: 'button primary wide', id: 'reg-new', href: '#/reg-new' }, ot('reg_new')),
     note ? h('p', { class: 'notice' }, note) : null,
-    h('h2', {}, ot('reg_mine')), list);
+    h('h2', {}, ot('reg_mine')), list, more);
 }
 
 /** regView shows one registration. */
