@@ -422,7 +422,7 @@ func TestEthicsRegistrationListAndReadAudit(t *testing.T) {
 		late := mk(map[string]any{"event_date": "2026-01-05", "notified_date": "2026-01-12"})                        // late
 		school := mk(map[string]any{"servant": map[string]any{"name": "郭老師", "unit_id": e.Unit2.ID, "title": "教師"}}) // other unit
 		lob := mk(map[string]any{"type": "lobbying", "value_ntd": nil, "handling": "reported_to_superior_only", "event_date": "2026-05-01", "notified_date": "2026-05-02"})
-		mk(map[string]any{"type": "hospitality", "handling": "paid", "event_date": "2026-07-10", "notified_date": "2026-07-10"})
+		hosp := mk(map[string]any{"type": "hospitality", "handling": "paid", "event_date": "2026-07-10", "notified_date": "2026-07-10"})
 		ids := func(path string) []string {
 			t.Helper()
 			r := e.Do("GET", path, e.Tokens["manager"], nil)
@@ -493,6 +493,17 @@ func TestEthicsRegistrationListAndReadAudit(t *testing.T) {
 			if r := e.Do("GET", regPath+tc.query, e.Tokens["manager"], nil); r.Code != tc.code {
 				t.Errorf("%s: %d %s", tc.query, r.Code, r.Body)
 			}
+		}
+		// An officer's own list: owner_id selects who registered it.
+		theirs := register(t, e, e.Tokens["officer2"], gift(e, nil))["id"].(string)
+		if got := ids(regPath + "?owner_id=" + e.Users["officer2"].ID); strings.Join(got, ",") != theirs {
+			t.Errorf("owner_id officer2: %v, want %s", got, theirs)
+		}
+		if got := ids(regPath + "?owner_id=" + e.Users["officer"].ID + "&type=hospitality"); strings.Join(got, ",") != hosp {
+			t.Errorf("owner_id officer, hospitality: %v, want %s", got, hosp)
+		}
+		if got := ids(regPath + "?owner_id=" + e.Users["officer"].ID); len(got) != 5 {
+			t.Errorf("owner_id officer: %d, want 5", len(got))
 		}
 		// Every read is audited with its reader: the list with the ids it
 		// showed, the single record by id.

@@ -4158,6 +4158,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "string",
+                        "description": "who registered it (an officer's own list: their user id)",
+                        "name": "owner_id",
+                        "in": "query"
+                    },
+                    {
                         "type": "integer",
                         "description": "Gregorian year of event_date",
                         "name": "year",

@@ -22,6 +22,7 @@ import (
 //	@Security		BearerAuth
 //	@Param			type		query		string	false	"type"	Enums(gift,hospitality,lobbying,other)
 //	@Param			unit_id		query		string	false	"the servant's unit"
+//	@Param			owner_id	query		string	false	"who registered it (an officer's own list: their user id)"
 //	@Param			year		query		int		false	"Gregorian year of event_date"
 //	@Param			roc_year	query		int		false	"ROC year (民國) of event_date, e.g. 115 for 2026"
 //	@Param			late		query		bool	false	"notified more than 3 days after the event (true) or not (false)"
@@ -38,12 +39,12 @@ import (
 //	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/ethics-registrations [get]
 func (h *Handler) ListEthicsRegistrations(c *gin.Context) {
-	get, limit, err := listQuery(c, "type", "unit_id", "year", "roc_year", "late", "format")
+	get, limit, err := listQuery(c, "type", "unit_id", "owner_id", "year", "roc_year", "late", "format")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	f := services.RegistrationFilter{Type: get("type"), UnitID: get("unit_id"), Limit: limit, Cursor: get("cursor")}
+	f := services.RegistrationFilter{Type: get("type"), UnitID: get("unit_id"), OwnerID: get("owner_id"), Limit: limit, Cursor: get("cursor")}
 	for name, dst := range map[string]*int{"year": &f.Year, "roc_year": &f.ROCYear} {
 		if v := get(name); v != "" {
 			n, err := strconv.Atoi(v)

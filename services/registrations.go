@@ -57,6 +57,7 @@ type EthicsRegistration struct {
 type RegistrationFilter struct {
 	Type    string
 	UnitID  string
+	OwnerID string // who registered it: an officer's own list
 	Year    int
 	ROCYear int
 	Late    *bool
@@ -343,6 +344,9 @@ func (s *RegistrationService) filtered(ctx context.Context, f *RegistrationFilte
 	if f.UnitID != "" {
 		q = q.Where("servant_unit_id = ?", f.UnitID)
 	}
+	if f.OwnerID != "" {
+		q = q.Where("owner_id = ?", f.OwnerID)
+	}
 	if f.Year != 0 {
 		q = q.Where("event_date >= ? AND event_date <= ?", yearStart(f.Year), yearEnd(f.Year))
 	}
@@ -366,7 +370,7 @@ func (s *RegistrationService) auditRead(ctx context.Context, actor Actor, action
 		late = *f.Late
 	}
 	after := map[string]any{
-		"filter": map[string]any{"type": f.Type, "unit_id": f.UnitID, "year": f.Year, "late": late, "cursor": f.Cursor},
+		"filter": map[string]any{"type": f.Type, "unit_id": f.UnitID, "owner_id": f.OwnerID, "year": f.Year, "late": late, "cursor": f.Cursor},
 		"count":  len(ids),
 	}
 	if format != "" {

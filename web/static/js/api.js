@@ -306,6 +306,18 @@ const writes = {
   async rejectAttendance(p) {
     return request('POST', `/activities/${encodeURIComponent(p.activityId)}/attendance/${encodeURIComponent(p.userId)}/reject`, { body: {} });
   },
+  /** payload: {registration} with its client id: a replay of the same
+   * content answers 200 and the same record (nothing stored twice). */
+  async createRegistration(p) {
+    return request('POST', '/ethics-registrations', { body: p.registration });
+  },
+  /** payload: {registrationId, id, name}, blob: the photo; as attachment. */
+  async regAttachment(p, blob) {
+    const form = new FormData();
+    form.append('id', p.id);
+    form.append('file', blob, p.name || 'photo.jpg');
+    return request('POST', `/ethics-registrations/${encodeURIComponent(p.registrationId)}/attachments`, { form });
+  },
   async approve(p) {
     return request('POST', `/users/${encodeURIComponent(p.userId)}/approve`);
   },

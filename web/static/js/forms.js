@@ -9,11 +9,13 @@ import { h } from './dom.js';
 import { formatNumber, parseNumber, localInput, formatDateTime } from './format.js';
 import { fieldMessage } from './messages.js';
 import { sitePreview } from './mapview.js';
+import { ot } from './officer-text.js';
 
 // Which kind-specific part each kind has (SPEC "activity kinds").
 export const PART_OF = {
   procurement_supervision: 'procurement', security_maintenance: 'maintenance', petition: 'petition',
   safety_inspection: 'checklist', infosec_audit: 'checklist', outreach_event: 'event', ethics_promotion: 'event',
+  opinion_visit: 'opinion_visit',
 };
 // The fields of each part: [name, type, meta group, required ('always' | 'complete')].
 export const PART_FIELDS = {
@@ -23,11 +25,14 @@ export const PART_FIELDS = {
   petition: [['petitioners', 'int', null, 'always'], ['subject', 'text', null, 'always'], ['outcome', 'textarea', null, 'complete']],
   event: [['scale', 'select', 'event_scales', 'always'], ['audience', 'text'], ['participants', 'int', null, 'complete'],
     ['volunteer_capacity', 'int'], ['published', 'bool'], ['ends_at', 'datetime']],
+  // Respondents and the questionnaire are small objects: partInputs builds them itself.
+  opinion_visit: [['service', 'text', null, 'always'], ['respondents', 'obj', null, 'complete'], ['questionnaire', 'obj', null, 'complete'],
+    ['findings', 'textarea', null, 'complete'], ['suggestions', 'textarea']],
 };
 const MAX_TEXT = { title: 200, notes: 4000, case_no: 64, case_title: 200, event_name: 200, measures: 4000, subject: 200, outcome: 4000, audience: 200, item: 200, note: 1000, name: 100, address: 200 };
 
 /** wrap is one labelled field with its place for an error; path is the server's field path. */
-function wrap(path, labelText, input, { required = false, hint = null } = {}) {
+export function wrap(path, labelText, input, { required = false, hint = null } = {}) {
   const err = h('small', { class: 'field-error', id: 'err-' + path.replace(/[^a-z0-9]/gi, '-'), 'aria-live': 'polite' });
   if (input.id === undefined || !input.id) input.id = 'f-' + path.replace(/[^a-z0-9]/gi, '-');
   input.setAttribute('aria-describedby', err.id);
@@ -52,7 +57,7 @@ function moneyInput(name, value) {
 
 /** unitPicker is the agency list with a search box above it (a phone's
  * select of 200 names is hard to scroll). */
-function unitPicker(units, value) {
+export function unitPicker(units, value) {
   const select = h('select', { name: 'unit_id', id: 'unit', required: true });
   const fill = (q) => {
     const cur = select.value || value || '';
@@ -212,6 +217,7 @@ export function activityForm({ mode = 'new', initial = {}, units = [], errors = 
 }
 
 export function partInputs(part, value, completing) {
+  if (part === 'opinion_visit') return opinionInputs(value, completing);
   if (part === 'checklist') {
     const rows = h('div', { class: 'checklist' });
     const addRow = (r = {}) => {
@@ -345,6 +351,9 @@ export function validate(a, { completing = false } = {}) {
         if (completing && !r.result) f[`checklist[${i}].result`] = 'required to complete';
       });
       break;
+    case 'opinion_visit':
+      validateOpinion(f, p, completing);
+      break;
     case 'event':
       if (!p.scale) f['event.scale'] = 'required';
       if (p.participants !== undefined && p.participants < 0) f['event.participants'] = 'must not be negative';
@@ -402,10 +411,10 @@ export function diffFields(server, mine, unitName = (id) => id) {
   else if (part) {
     for (const [name, type, group] of PART_FIELDS[part]) {
       const a = server[part]?.[name], b = mine[part]?.[name];
-      const norm = (x) => (type === 'select' ? label(group, x) : type === 'money' ? formatNumber(x) : x);
+      const norm = (x) => (type === 'select' ? label(group, x) : type === 'money' ? formatNumber(x) : type === 'obj' ? objText(name, x) : x);
       if (type === 'bool' && !!a === !!b) continue;
       if (type === 'lines' && JSON.stringify(a || []) === JSON.stringify(b || [])) continue;
-      cmp(t(name), norm(a), norm(b));
+      cmp(partLabel(part, name), norm(a), norm(b));
     }
   }
   return out;
@@ -460,4 +469,107 @@ export function conflictRows(server, opened, patch, unitName) {
   const mineRebased = { ...server, ...rebase(patch, opened, server) };
   const changing = new Set(diffFields(server, mineRebased, unitName).map(([l]) => l));
   return diffFields(server, mineFull, unitName).map(([label, sv, mv]) => ({ label, server: sv, mine: mv, yours: changing.has(label) }));
+}
+
+// ---------------------------------------------------------------- opinion visits
+
+/** radios is a row of big choices (a 1–5 score, 是/否) with nothing picked
+ * until the officer taps one: an unanswered question stays unanswered. */
+function radios(name, choices, value, legend, hint) {
+  const box = h('fieldset', { class: 'choices-field field', dataset: { path: 'opinion_visit.questionnaire.' + name } },
+    h('legend', { class: 'label' }, legend),
+    hint ? h('small', { class: 'hint' }, hint) : null,
+    h('div', { class: 'choices ' + (choices.length > 2 ? 'score' : 'yesno') }, choices.map(([v, text]) =>
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'ov-' + name, value: String(v), checked: value === v }), h('span', {}, text)))),
+    h('small', { class: 'field-error', 'aria-live': 'polite' }));
+  box.read = () => {
+    const c = box.querySelector('input:checked');
+    if (!c) return undefined;
+    return c.value === 'true' ? true : c.value === 'false' ? false : Number(c.value);
+  };
+  return box;
+}
+
+/** opinionInputs is the part of an opinion visit (民意訪查). */
+function opinionInputs(value, completing) {
+  const v = value || {};
+  const resp = v.respondents || {};
+  const q = v.questionnaire || {};
+  const service = h('input', { name: 'service', maxlength: 100, value: v.service || '' });
+  const count = h('input', { name: 'count', type: 'number', inputmode: 'numeric', min: 1, max: 1000, step: 1, value: resp.count ?? '' });
+  const type = selectOf('respondent_types', 'respondent_type', resp.type || '');
+  const findings = h('textarea', { name: 'findings', rows: 3 }, v.findings || '');
+  const suggestions = h('textarea', { name: 'suggestions', rows: 3 }, v.suggestions || '');
+  const scores = [1, 2, 3, 4, 5].map((n) => [n, String(n)]);
+  const yn = [[true, ot('yes')], [false, ot('no')]];
+  const qs = {
+    integrity_score: radios('integrity_score', scores, q.integrity_score, ot('ov_integrity'), ot('ov_scale_hint')),
+    efficiency_score: radios('efficiency_score', scores, q.efficiency_score, ot('ov_efficiency'), ot('ov_scale_hint')),
+    asked_for_favours: radios('asked_for_favours', yn, q.asked_for_favours, ot('ov_asked')),
+    knows_how_to_report: radios('knows_how_to_report', yn, q.knows_how_to_report, ot('ov_knows')),
+  };
+  const need = !completing ? ot('ov_q_hint') : null;
+  const el = h('fieldset', { class: 'part', id: 'opinion-part' }, h('legend', {}, label('activity_kinds', 'opinion_visit')),
+    wrap('opinion_visit.service', ot('ov_service'), service, { required: true }),
+    h('div', { class: 'row2' },
+      wrap('opinion_visit.respondents.count', ot('ov_count'), count, { required: completing }),
+      wrap('opinion_visit.respondents.type', ot('ov_type'), type, { required: completing })),
+    h('div', { class: 'field', dataset: { path: 'opinion_visit.respondents' } }, h('small', { class: 'field-error' })),
+    h('fieldset', { class: 'part questionnaire', dataset: { path: 'opinion_visit.questionnaire' } },
+      h('legend', {}, ot('ov_questionnaire'), completing ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+      need ? h('small', { class: 'hint' }, need) : null,
+      Object.values(qs), h('small', { class: 'field-error' })),
+    wrap('opinion_visit.findings', ot('ov_findings'), findings, { required: completing, hint: completing ? null : t('needed_to_complete') }),
+    wrap('opinion_visit.suggestions', ot('ov_suggestions'), suggestions));
+  el.read = () => {
+    const out = { service: service.value.trim() };
+    const c = count.value.trim();
+    if (c !== '' || type.value) out.respondents = { count: c === '' ? undefined : Number(c), type: type.value || undefined };
+    const answers = Object.fromEntries(Object.entries(qs).map(([k, box]) => [k, box.read()]));
+    if (Object.values(answers).some((x) => x !== undefined)) out.questionnaire = answers;
+    if (findings.value.trim()) out.findings = findings.value.trim();
+    if (suggestions.value.trim()) out.suggestions = suggestions.value.trim();
+    return out;
+  };
+  return el;
+}
+
+/** validateOpinion checks the part as services/opinion_visit.go does. */
+function validateOpinion(f, p, completing) {
+  const P = 'opinion_visit.';
+  const s = String(p.service || '');
+  if (!s.trim()) f[P + 'service'] = 'required';
+  else if ([...s].length > 100) f[P + 'service'] = 'must be at most 100 characters';
+  if (p.respondents) {
+    const c = p.respondents.count;
+    if (!(Number.isInteger(c) && c >= 1 && c <= 1000)) f[P + 'respondents.count'] = 'must be between 1 and 1000';
+    if (!p.respondents.type) f[P + 'respondents.type'] = 'required';
+  } else if (completing) {
+    f[P + 'respondents.count'] = 'required to complete';
+    f[P + 'respondents.type'] = 'required to complete';
+  }
+  const q = p.questionnaire;
+  for (const k of ['integrity_score', 'efficiency_score']) {
+    if (q && q[k] === undefined) f[P + 'questionnaire.' + k] = 'must be between 1 and 5';
+    else if (!q && completing) f[P + 'questionnaire.' + k] = 'required to complete';
+  }
+  for (const k of ['asked_for_favours', 'knows_how_to_report']) {
+    if (q && q[k] === undefined) f[P + 'questionnaire.' + k] = 'required: true or false';
+    else if (!q && completing) f[P + 'questionnaire.' + k] = 'required to complete';
+  }
+  if (p.findings && [...p.findings].length > 4000) f[P + 'findings'] = 'must be at most 4000 characters';
+  if (completing && !p.findings) f[P + 'findings'] = 'required to complete';
+  if (p.suggestions && [...p.suggestions].length > 4000) f[P + 'suggestions'] = 'must be at most 4000 characters';
+}
+
+/** partLabel names a field of a part as the form labels it. */
+export const partLabel = (part, name) => (part === 'opinion_visit' ? ot('ov_' + name) : t(name));
+
+/** objText shows respondents or a questionnaire in words. */
+export function objText(name, x) {
+  if (!x) return '';
+  if (name === 'respondents') return `${x.count ?? '—'}（${label('respondent_types', x.type) || '—'}）`;
+  const yn = (b) => (b === undefined ? ot('ov_unanswered') : ot(b ? 'yes' : 'no'));
+  return [`${ot('ov_integrity')}：${x.integrity_score ?? '—'}`, `${ot('ov_efficiency')}：${x.efficiency_score ?? '—'}`,
+    `${ot('ov_asked')}${yn(x.asked_for_favours)}`, `${ot('ov_knows')}${yn(x.knows_how_to_report)}`].join('\n');
 }

@@ -45,10 +45,38 @@ export const FIELD_NAMES = {
   captured_at: ['打卡時間', 'Check-in time'], accuracy_m: ['定位精確度', 'Accuracy'], type: ['打卡類型', 'Type'],
   username: ['帳號', 'Username'], password: ['密碼', 'Password'], display_name: ['姓名', 'Name'], phone: ['電話', 'Phone'], email: ['電子郵件', 'E-mail'],
   id: ['編號', 'Id'], file: ['檔案', 'File'], year: ['年度', 'Year'],
+  // registers: opinion visits, ethics-code registrations, early warnings
+  service: ['訪查的機關業務', 'Service'], count: ['受訪人數', 'Respondents'], respondents: ['受訪對象', 'Respondents'], questionnaire: ['問卷', 'Questionnaire'],
+  integrity_score: ['廉潔滿意度', 'Integrity score'], efficiency_score: ['效率滿意度', 'Efficiency score'],
+  asked_for_favours: ['是否被索取不當利益', 'Asked for favours'], knows_how_to_report: ['是否知道如何檢舉', 'Knows how to report'],
+  findings: ['訪查發現', 'Findings'], suggestions: ['興革建議', 'Suggestions'],
+  event_date: ['事件日期', 'Event date'], notified_date: ['知會日期', 'Notified date'], description: ['事由摘要', 'Description'],
+  value_ntd: ['金額', 'Value'], handling: ['處理方式', 'Handling'], handling_note: ['處理說明', 'Handling note'],
+  kind_cp: ['對象類別', 'Kind'], interested_party: ['職務上利害關係', 'Official interest'],
+  risk_area: ['風險類別', 'Risk area'], observed: ['發現情形', 'Observed'], suggested_measures: ['建議措施', 'Suggested measures'],
+  submitted_to_head_on: ['陳報首長日期', 'Submitted on'], date: ['日期', 'Date'], action_taken: ['辦理情形', 'Action taken'], comment: ['意見', 'Comment'],
+  activity_id: ['來源紀錄', 'Source record'],
+};
+
+// Paths whose last part means something else elsewhere (a servant's name is not a site's).
+const FIELD_PATHS = {
+  'servant.name': ['當事人姓名', 'Civil servant'], 'servant.title': ['當事人職稱', 'Title'], 'servant.unit_id': ['服務機關', 'Agency'],
+  'counterparty.name': ['對象名稱', 'Counterparty'], 'counterparty.kind': ['對象類別', 'Counterparty kind'],
+  'opinion_visit.respondents.type': ['受訪者類別', 'Respondent type'], 'opinion_visit.respondents.count': ['受訪人數', 'Respondents'],
 };
 
 // Server messages (English, stable) → sentences. Each rule: [pattern, zh(m), en(m)].
 const RULES = [
+  [/^must not be in the future \(today is/, () => '不能是未來的日期。', () => 'Cannot be in the future.'],
+  [/^must not be before event_date$/, () => '知會日期不能早於事件日期。', () => 'Cannot be before the event date.'],
+  [/^must be absent \(null\) for lobbying/, () => '請託關說不填金額。', () => 'A lobbying request has no value.'],
+  [/^required for (gift|hospitality|other) \(NT\$/, () => '受贈財物與飲宴應酬必須填寫金額（可填 0）。', () => 'Gifts and hospitality need a value (0 is allowed).'],
+  [/^a lobbying request is reported_to_superior_only or other/, () => '請託關說只能選「簽報長官知悉」或「其他」。', () => 'A lobbying request is “reported to the superior only” or “other”.'],
+  [/^required: true or false/, () => '請選擇「是」或「否」。', () => 'Choose yes or no.'],
+  [/^must be a date such as/, () => '請填寫正確的日期。', () => 'Give a valid date.'],
+  [/^required to submit$/, () => '陳報首長前必須填寫。', () => 'Required to submit.'],
+  [/^must not be before submitted_to_head_on/, () => '不能早於陳報首長的日期。', () => 'Cannot be before the day it was submitted.'],
+  [/^no such activity$/, () => '找不到這筆紀錄。', () => 'No such record.'],
   [/^required to complete$/, () => '結案前必須填寫。', () => 'Required to complete the record.'],
   [/^(is )?required( for kind .*)?$/, () => '必填。', () => 'Required.'],
   [/^no such unit$/, () => '找不到這個機關，請從清單中選擇。', () => 'No such agency: pick one from the list.'],
@@ -85,6 +113,8 @@ const RULES = [
 /** fieldName is the label of a field path (procurement.budget_amount → 預算金額; checklist[2].result → 第 3 項檢查結果). */
 export function fieldName(path) {
   const p = String(path || '');
+  const whole = FIELD_PATHS[p.replace(/^operations\[\d+\]\.body\./, '')];
+  if (whole) return pick(whole);
   const last = p.replace(/\[\d+\]$/, '').split('.').pop().replace(/\[\d+\]/, '');
   const idx = /\[(\d+)\]/.exec(p);
   const base = FIELD_NAMES[last] ? pick(FIELD_NAMES[last]) : (zh() ? '欄位' : 'Field');

@@ -10,6 +10,12 @@ import { loginView, registerView, pendingView } from './screens/auth.js';
 import { todayView, newView, activityView, editView, fixView } from './screens/records.js';
 import { eventsView, hoursView } from './screens/volunteer.js';
 import { kpiView, approvalsView, MANAGER_ROUTES, MANAGER_PARENT, managerTabs } from './screens/manager.js';
+import { regsView, regNewView, regView, warningsView, warnNewView, warnEditView, warnView } from './screens/registers.js';
+import { ot } from './officer-text.js';
+
+// The officer's register pages and the tab each belongs to.
+const OFFICER_PARENT = { 'reg-new': 'regs', reg: 'regs', 'warn-new': 'warnings', 'warn-edit': 'warnings', w: 'warnings' };
+const PARENT = (name) => MANAGER_PARENT[name] || OFFICER_PARENT[name];
 
 export const $ = (id) => document.getElementById(id);
 export const view = $('view');
@@ -75,7 +81,7 @@ export function renderQueue(items) {
 }
 
 // The writes a person can open in their form and fix.
-const FIXABLE = new Set(['createActivity', 'updateActivity']);
+const FIXABLE = new Set(['createActivity', 'updateActivity', 'createRegistration']);
 
 /** queueActions are the choices for a refused item: fix it in its form (when
  * it has one), send it again, or give it up — after a confirmation, and with
@@ -97,7 +103,7 @@ function queueActions(it) {
 export function tabsFor(user) {
   if (!user || user.status === 'pending') return [];
   switch (user.role) {
-    case 'officer': return [['today', 'tab_today'], ['new', 'tab_new']];
+    case 'officer': return [['today', 'tab_today'], ['new', 'tab_new'], ['regs', null, () => ot('tab_regs')], ['warnings', null, () => ot('tab_warnings')]];
     case 'volunteer': return [['events', 'tab_events'], ['hours', 'tab_hours']];
     default: return managerTabs();
   }
@@ -118,7 +124,7 @@ export function renderChrome() {
   const r = route();
   const names = list.map(([n]) => n);
   // The home tab is lit on first landing and on a record's pages too.
-  const cur = names.includes(r.name) ? r.name : MANAGER_PARENT[r.name] && names.includes(MANAGER_PARENT[r.name]) ? MANAGER_PARENT[r.name] : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
+  const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
   tabs.classList.toggle('many', list.length > 4);
   tabs.replaceChildren(...list.map(([name, key, text]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, text ? text() : t(key))));
   renderNet();
@@ -165,9 +171,10 @@ export async function render() {
     else {
       if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline
       const tabs = tabsFor(user).map(([n]) => n);
-      const sub = MANAGER_PARENT[r.name] && tabs.includes(MANAGER_PARENT[r.name]);
+      const sub = PARENT(r.name) && tabs.includes(PARENT(r.name));
       const name = ['a', 'edit', 'fix'].includes(r.name) || sub ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
-      screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView })[name]();
+      screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView,
+        regs: regsView, 'reg-new': regNewView, reg: () => regView(r.arg), warnings: warningsView, 'warn-new': warnNewView, 'warn-edit': () => warnEditView(r.arg), w: () => warnView(r.arg) })[name]();
     }
   } catch (e) {
     if (e instanceof api.SessionExpired) return; // onSession re-renders the sign-in

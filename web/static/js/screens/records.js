@@ -9,7 +9,8 @@ import { h } from '../dom.js';
 import { formatDateTime, formatMoney, formatDuration, formatDate, formatTime, localInput } from '../format.js';
 import { errorMessage } from '../messages.js';
 import { units, ensureUnits, toast, errText, missing, go, render } from '../shell.js';
-import { activityForm, conflictRows, rebase, PART_OF, PART_FIELDS } from '../forms.js';
+import { activityForm, conflictRows, rebase, PART_OF, PART_FIELDS, partLabel, objText } from '../forms.js';
+import { ot } from '../officer-text.js';
 import { endsAt, rosterSection, signupButtons } from './volunteer.js';
 import { sitePreview } from '../mapview.js';
 import { reviewNote } from '../review-note.js';
@@ -62,7 +63,7 @@ export function nextStep(a) {
 }
 /** completionNeeds names what completing a record of this kind asks for. */
 function completionNeeds(a) {
-  return { procurement: t('stage'), maintenance: t('measures'), petition: t('outcome'), checklist: t('result'), event: t('participants') }[PART_OF[a.kind]] || '';
+  return { procurement: t('stage'), maintenance: t('measures'), petition: t('outcome'), checklist: t('result'), event: t('participants'), opinion_visit: ot('ov_needs') }[PART_OF[a.kind]] || '';
 }
 
 export function activityCard(a, extra = []) {
@@ -302,6 +303,8 @@ export async function fixView(seq) {
   await ensureUnits();
   const item = await queue.get(Number(seq));
   if (!item) return h('p', { class: 'muted', id: 'fix-gone' }, t('fix_gone'), ' ', h('a', { href: '#/today', class: 'link' }, t('back')));
+  // A registration has its own form.
+  if (item.op === 'createRegistration') { go('#/reg-new?fix=' + item.seq); return h('p', {}); }
   const errors = item.error?.fields || {};
   const intro = h('p', { class: 'notice', id: 'fix-intro' }, t('fix_intro'), item.error && !item.error.fields ? ' ' + errorMessage(item.error) : '');
   if (item.op === 'createActivity') {
@@ -463,6 +466,15 @@ export async function downscale(file, max = 2048) {
   } catch { return { blob: file, name: file.name }; }
 }
 
+/** warningOffer is 提出預警 on a procurement supervision whose deficiencies
+ * are not corrected: the warning form opens prefilled from the record. */
+function warningOffer(a, me) {
+  const p = a.procurement;
+  if (me.role === 'volunteer' || a._queued || a.kind !== 'procurement_supervision' || !p || p.corrected || !(p.deficiencies || []).length) return null;
+  return h('div', { class: 'notice warn-offer', id: 'warn-offer' }, h('p', {}, ot('w_offer')),
+    h('a', { class: 'button primary', id: 'raise-warning', href: '#/warn-new?activity=' + encodeURIComponent(a.id) }, ot('w_new')));
+}
+
 /** details lists every field of the record's kind. */
 function details(a) {
   const row = (k, v) => (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) ? null : [h('dt', {}, k), h('dd', {}, v)]);
@@ -485,7 +497,8 @@ function details(a) {
       else if (type === 'bool') shown = t(v ? 'yes' : 'no');
       else if (type === 'datetime') shown = v ? fmtDate(v) : '';
       else if (type === 'lines') shown = Array.isArray(v) && v.length ? h('ul', { class: 'plain' }, v.map((x) => h('li', {}, x))) : '';
-      out.push(row(t(name), shown));
+      else if (type === 'obj') shown = v ? h('span', { class: 'pre', id: 'ov-' + name }, objText(name, v)) : '';
+      out.push(row(partLabel(part, name), shown));
     }
   }
   out.push(row(t('notes'), a.notes));
@@ -572,6 +585,7 @@ export async function activityView(id) {
     h('p', { class: 'next-step', id: 'next-step' }, '→ ', nextStep(a)),
     reviewNote(a),
     details(a),
+    warningOffer(a, me),
     mapBox,
     canWork && open ? h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'primary', id: 'arrive', onclick: doCheckin('arrive') }, t('arrive')),
@@ -593,7 +607,7 @@ export async function activityView(id) {
       preview,
       await historySection(a),
       h('div', { class: 'actions' },
-        // A kind this client has no form for yet (opinion visits) is shown, not edited.
+        // A kind this client has no form for (a newer server's) is shown, not edited.
         PART_OF[a.kind] ? h('a', { class: 'button', id: 'edit', href: '#/edit/' + encodeURIComponent(id) }, t('edit')) : null,
         open && PART_OF[a.kind] ? h('a', { class: 'button primary', id: 'complete', href: '#/edit/' + encodeURIComponent(id) + '?complete' }, t('complete')) : null,
         open ? h('button', { type: 'button', class: 'ghost', id: 'cancel-record', onclick: () => { cancelBox.hidden = false; document.getElementById('cancel-reason').focus(); } }, t('cancel_record')) : null),
