@@ -46,7 +46,7 @@ type VisitTally struct {
 	Respondents int64
 	// Answered counts the visits with a questionnaire (every completed one
 	// since completing requires it; older rows may lack it).
-	Answered                   int64
+	Answered                    int64
 	integritySum, efficiencySum int64
 	asked, knows                int64
 	// AvgIntegrity and AvgEfficiency are the mean scores (1–5) over the
@@ -193,7 +193,7 @@ func (s *KPIService) Analysis(ctx context.Context, actor Actor, f AnalysisFilter
 	var acts []models.Activity
 	if err := db.Select("id, kind, unit_id, details").
 		Where("kind IN ? AND status = ? AND completed_at >= ? AND completed_at < ? AND deleted_at IS NULL",
-			[]string{models.KindOpinionVisit, models.KindProcurementSupervision}, models.ActivityCompleted, start, end).
+			[]string{models.KindOpinionVisit, models.KindProcurementSupervision}, models.ActivityCompleted, start.UTC(), end.UTC()).
 		Find(&acts).Error; err != nil {
 		return Analysis{}, err
 	}
