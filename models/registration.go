@@ -46,22 +46,18 @@ var RegistrationHandlings = []string{HandlingReturned, HandlingPaid, HandlingHan
 // select most rows, and SQLite's planner, given an index on them, scanned
 // it and sorted every row of the table (215 ms for the first page at
 // 100,000 registrations, against a few ms walking (event_date, id)).
-// idx_ethreg_analysis (event_date, unit, type, late, deleted_at) covers the
-// yearly analysis's GROUP BY, so that it reads the index alone and never
-// the rows; it leads with event_date, so the planner does not take it for
-// the late filter's index.
 type EthicsRegistration struct {
 	ID               string     `gorm:"primaryKey;size:36;index:idx_ethreg_event,priority:2;index:idx_ethreg_type_event,priority:3;index:idx_ethreg_unit_event,priority:3"`
-	Type             string     `gorm:"size:16;not null;index:idx_ethreg_type_event,priority:1;index:idx_ethreg_analysis,priority:3"`
+	Type             string     `gorm:"size:16;not null;index:idx_ethreg_type_event,priority:1"`
 	ServantName      string     `gorm:"size:50;not null"`
-	ServantUnitID    string     `gorm:"size:36;not null;index:idx_ethreg_unit_event,priority:1;index:idx_ethreg_analysis,priority:2"`
+	ServantUnitID    string     `gorm:"size:36;not null;index:idx_ethreg_unit_event,priority:1"`
 	ServantTitle     string     `gorm:"size:50;not null"`
 	CounterpartyName string     `gorm:"size:100;not null"`
 	CounterpartyKind string     `gorm:"size:16;not null"`
 	InterestedParty  bool       `gorm:"not null;default:false"`
-	EventDate        string     `gorm:"type:char(10);not null;index:idx_ethreg_event,priority:1;index:idx_ethreg_type_event,priority:2;index:idx_ethreg_unit_event,priority:2;index:idx_ethreg_analysis,priority:1"`
+	EventDate        string     `gorm:"type:char(10);not null;index:idx_ethreg_event,priority:1;index:idx_ethreg_type_event,priority:2;index:idx_ethreg_unit_event,priority:2"`
 	NotifiedDate     string     `gorm:"type:char(10);not null"`
-	Late             bool       `gorm:"not null;default:false;index:idx_ethreg_analysis,priority:4"`
+	Late             bool       `gorm:"not null;default:false"`
 	Description      string     `gorm:"type:text;not null"`
 	ValueNTD         *int64     `gorm:""`
 	Handling         string     `gorm:"size:32;not null"`
@@ -71,5 +67,5 @@ type EthicsRegistration struct {
 	Version          int        `gorm:"not null"`
 	CreatedAt        time.Time  `gorm:"precision:6;not null"`
 	UpdatedAt        time.Time  `gorm:"precision:6;not null"`
-	DeletedAt        *time.Time `gorm:"precision:6;index:idx_ethreg_analysis,priority:5"`
+	DeletedAt        *time.Time `gorm:"precision:6"`
 }

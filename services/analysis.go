@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"ethicsops/models"
@@ -14,9 +15,8 @@ import (
 // aggregate query over indexed columns (or the KPI rollups), so that the
 // analysis costs the same at 100,000 registrations as at 100:
 //
-//   - registrations: GROUP BY unit, type, late over event_date's range of
-//     the year, on the covering index idx_ethreg_analysis; the year is that
-//     of event_date, the same rule as the register's year filter;
+//   - registrations: their cells in the KPI rollups (kpi_info.go), by the
+//     month of event_date: the same year rule as the register's filter;
 //   - early warnings: GROUP BY unit, risk area, status over the year the
 //     warning is listed under (its indexed year column);
 //   - opinion visits and procurement supervisions: the completed records of
@@ -24,7 +24,7 @@ import (
 //     counts) through idx_activities_kpi; their questionnaire and
 //     deficiencies live in the JSON part, so those few hundred rows are
 //     decoded here rather than summed in SQL;
-//   - KPI lines: the rollups of the year's months by code and unit.
+//   - KPI lines: the same rollups of the year's months by code and unit.
 
 // RegistrationTally counts a year's registrations.
 type RegistrationTally struct {
@@ -149,27 +149,6 @@ func (s *KPIService) Analysis(ctx context.Context, actor Actor, f AnalysisFilter
 	}
 	db := s.db.WithContext(ctx)
 
-	var regs []struct {
-		ServantUnitID string
-		Type          string
-		Late          bool
-		N             int64
-	}
-	if err := db.Model(&models.EthicsRegistration{}).
-		Select("servant_unit_id, type, late, COUNT(*) AS n").
-		Where("event_date >= ? AND event_date <= ? AND deleted_at IS NULL", yearStart(year), yearEnd(year)).
-		Group("servant_unit_id, type, late").Scan(&regs).Error; err != nil {
-		return Analysis{}, err
-	}
-	for _, r := range regs {
-		t := &sec(r.ServantUnitID).Registrations
-		t.Total += r.N
-		t.ByType[r.Type] += r.N
-		if r.Late {
-			t.Late += r.N
-		}
-	}
-
 	var warns []struct {
 		UnitID   string
 		RiskArea string
@@ -225,8 +204,20 @@ func (s *KPIService) Analysis(ctx context.Context, actor Actor, f AnalysisFilter
 		return Analysis{}, err
 	}
 	for _, r := range rolls {
-		if r.N != 0 {
-			sec(r.UnitID).KPICounts[r.Code] += r.N
+		if r.N == 0 {
+			continue
+		}
+		p := sec(r.UnitID)
+		switch {
+		case r.Code == CodeRegistrationsLate:
+			p.Registrations.Late += r.N
+		case strings.HasPrefix(r.Code, codeRegistrationPrefix):
+			p.Registrations.ByType[strings.TrimPrefix(r.Code, codeRegistrationPrefix)] += r.N
+			p.Registrations.Total += r.N
+		default:
+			if _, counted := p.KPICounts[r.Code]; counted {
+				p.KPICounts[r.Code] += r.N
+			}
 		}
 	}
 
