@@ -64,11 +64,11 @@ type options struct {
 	activities int
 	// registrations are loaded for the analysis suite.
 	registrations int
-	keep       bool
-	year       int
-	rounds     int
-	flood      time.Duration
-	bin        string
+	keep          bool
+	year          int
+	rounds        int
+	flood         time.Duration
+	bin           string
 }
 
 func main() {

@@ -5357,7 +5357,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The records the report counts for the KPI in the year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Who: managers and admins. Read-only.",
+                "description": "The records the report counts for the KPI in the year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Informational lines: opinion_visits lists the completed opinion visits of the year; ethics_registrations and early_warnings_submitted count registers, not records: 422 with fields.code (read GET /ethics-registrations?year= or GET /early-warnings?year=). Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -5452,7 +5452,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "code: the on-time rate counts declarations; year out of bounds",
+                        "description": "code: the on-time rate counts declarations, an informational line counts a register; year out of bounds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -9402,6 +9402,7 @@ const docTemplate = `{
                 "closed_by",
                 "closed_by_name",
                 "closed_reason",
+                "informational_kpis",
                 "kpis",
                 "roc_year",
                 "timezone",
@@ -9436,6 +9437,13 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true,
                     "example": "已於 2023-01-20 函報法務部廉政署"
+                },
+                "informational_kpis": {
+                    "description": "InformationalKPIs are lines beside the plan's seven, each with\ninformational: true: ethics-code registrations (by the event date's\nyear), early warnings submitted (the year each is listed under) and\nopinion visits completed. target is null unless an admin set one\n(PUT /kpis/targets/{year} takes their codes too).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.KPIValueDTO"
+                    }
                 },
                 "kpis": {
                     "type": "array",
@@ -9545,6 +9553,11 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/handlers.KPIGroupDTO"
                     }
+                },
+                "informational": {
+                    "description": "Informational is true on the lines beside the plan's KPIs (in\ninformational_kpis): no target unless an admin sets one.",
+                    "type": "boolean",
+                    "example": false
                 },
                 "measure": {
                     "type": "string",
