@@ -147,7 +147,7 @@ func TestEthicsAnalysisNumbers(t *testing.T) {
 				t.Errorf("%s: %s, want %s", tc.name, g, tc.want)
 			}
 		}
-		if len(a.KPIs) != len(services.KPICatalogue) || a.KPIs[1]["code"] != models.KPIProcurementSupervisions || a.KPIs[1]["actual"] != float64(3) {
+		if len(a.KPIs) != len(services.KPICatalogue)+len(services.InformationalKPIs) || a.KPIs[9]["code"] != "opinion_visits" || a.KPIs[9]["actual"] != float64(2) || a.KPIs[1]["code"] != models.KPIProcurementSupervisions || a.KPIs[1]["actual"] != float64(3) {
 			t.Errorf("kpi lines: %v", a.KPIs)
 		}
 		// Last year's figures are last year's.

@@ -167,7 +167,7 @@ func runMySQL(o options, bin string) error {
 			return err
 		}
 		defer db.Close()
-		if err := benchAnalysis(o, "MariaDB/MySQL", db, srv); err != nil {
+		if err := benchAnalysis(o, "MariaDB/MySQL", bin, db, srv); err != nil {
 			return err
 		}
 	}
@@ -231,7 +231,7 @@ func runSQLite(o options, bin string) error {
 	}
 	name := fmt.Sprintf("SQLite (journal_mode=%s, synchronous=%d)", mode, sync)
 	if o.suite == "all" || o.suite == "analysis" {
-		if err := benchAnalysis(o, "SQLite", db, srv); err != nil {
+		if err := benchAnalysis(o, "SQLite", bin, db, srv); err != nil {
 			return err
 		}
 		if o.suite == "analysis" {

@@ -4127,7 +4127,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets. ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
+                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets, then the informational lines (informational: true). ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -7137,6 +7137,7 @@ const docTemplate = `{
                 "achieved",
                 "actual",
                 "code",
+                "informational",
                 "name_en",
                 "name_zh",
                 "target",
@@ -7155,6 +7156,11 @@ const docTemplate = `{
                 "code": {
                     "type": "string",
                     "example": "procurement_supervisions"
+                },
+                "informational": {
+                    "description": "Informational marks the lines beside the plan's seven (no target\nunless an admin set one).",
+                    "type": "boolean",
+                    "example": false
                 },
                 "name_en": {
                     "type": "string",
