@@ -365,3 +365,31 @@ func TestInformationalKPILines(t *testing.T) {
 		}
 	})
 }
+
+// TestEnsureRegisterCounts: a database whose registrations were recorded
+// before they were counted in the rollups is counted once at start.
+func TestEnsureRegisterCounts(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, regNow)
+		ctx := context.Background()
+		if rebuilt, err := e.Svc.KPIs.EnsureRegisterCounts(ctx); err != nil || rebuilt {
+			t.Fatalf("empty database: %v %v", rebuilt, err)
+		}
+		now := e.Clock.Now()
+		r := models.EthicsRegistration{ID: uuid.NewString(), Type: "gift", ServantName: "王建國", ServantUnitID: e.Unit.ID, ServantTitle: "技正",
+			CounterpartyName: "大成營造", CounterpartyKind: "organisation", EventDate: "2026-02-01", NotifiedDate: "2026-02-09", Late: true,
+			Description: "測試", Handling: "returned", OwnerID: e.Users["officer"].ID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := e.DB.Create(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+		if rebuilt, err := e.Svc.KPIs.EnsureRegisterCounts(ctx); err != nil || !rebuilt {
+			t.Fatalf("uncounted registration: %v %v", rebuilt, err)
+		}
+		if k := e.Count(&models.KPIRollup{}, "code IN ? AND month = ? AND total = 1", []string{"registrations_gift", "registrations_late"}, 202602); k != 2 {
+			t.Fatalf("%d cells", k)
+		}
+		if rebuilt, err := e.Svc.KPIs.EnsureRegisterCounts(ctx); err != nil || rebuilt {
+			t.Fatalf("second start: %v %v", rebuilt, err)
+		}
+	})
+}
