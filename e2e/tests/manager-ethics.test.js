@@ -90,6 +90,7 @@ for (const size of SIZES) {
     assert.match(card, /第 7 天才知會/);
     assert.match(card, /有職務上利害關係/);
     await assertClean(`register filtered ${size.name}`, page);
+    await page.locator('#reg-count').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, `manager-register-late-${size.name}`);
 
     // The Excel of these filters: the server's name, and bytes of a workbook.
@@ -134,6 +135,8 @@ for (const size of SIZES) {
     await assertClean(`warnings ${size.name}`, page);
     assert.equal(RAW.exec(await page.locator('#view').innerText()), null, 'no raw codes');
     await shot(page, `manager-warnings-${size.name}`);
+    await page.locator('#warn-count').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, `manager-warnings-list-${size.name}`);
 
     await page.locator('#warn nav.seg a[data-status="submitted"]').click();
     await page.locator(`#warn[data-status="submitted"] #warn-list li[data-id="${w.id}"]`).waitFor();
@@ -150,7 +153,10 @@ for (const size of SIZES) {
     await page.locator(`#warn-one[data-id="${w.id}"][data-status="draft"]`).waitFor();
     assert.match(await page.locator('#warn-return-note').innerText(), /主管退回意見[\s\S]*親屬關係查證資料/);
     assert.match(await page.locator('#warn-fields').innerText(), /草稿/);
-    // A draft can still be returned (with a new comment), a closed one not at all.
+    assert.ok(await page.locator('#warn-return-note').isVisible());
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page starts again at its top, with the comment');
+    // A draft can still be returned, behind a fold; a closed one not at all.
+    assert.equal(await page.locator('#warn-return-more[open]').count(), 0);
     await assertClean(`warning returned ${size.name}`, page);
     await shot(page, `manager-warning-returned-${size.name}`);
     const got = await api(server.base, 'GET', '/early-warnings/' + w.id, { token: await token(server.base, 'officer') });

@@ -31,6 +31,9 @@ function options(group, selected, allText) {
   return [h('option', { value: '' }, allText), ...vals.map((v) => h('option', { value: v, selected: v === selected }, label(group, v)))];
 }
 
+/** wide makes a filter take a whole row of the phone's two columns. */
+const wide = (el) => { el.classList.add('wide-field'); return el; };
+
 // ---------------------------------------------------------------- register
 
 const TYPES = ['gift', 'hospitality', 'lobbying', 'other'];
@@ -72,11 +75,11 @@ export async function registerView() {
   return h('section', { id: 'reg', dataset: { y, unit, type, late: late ? '1' : '' } },
     views('m-reg'),
     h('h2', {}, mt('reg_h', { y })),
-    h('form', { class: 'filters', role: 'search', onsubmit: (ev) => {
+    h('form', { class: 'filters compact', role: 'search', onsubmit: (ev) => {
       ev.preventDefault();
       go(hashWith('m-reg', { y: yearSel.value, unit: unitSel.value, type: typeSel.value, late: lateBox.checked ? '1' : '' }));
     } },
-      field(mt('year_roc'), yearSel), field(mt('unit'), unitSel), field(mt('reg_type'), typeSel),
+      field(mt('year_roc'), yearSel), field(mt('reg_type'), typeSel), wide(field(mt('unit'), unitSel)),
       h('label', { class: 'check' }, lateBox, mt('late_only')),
       h('button', { type: 'submit', class: 'primary' }, mt('show'))),
     stats,
@@ -125,7 +128,8 @@ function regCard(r) {
         h('small', {}, ' ', [s.title, s.unit_name].filter(Boolean).join('・'))),
       lateBadge(r) || h('span', { class: 'badge reg-ok' }, mt('reg_on_time')),
       h('span', { class: 'act-meta' }, mt('reg_counterparty'), '：', c.name, c.interested_party ? h('strong', { class: 'interested' }, '（' + mt('reg_interested') + '）') : null),
-      h('span', { class: 'act-meta' }, mt('reg_dates', { e: day(r.event_date, { weekday: false }), n: day(r.notified_date, { weekday: false }) }),
+      h('span', { class: 'act-meta' }, h('span', { class: 'nowrap' }, mt('reg_event_on', { d: day(r.event_date, { weekday: false }) })), '・',
+        h('span', { class: 'nowrap' }, mt('reg_notified_on', { d: day(r.notified_date, { weekday: false }) })),
         r.late ? h('strong', { class: 'late-days' }, '・' + mt('reg_late_days', { n: r.days_to_notify })) : null),
       h('span', { class: 'act-meta' }, [r.value_ntd != null ? formatMoney(r.value_ntd) : '', label('registration_handlings', r.handling)].filter(Boolean).join('・'))));
 }
@@ -222,9 +226,9 @@ export async function warningsView() {
     h('nav', { class: 'seg', 'aria-label': mt('warn_state') }, ['', ...STATES].map((st) => h('a', {
       href: hashWith('m-warn', { y, unit, risk, status: st }), 'aria-current': st === status ? 'page' : null, dataset: { status: st || 'all' },
     }, st ? label('early_warning_statuses', st) : mt('all_states')))),
-    h('form', { class: 'filters', role: 'search', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('m-warn', { y: yearSel.value, unit: unitSel.value, risk: riskSel.value, status })); } },
-      field(mt('year_roc'), yearSel), field(mt('unit'), unitSel), field(mt('warn_risk'), riskSel),
-      h('button', { type: 'submit', class: 'primary' }, mt('show'))),
+    h('form', { class: 'filters compact', role: 'search', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('m-warn', { y: yearSel.value, unit: unitSel.value, risk: riskSel.value, status })); } },
+      field(mt('year_roc'), yearSel), field(mt('warn_risk'), riskSel), wide(field(mt('unit'), unitSel)),
+      wide(h('button', { type: 'submit', class: 'primary' }, mt('show')))),
     count, list, more);
 }
 
@@ -276,7 +280,7 @@ function returnForm(w) {
   const comment = h('textarea', { name: 'comment', id: 'warn-comment', maxlength: 2000 });
   const err = h('p', { class: 'error', role: 'alert', id: 'warn-error' });
   const send = h('button', { type: 'submit', class: 'danger', id: 'warn-return' }, mt('warn_return_send'));
-  return h('form', { class: 'card decide', id: 'warn-decide', novalidate: true, onsubmit: async (ev) => {
+  const form = h('form', { class: 'card decide', id: 'warn-decide', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     const text = comment.value.trim();
@@ -285,7 +289,10 @@ function returnForm(w) {
     try {
       await mapi.returnWarning(w.id, { version: w.version, comment: text });
       toast(mt('warn_returned_toast', { s: w.subject }));
-      go('#/m-warn1/' + encodeURIComponent(w.id));
+      // The page again, from the server: now a draft with the comment on top.
+      const next = await warningView(w.id);
+      document.getElementById('warn-one')?.replaceWith(next);
+      window.scrollTo(0, 0);
     } catch (e) {
       if (e instanceof api.SessionExpired) throw e;
       err.textContent = e.code === 'version_conflict' ? mt('warn_changed') : e.code === 'conflict' ? mt('warn_cannot_return') : errText(e);
@@ -294,4 +301,7 @@ function returnForm(w) {
   h('h3', {}, mt('warn_return_h')),
   field(mt('warn_return_comment'), comment, mt('warn_return_hint')),
   err, send);
+  // A submitted warning is what a manager decides on; a draft is still its
+  // officer's, so returning it (to comment before it goes out) stays folded.
+  return w.status === 'submitted' ? form : h('details', { class: 'more', id: 'warn-return-more' }, h('summary', {}, mt('warn_return_draft')), form);
 }
