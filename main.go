@@ -174,6 +174,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	} else if stale {
 		log.Error("the KPI counts were computed in another time zone; KPI reports answer 409 until `ethicsops kpi rebuild` is run",
 			"counted_in", was, "office_timezone", cfg.Timezone)
+	} else if rebuilt, err := svc.KPIs.EnsureRegisterCounts(ctx); err != nil {
+		log.Error("kpi register counts", "error", err.Error())
+		return 1
+	} else if rebuilt {
+		log.Info("the KPI counts were rebuilt to include the ethics-code register and opinion visits")
 	}
 	if err := prepareData(ctx, svc, cfg, stderr); err != nil {
 		log.Error("prepare data", "error", err.Error())

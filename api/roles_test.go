@@ -58,6 +58,8 @@ func foundationRoutes() []route {
 		}},
 		{method: "GET", path: "/api/v1/kpis?year=2020", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?year=2020&format=csv", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/ethics-analysis?roc_year=109", allowed: []string{"admin", "manager"}},
+		{method: "GET", path: "/api/v1/ethics-analysis?year=2020&format=xlsx", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?roc_year=109&format=xlsx", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis/targets", allowed: []string{"admin", "manager"}},
 		{method: "GET", path: "/api/v1/kpis?year=2020&group=unit", allowed: []string{"admin", "manager"}},

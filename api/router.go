@@ -84,6 +84,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/units/:id/sites", auth, mgr, h.CreateUnitSite)
 
 	v1.GET("/kpis", auth, mgr, h.KPIReport)
+	v1.GET("/ethics-analysis", auth, mgr, h.EthicsAnalysis)
 	v1.GET("/kpis/targets", auth, mgr, h.KPITargets)
 	v1.GET("/kpis/:code/records", auth, mgr, h.KPIRecords)
 	v1.PUT("/kpis/targets/:year", auth, admin, h.SetKPITargets)

@@ -11,6 +11,9 @@
 //   - kpi: the KPI report over HTTP versus a GROUP BY over the activities
 //     table, for one year at N activities (default 1,000,000), with a check
 //     that both give the same numbers;
+//   - analysis (both databases): the yearly ethics analysis over HTTP at
+//     100,000 ethics-code registrations in the year measured (target: p50
+//     ≤ 50 ms), with a check of its count against COUNT(*);
 //   - login (SQLite) and login-mysql: 16 clients flooding the sign-in with
 //     wrong passwords while another measures GET /me (target: p50 ≤ 2× the
 //     same measurement without the flood) and real sign-ins (target: ≤ 2 s). `all` runs it on both
@@ -18,8 +21,8 @@
 //
 // Usage:
 //
-//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql]
-//	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-flood 20s] [-bin ./ethicsops] [-keep]
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql|analysis]
+//	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-registrations 100000] [-flood 20s] [-bin ./ethicsops] [-keep]
 //
 // On MariaDB/MySQL it creates a fresh database (ethicsops_bench_<pid>),
 // builds and starts the server on it, and drops the database at the end
@@ -59,6 +62,8 @@ type options struct {
 	n          int
 	c          int
 	activities int
+	// registrations are loaded for the analysis suite.
+	registrations int
 	keep       bool
 	year       int
 	rounds     int
@@ -69,11 +74,12 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.dsn, "dsn", envOr("ETHICSOPS_BENCH_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL/MariaDB server (its user must create databases)")
-	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi, login-mysql (MariaDB/MySQL), sqlite or login (SQLite)")
+	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi, login-mysql (MariaDB/MySQL), sqlite or login (SQLite), analysis (both)")
 	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
 	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
 	flag.IntVar(&o.activities, "activities", 1_000_000, "activities loaded for the KPI suite")
+	flag.IntVar(&o.registrations, "registrations", 100_000, "ethics-code registrations loaded for the analysis suite")
 	flag.IntVar(&o.year, "year", 2021, "year of the KPI report measured")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
 	flag.DurationVar(&o.flood, "flood", 20*time.Second, "how long the sign-in flood is measured")
@@ -90,9 +96,9 @@ func run(o options) error {
 		return fmt.Errorf("-n, -c and -rounds must be at least 1, -flood at least 1s")
 	}
 	switch o.suite {
-	case "all", "checkins", "kpi", "sqlite", "login", "login-mysql":
+	case "all", "checkins", "kpi", "sqlite", "login", "login-mysql", "analysis":
 	default:
-		return fmt.Errorf("-suite must be all, checkins, kpi, sqlite, login or login-mysql")
+		return fmt.Errorf("-suite must be all, checkins, kpi, sqlite, login, login-mysql or analysis")
 	}
 	bin := o.bin
 	if bin == "" {
@@ -108,7 +114,7 @@ func run(o options) error {
 			return err
 		}
 	}
-	if o.suite == "all" || o.suite == "sqlite" || o.suite == "login" {
+	if o.suite == "all" || o.suite == "sqlite" || o.suite == "login" || o.suite == "analysis" {
 		return runSQLite(o, bin)
 	}
 	return nil
@@ -155,6 +161,16 @@ func runMySQL(o options, bin string) error {
 		return err
 	}
 	defer srv.stop()
+	if o.suite == "all" || o.suite == "analysis" {
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := benchAnalysis(o, "MariaDB/MySQL", db, srv); err != nil {
+			return err
+		}
+	}
 	if o.suite == "all" || o.suite == "checkins" {
 		db, err := sql.Open("mysql", dsn)
 		if err != nil {
@@ -214,6 +230,14 @@ func runSQLite(o options, bin string) error {
 		return err
 	}
 	name := fmt.Sprintf("SQLite (journal_mode=%s, synchronous=%d)", mode, sync)
+	if o.suite == "all" || o.suite == "analysis" {
+		if err := benchAnalysis(o, "SQLite", db, srv); err != nil {
+			return err
+		}
+		if o.suite == "analysis" {
+			return nil
+		}
+	}
 	if o.suite != "login" {
 		if err := benchCheckins(o, checkinTarget{name: name, db: db, copyTable: sqliteCopyTable}, srv); err != nil {
 			return err

@@ -4120,6 +4120,117 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/ethics-analysis": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets. ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
+                "produces": [
+                    "application/json",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "kpis"
+                ],
+                "summary": "The yearly ethics analysis by agency",
+                "operationId": "ethicsAnalysis",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Gregorian year",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "ROC year (民國), e.g. 115 for 2026",
+                        "name": "roc_year",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv",
+                            "xlsx"
+                        ],
+                        "type": "string",
+                        "description": "json (default), csv or xlsx",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "zh-TW",
+                            "en"
+                        ],
+                        "type": "string",
+                        "description": "language of a csv or xlsx (default zh-TW)",
+                        "name": "lang",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.EthicsAnalysisDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the KPI counts must be rebuilt after a time-zone change",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "a year out of bounds (before 1912, or too far ahead)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/ethics-registrations": {
             "get": {
                 "security": [
@@ -7020,6 +7131,105 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.AnalysisKPIDTO": {
+            "type": "object",
+            "required": [
+                "achieved",
+                "actual",
+                "code",
+                "name_en",
+                "name_zh",
+                "target",
+                "unit"
+            ],
+            "properties": {
+                "achieved": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "actual": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 187
+                },
+                "code": {
+                    "type": "string",
+                    "example": "procurement_supervisions"
+                },
+                "name_en": {
+                    "type": "string",
+                    "example": "Procurement supervisions and acceptance inspections"
+                },
+                "name_zh": {
+                    "type": "string",
+                    "example": "參與採購案件驗收監驗工作"
+                },
+                "target": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 250
+                },
+                "unit": {
+                    "type": "string",
+                    "enum": [
+                        "percent",
+                        "count"
+                    ],
+                    "example": "count"
+                }
+            }
+        },
+        "handlers.AnalysisSectionDTO": {
+            "type": "object",
+            "required": [
+                "early_warnings",
+                "kpi_counts",
+                "opinion_visits",
+                "procurement",
+                "registrations",
+                "unit_code",
+                "unit_id",
+                "unit_name"
+            ],
+            "properties": {
+                "early_warnings": {
+                    "$ref": "#/definitions/handlers.WarningTallyDTO"
+                },
+                "kpi_counts": {
+                    "description": "KPICounts are the year's completed records by KPI code (the counted\nKPIs; the on-time declaration rate is office-wide, in kpis).",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    },
+                    "example": {
+                        "procurement_supervisions": 40,
+                        "safety_inspections": 3
+                    }
+                },
+                "opinion_visits": {
+                    "$ref": "#/definitions/handlers.VisitTallyDTO"
+                },
+                "procurement": {
+                    "$ref": "#/definitions/handlers.ProcurementTallyDTO"
+                },
+                "registrations": {
+                    "$ref": "#/definitions/handlers.RegistrationTallyDTO"
+                },
+                "unit_code": {
+                    "type": "string",
+                    "example": "PW"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "example": "0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "unit_name": {
+                    "type": "string",
+                    "example": "嘉義市政府工務處"
+                }
+            }
+        },
         "handlers.AttachmentDTO": {
             "type": "object",
             "required": [
@@ -8643,6 +8853,51 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.EthicsAnalysisDTO": {
+            "type": "object",
+            "required": [
+                "as_of",
+                "kpis",
+                "office",
+                "roc_year",
+                "timezone",
+                "units",
+                "year"
+            ],
+            "properties": {
+                "as_of": {
+                    "type": "string",
+                    "example": "2026-11-28T09:00:00+08:00"
+                },
+                "kpis": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.AnalysisKPIDTO"
+                    }
+                },
+                "office": {
+                    "$ref": "#/definitions/handlers.AnalysisSectionDTO"
+                },
+                "roc_year": {
+                    "type": "integer",
+                    "example": 115
+                },
+                "timezone": {
+                    "type": "string",
+                    "example": "Asia/Taipei"
+                },
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.AnalysisSectionDTO"
+                    }
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
         "handlers.EthicsRegistrationDTO": {
             "type": "object",
             "required": [
@@ -10028,6 +10283,34 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ProcurementTallyDTO": {
+            "type": "object",
+            "required": [
+                "completed",
+                "corrected",
+                "correction_pct",
+                "with_deficiencies"
+            ],
+            "properties": {
+                "completed": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "corrected": {
+                    "type": "integer",
+                    "example": 6
+                },
+                "correction_pct": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 75
+                },
+                "with_deficiencies": {
+                    "type": "integer",
+                    "example": 8
+                }
+            }
+        },
         "handlers.QuestionnaireDTO": {
             "type": "object",
             "required": [
@@ -10100,6 +10383,43 @@ const docTemplate = `{
                 "username": {
                     "type": "string",
                     "example": "volunteer.wang"
+                }
+            }
+        },
+        "handlers.RegistrationTallyDTO": {
+            "type": "object",
+            "required": [
+                "gift",
+                "hospitality",
+                "late",
+                "lobbying",
+                "other",
+                "total"
+            ],
+            "properties": {
+                "gift": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "hospitality": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "late": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "lobbying": {
+                    "type": "integer",
+                    "example": 6
+                },
+                "other": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
                 }
             }
         },
@@ -10839,6 +11159,52 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.VisitTallyDTO": {
+            "type": "object",
+            "required": [
+                "answered",
+                "asked_for_favours_pct",
+                "avg_efficiency",
+                "avg_integrity",
+                "completed",
+                "knows_how_to_report_pct",
+                "respondents"
+            ],
+            "properties": {
+                "answered": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "asked_for_favours_pct": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 8.33
+                },
+                "avg_efficiency": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 3.92
+                },
+                "avg_integrity": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 4.25
+                },
+                "completed": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "knows_how_to_report_pct": {
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 75
+                },
+                "respondents": {
+                    "type": "integer",
+                    "example": 96
+                }
+            }
+        },
         "handlers.VolunteerDTO": {
             "type": "object",
             "required": [
@@ -10952,6 +11318,90 @@ const docTemplate = `{
                 "people": {
                     "type": "integer",
                     "example": 12
+                }
+            }
+        },
+        "handlers.WarningRiskAreasDTO": {
+            "type": "object",
+            "required": [
+                "agency_security",
+                "construction",
+                "official_secrets",
+                "other",
+                "personnel",
+                "procurement"
+            ],
+            "properties": {
+                "agency_security": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "construction": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "official_secrets": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "other": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "personnel": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "procurement": {
+                    "type": "integer",
+                    "example": 4
+                }
+            }
+        },
+        "handlers.WarningStatusesDTO": {
+            "type": "object",
+            "required": [
+                "closed",
+                "draft",
+                "following_up",
+                "submitted"
+            ],
+            "properties": {
+                "closed": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "draft": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "following_up": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "submitted": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "handlers.WarningTallyDTO": {
+            "type": "object",
+            "required": [
+                "by_risk_area",
+                "by_status",
+                "total"
+            ],
+            "properties": {
+                "by_risk_area": {
+                    "$ref": "#/definitions/handlers.WarningRiskAreasDTO"
+                },
+                "by_status": {
+                    "$ref": "#/definitions/handlers.WarningStatusesDTO"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 8
                 }
             }
         }

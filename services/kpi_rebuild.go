@@ -29,7 +29,8 @@ type cellCount struct{ total, reviewed int64 }
 
 // recount computes the rollups from the activities table by streaming the
 // completed, undeleted records (one pass, no GROUP BY on time zones that the
-// databases would each do differently).
+// databases would each do differently), then the register's cells
+// (recountRegistrations).
 func (s *KPIService) recount(ctx context.Context, tx *gorm.DB) (map[rollupKey]cellCount, error) {
 	rows, err := tx.WithContext(ctx).Table("activities").
 		Select("kind, scale, unit_id, completed_at, review_status").
@@ -57,7 +58,10 @@ func (s *KPIService) recount(ctx context.Context, tx *gorm.DB) (map[rollupKey]ce
 			counts[k] = c
 		}
 	}
-	return counts, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return counts, recountRegistrations(ctx, tx, counts)
 }
 
 // lockRollups takes every rollup row (and, on MySQL, the gaps between them)

@@ -35,8 +35,8 @@ var KPICatalogue = []KPIDef{
 
 // KPIForActivity says which KPI a completed activity counts toward: by kind,
 // and for outreach events only the large ones. Opinion visits (民意訪查) count
-// toward none: the plan's table has no line for them, so they stay out of
-// the rollups and the report rather than appear as a line without a target.
+// toward the informational line CodeOpinionVisits (no target unless an
+// admin sets one: the plan's table has no line for them).
 func KPIForActivity(kind, scale string) (string, bool) {
 	switch kind {
 	case models.KindProcurementSupervision:
@@ -51,6 +51,8 @@ func KPIForActivity(kind, scale string) (string, bool) {
 		return models.KPIAntiCorruptionEvents, scale == "large"
 	case models.KindEthicsPromotion:
 		return models.KPIEthicsCodePromotions, true
+	case models.KindOpinionVisit:
+		return CodeOpinionVisits, true
 	}
 	return "", false
 }

@@ -111,6 +111,9 @@ func (s *RegistrationService) Create(ctx context.Context, actor Actor, in Regist
 			}
 			return err
 		}
+		if err := applyRegistrationCount(ctx, tx, nil, &r); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "ethics_registration.create", EntityType: "ethics_registration",
 			EntityID: r.ID, After: registrationAuditFields(&r)})
 	})
@@ -207,6 +210,9 @@ func (s *RegistrationService) Update(ctx context.Context, actor Actor, id string
 		if err := s.save(tx, before.Version, &after); err != nil {
 			return err
 		}
+		if err := applyRegistrationCount(ctx, tx, &before, &after); err != nil {
+			return err
+		}
 		out = after
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "ethics_registration.update", EntityType: "ethics_registration",
 			EntityID: after.ID, Before: b, After: a})
@@ -236,6 +242,9 @@ func (s *RegistrationService) Delete(ctx context.Context, actor Actor, id string
 		after := before
 		after.DeletedAt, after.UpdatedAt, after.Version = &now, now, before.Version+1
 		if err := s.save(tx, before.Version, &after); err != nil {
+			return err
+		}
+		if err := applyRegistrationCount(ctx, tx, &before, &after); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "ethics_registration.delete", EntityType: "ethics_registration",
