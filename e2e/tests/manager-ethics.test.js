@@ -61,16 +61,31 @@ for (const size of SIZES) {
     const { reg, event } = await lateGift(stamp);
     const y = rocOf(event);
     const { context, page, problems } = await phone(browser, server.base, size.opts);
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/api/v1/')) asked.push(r.url()); });
     await signIn(page, 'manager');
     await page.locator('#tabs a[href="#/m-reg"]').click();
     await page.locator('#reg-list li').first().waitFor();
     await open(page, `#/m-reg?y=${y}`, `#reg[data-y="${y}"] #reg-stats`);
+    // The figures come from the yearly analysis's counts, not from reading every record.
+    assert.ok(asked.some((u) => u.includes(`/ethics-analysis?roc_year=${y}`)), asked.join('\n'));
+    assert.ok(!asked.some((u) => /ethics-registrations\?.*limit=200/.test(u)), 'no page-by-page read of the register');
     // The figures add up: the types sum to the total, late ones among them.
     const stats = await page.locator('#reg-stats').evaluate((el) => ({ total: Number(el.dataset.total), late: Number(el.dataset.late),
       types: [...el.querySelectorAll('.stat-n')].map((n) => Number(n.textContent.replace(/,/g, ''))) }));
     assert.ok(stats.total > 1, 'the demo has a year of registrations');
     assert.equal(stats.types.reduce((a, b) => a + b, 0), stats.total);
     assert.ok(stats.late >= 1 && stats.late < stats.total);
+    // …and they are the register's own: the year read page by page agrees.
+    const mgr = await token(server.base, 'manager');
+    let all = [], cursor = '';
+    do {
+      const pg = await api(server.base, 'GET', `/ethics-registrations?roc_year=${y}&limit=200${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`, { token: mgr });
+      all = all.concat(pg.json.items); cursor = pg.json.next_cursor;
+    } while (cursor);
+    assert.equal(stats.total, all.length);
+    assert.equal(stats.late, all.filter((r) => r.late).length);
+    assert.equal(stats.types[0], all.filter((r) => r.type === 'gift').length);
     assert.match(await page.locator('#reg-stats').innerText(), /受贈財物[\s\S]*飲宴應酬[\s\S]*請託關說/);
     await assertClean(`register ${size.name}`, page);
     assert.equal(RAW.exec(await page.locator('#view').innerText()), null, 'no raw codes');
@@ -116,6 +131,20 @@ for (const size of SIZES) {
     await assertClean(`registration ${size.name}`, page);
     assert.equal(RAW.exec(await page.locator('#view').innerText()), null, 'no raw codes');
     await shot(page, `manager-registration-${size.name}`);
+
+    // The English switch: the same record in English, the office's words kept.
+    await page.locator('#lang-switch').click();
+    await page.locator('#reg-fields dt', { hasText: 'Civil servant' }).waitFor();
+    const en = await page.locator('#reg-fields').innerText();
+    assert.match(en, /Gift/);
+    assert.match(en, /Returned/);
+    assert.match(en, /Notified late/);
+    assert.match(en, /NT\$\s12,500/);
+    assert.match(await page.locator('#tabs').innerText(), /Ethics\s*reg\./);
+    await assertClean(`registration English ${size.name}`, page);
+    await shot(page, `manager-registration-en-${size.name}`);
+    await page.locator('#lang-switch').click();
+    await page.locator('#reg-fields dt', { hasText: '當事人' }).waitFor();
     assert.deepEqual(serious(problems), []);
     await context.close();
   });

@@ -7,7 +7,7 @@ const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css
   '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js', '/static/js/mapview.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',
   '/static/js/screens/manager-common.js', '/static/js/screens/manager-text.js', '/static/js/screens/manager-kpi.js',
-  '/static/js/screens/manager-review.js', '/static/js/screens/manager-declarations.js', '/static/js/api-manager.js', '/static/js/review-note.js', '/static/js/screens/manager-ethics.js',
+  '/static/js/screens/manager-review.js', '/static/js/screens/manager-declarations.js', '/static/js/api-manager.js', '/static/js/review-note.js', '/static/js/screens/manager-ethics.js', '/static/js/screens/manager-analysis.js',
   '/static/icon.svg', '/static/manifest.webmanifest'];
 
 self.addEventListener('install', (ev) => {

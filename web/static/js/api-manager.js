@@ -84,6 +84,9 @@ export const warning = (id) => get('/early-warnings/' + enc(id));
 /** returnWarning sends a draft or submitted warning back to its writer with a comment. */
 export const returnWarning = (id, body) => post(`/early-warnings/${enc(id)}/return`, body);
 
+/** analysis: the yearly analysis by agency ({roc_year}). */
+export const analysis = (p) => get('/ethics-analysis' + q(p));
+
 // ---------------------------------------------------------------- downloads
 
 /** download fetches a file with the bearer token and answers {blob, name};

@@ -9,7 +9,7 @@ import { label, metaGroup } from '../i18n.js';
 import { h, field } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format.js';
 import { errText, toast, go, missing } from '../shell.js';
-import { mt, hashParams, hashWith, readRocYear, rocYearSelect, unitSelect, unitName, unitNames, downloadButton, saveFile, pct } from './manager-common.js';
+import { mt, zh, hashParams, hashWith, readRocYear, rocYearSelect, unitSelect, unitName, unitNames, downloadButton, saveFile, pct } from './manager-common.js';
 
 /** day formats a calendar day as the API sends it (2026-09-22) without
  * passing through a time zone: 115/9/22（二）. */
@@ -18,9 +18,9 @@ export function day(s, opts) {
   return m ? formatDate(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])), opts) : '';
 }
 
-/** views is the row of links between the screens of this tab. */
-function views(current) {
-  const links = [['m-reg', 'ev_reg'], ['m-warn', 'ev_warn']];
+/** ethicsViews is the row of links between the screens of this tab. */
+export function ethicsViews(current) {
+  const links = [['m-reg', 'ev_reg'], ['m-warn', 'ev_warn'], ['m-ana', 'ev_analysis']];
   return h('nav', { class: 'seg', 'aria-label': mt('ethics_views') },
     links.map(([r, k]) => h('a', { href: '#/' + r, 'aria-current': r === current ? 'page' : null, dataset: { view: r } }, mt(k))));
 }
@@ -73,7 +73,7 @@ export async function registerView() {
   const [, stats] = await Promise.all([load(), regStats(y, unit)]);
   const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v)).toString();
   return h('section', { id: 'reg', dataset: { y, unit, type, late: late ? '1' : '' } },
-    views('m-reg'),
+    ethicsViews('m-reg'),
     h('h2', {}, mt('reg_h', { y })),
     h('form', { class: 'filters compact', role: 'search', onsubmit: (ev) => {
       ev.preventDefault();
@@ -93,26 +93,39 @@ export async function registerView() {
 const STATS_PAGES = 10; // × 200: a year of a city's register is a few hundred
 
 /** regStats counts the year's registrations (of one agency, or all) by type
- * and late. The API has no summary route: the year is read page by page, up
- * to a bound, and the figures say so when the bound cut them short. */
+ * and late: from the yearly analysis (one indexed count, a summary with no
+ * personal data), or — where the server has no analysis — by reading the
+ * year page by page up to a bound, saying so when the bound cut it short. */
 async function regStats(y, unit) {
-  let r;
-  try { r = await mapi.allRegistrations({ roc_year: y, unit_id: unit }, STATS_PAGES); } catch (e) {
+  let t = null, complete = true;
+  try {
+    const a = await mapi.analysis({ roc_year: y });
+    const sec = unit ? a.units.find((u) => u.unit_id === unit) : a.office;
+    if (sec) t = sec.registrations;
+  } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
-    return h('p', { class: 'error', id: 'reg-stats' }, errText(e));
+    if (!(e.status === 404 || e.status === 403)) return h('p', { class: 'error', id: 'reg-stats' }, errText(e));
   }
-  const by = Object.fromEntries(TYPES.map((t) => [t, 0]));
-  let lateN = 0;
-  for (const x of r.items) { by[x.type] = (by[x.type] || 0) + 1; if (x.late) lateN++; }
-  const n = r.items.length;
+  if (!t) {
+    let r;
+    try { r = await mapi.allRegistrations({ roc_year: y, unit_id: unit }, STATS_PAGES); } catch (e) {
+      if (e instanceof api.SessionExpired) throw e;
+      return h('p', { class: 'error', id: 'reg-stats' }, errText(e));
+    }
+    t = Object.fromEntries(TYPES.map((k) => [k, 0]));
+    t.total = r.items.length; t.late = 0;
+    for (const x of r.items) { t[x.type] = (t[x.type] || 0) + 1; if (x.late) t.late++; }
+    complete = r.complete;
+  }
+  const n = t.total, lateN = t.late;
   const uname = unit ? await unitName(unit) : mt('all_units');
   return h('div', { class: 'card reg-stats', id: 'reg-stats', dataset: { total: n, late: lateN } },
     h('h3', {}, mt('reg_stats_h', { y, u: uname })),
     h('p', { class: 'big-line' }, mt('reg_stats_total', { n: formatNumber(n) }),
       h('span', { class: 'reg-stats-late' + (lateN ? ' some' : '') }, mt('reg_stats_late', { n: formatNumber(lateN), p: n ? pct(lateN / n * 100) : '–' }))),
-    h('ul', { class: 'stat-grid' }, TYPES.map((t) => h('li', { dataset: { type: t } },
-      h('a', { href: hashWith('m-reg', { y, unit, type: t }) }, h('span', { class: 'stat-n' }, formatNumber(by[t])), h('span', {}, label('registration_types', t)))))),
-    r.complete ? null : h('p', { class: 'notice' }, mt('reg_stats_partial', { n: formatNumber(r.items.length) })),
+    h('ul', { class: 'stat-grid' }, TYPES.map((k) => h('li', { dataset: { type: k } },
+      h('a', { href: hashWith('m-reg', { y, unit, type: k }) }, h('span', { class: 'stat-n' }, formatNumber(t[k] ?? 0)), h('span', {}, label('registration_types', k)))))),
+    complete ? null : h('p', { class: 'notice' }, mt('reg_stats_partial', { n: formatNumber(n) })),
     h('p', { class: 'muted small' }, mt('reg_stats_rule')));
 }
 
@@ -145,8 +158,10 @@ export async function registrationView(id) {
   const rows = [];
   const add = (k, v) => { if (v !== undefined && v !== null && v !== '') rows.push(h('dt', {}, k), h('dd', {}, v)); };
   add(mt('reg_type'), label('registration_types', r.type));
-  add(mt('reg_servant'), `${s.name}（${[s.unit_name, s.title].filter(Boolean).join('・')}）`);
-  add(mt('reg_counterparty'), `${c.name}（${label('counterparty_kinds', c.kind)}，${mt(c.interested_party ? 'reg_interested' : 'reg_not_interested')}）`);
+  // Full-width brackets and commas in Chinese, ASCII ones in English.
+  const [lp, rp, cm] = zh() ? ['（', '）', '，'] : [' (', ')', ', '];
+  add(mt('reg_servant'), `${s.name}${lp}${[s.unit_name, s.title].filter(Boolean).join(zh() ? '・' : ', ')}${rp}`);
+  add(mt('reg_counterparty'), `${c.name}${lp}${label('counterparty_kinds', c.kind)}${cm}${mt(c.interested_party ? 'reg_interested' : 'reg_not_interested')}${rp}`);
   add(mt('reg_event'), day(r.event_date));
   add(mt('reg_notified'), day(r.notified_date));
   add(mt('reg_days'), h('span', {}, mt('reg_days_n', { n: r.days_to_notify }), ' ', lateBadge(r) || h('span', { class: 'badge reg-ok' }, mt('reg_on_time'))));
@@ -158,7 +173,7 @@ export async function registrationView(id) {
   const files = r.attachments || [];
   return h('section', { id: 'reg-one', dataset: { id: r.id } },
     back,
-    h('h2', {}, label('registration_types', r.type), '：', s.name),
+    h('h2', {}, label('registration_types', r.type), zh() ? '：' : ': ', s.name),
     h('div', { class: 'card' }, h('dl', { class: 'details', id: 'reg-fields' }, rows)),
     h('h3', {}, mt('reg_attachments', { n: files.length })),
     files.length ? h('ul', { class: 'plain att-list', id: 'reg-files' }, files.map((f) => h('li', {},
@@ -221,7 +236,7 @@ export async function warningsView() {
   more.addEventListener('click', load);
   await load();
   return h('section', { id: 'warn', dataset: { y, unit, risk, status } },
-    views('m-warn'),
+    ethicsViews('m-warn'),
     h('h2', {}, mt('warn_h', { y })),
     h('nav', { class: 'seg', 'aria-label': mt('warn_state') }, ['', ...STATES].map((st) => h('a', {
       href: hashWith('m-warn', { y, unit, risk, status: st }), 'aria-current': st === status ? 'page' : null, dataset: { status: st || 'all' },
