@@ -147,7 +147,7 @@ func TestEthicsAnalysisNumbers(t *testing.T) {
 				t.Errorf("%s: %s, want %s", tc.name, g, tc.want)
 			}
 		}
-		if len(a.KPIs) != len(services.KPICatalogue) || a.KPIs[1]["code"] != models.KPIProcurementSupervisions || a.KPIs[1]["actual"] != float64(3) {
+		if len(a.KPIs) != len(services.KPICatalogue)+len(services.InformationalKPIs) || a.KPIs[9]["code"] != "opinion_visits" || a.KPIs[9]["actual"] != float64(2) || a.KPIs[1]["code"] != models.KPIProcurementSupervisions || a.KPIs[1]["actual"] != float64(3) {
 			t.Errorf("kpi lines: %v", a.KPIs)
 		}
 		// Last year's figures are last year's.
@@ -285,6 +285,83 @@ func TestEthicsAnalysisFollowsWrites(t *testing.T) {
 		}
 		if diffs, err := e.Svc.KPIs.Verify(context.Background()); err != nil || len(diffs) != 0 {
 			t.Fatalf("verify: %v %v", diffs, err)
+		}
+	})
+}
+
+// TestInformationalKPILines checks the lines beside the plan's KPIs: counted
+// from the registers, without a target until an admin sets one, in the
+// downloads, and the drill-down's answer for each.
+func TestInformationalKPILines(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		at(e, regNow)
+		seedAnalysis(t, e)
+		lines := func() map[string]map[string]any {
+			t.Helper()
+			r := e.Do("GET", "/api/v1/kpis?year=2026", e.Tokens["manager"], nil)
+			if r.Code != 200 {
+				t.Fatalf("report: %d %s", r.Code, r.Body)
+			}
+			body := r.JSON()
+			if n := len(body["kpis"].([]any)); n != 7 {
+				t.Fatalf("the plan's lines changed: %d", n)
+			}
+			out := map[string]map[string]any{}
+			for _, l := range body["informational_kpis"].([]any) {
+				m := l.(map[string]any)
+				out[m["code"].(string)] = m
+			}
+			return out
+		}
+		got := lines()
+		for code, want := range map[string]float64{"ethics_registrations": 4, "early_warnings_submitted": 2, "opinion_visits": 2} {
+			l := got[code]
+			if l == nil || l["actual"] != want || l["target"] != nil || l["informational"] != true || l["achieved"] != false || l["on_track"] != nil {
+				t.Errorf("%s: %v, want actual %v without target", code, l, want)
+			}
+		}
+		// An admin gives one a target; managers may not.
+		put := map[string]any{"targets": map[string]any{"ethics_registrations": 3}}
+		if r := e.Do("PUT", "/api/v1/kpis/targets/2026", e.Tokens["manager"], put); r.Code != 403 {
+			t.Fatalf("manager sets a target: %d", r.Code)
+		}
+		if r := e.Do("PUT", "/api/v1/kpis/targets/2026", e.Tokens["admin"], put); r.Code != 200 {
+			t.Fatalf("admin sets a target: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("PUT", "/api/v1/kpis/targets/2026", e.Tokens["admin"], map[string]any{"targets": map[string]any{"opinion_visits": 2.5}}); r.Code != 422 {
+			t.Fatalf("fractional count target: %d %s", r.Code, r.Body)
+		}
+		l := lines()["ethics_registrations"]
+		if l["target"] != 3.0 || l["achieved"] != true || l["expected_to_date"] == nil || l["on_track"] != true {
+			t.Fatalf("with a target: %v", l)
+		}
+		// The downloads list them after the plan's lines.
+		c := e.Do("GET", "/api/v1/kpis?year=2026&format=csv", e.Tokens["manager"], nil)
+		if c.Code != 200 || !strings.Contains(c.Body, "ethics_registrations,公務員廉政倫理規範登錄案件（參考）") || !strings.Contains(c.Body, "opinion_visits,民意訪查（參考）") {
+			t.Fatalf("csv: %d %s", c.Code, c.Body)
+		}
+		if x := e.Do("GET", "/api/v1/kpis?year=2026&format=xlsx", e.Tokens["manager"], nil); x.Code != 200 {
+			t.Fatalf("xlsx: %d", x.Code)
+		}
+		// Drill-down: visits are records; the registers are not.
+		r := e.Do("GET", "/api/v1/kpis/opinion_visits/records?year=2026", e.Tokens["manager"], nil)
+		if r.Code != 200 || r.JSON()["total"] != 2.0 || len(r.JSON()["items"].([]any)) != 2 {
+			t.Fatalf("visit records: %d %s", r.Code, r.Body)
+		}
+		for _, code := range []string{"ethics_registrations", "early_warnings_submitted"} {
+			r := e.Do("GET", "/api/v1/kpis/"+code+"/records?year=2026", e.Tokens["manager"], nil)
+			if r.Code != 422 || !strings.Contains(r.Body, `"code"`) {
+				t.Errorf("%s records: %d %s", code, r.Code, r.Body)
+			}
+		}
+		// One unit: the lines follow the filter.
+		r = e.Do("GET", "/api/v1/kpis?year=2026&unit_id="+e.Unit2.ID, e.Tokens["manager"], nil)
+		for _, x := range r.JSON()["informational_kpis"].([]any) {
+			m := x.(map[string]any)
+			want := map[string]float64{"ethics_registrations": 1, "early_warnings_submitted": 0, "opinion_visits": 0}[m["code"].(string)]
+			if m["actual"] != want {
+				t.Errorf("unit 2 %s: %v, want %v", m["code"], m["actual"], want)
+			}
 		}
 	})
 }

@@ -200,11 +200,14 @@ func TestKPIExportXLSX(t *testing.T) {
 		}
 		// The volunteer hours row: hours format.
 		rows, _ := f.GetRows(kpi)
-		if len(rows) != 5+9 {
+		if len(rows) != 5+12 { // the seven, three informational lines, two volunteer lines
 			t.Fatalf("%d rows", len(rows))
 		}
-		if _, code := numFmt(t, f, kpi, "H14"); code != "#,##0.0" || cellValue(t, f, kpi, "F14") != "小時" || cellValue(t, f, kpi, "F13") != "人" {
-			t.Errorf("volunteer rows: %q %q %q", code, cellValue(t, f, kpi, "F13"), cellValue(t, f, kpi, "F14"))
+		if v := cellValue(t, f, kpi, "D13"); v != "公務員廉政倫理規範登錄案件（參考）" {
+			t.Errorf("informational line %q", v)
+		}
+		if _, code := numFmt(t, f, kpi, "H17"); code != "#,##0.0" || cellValue(t, f, kpi, "F17") != "小時" || cellValue(t, f, kpi, "F16") != "人" {
+			t.Errorf("volunteer rows: %q %q %q", code, cellValue(t, f, kpi, "F16"), cellValue(t, f, kpi, "F17"))
 		}
 		// Widths: the longest KPI name (22 characters of Han) is not cut off.
 		if w, err := f.GetColWidth(kpi, "D"); err != nil || w < 44 {
@@ -288,7 +291,7 @@ func TestKPIExportCSV(t *testing.T) {
 			t.Errorf("file name %q", cd)
 		}
 		recs := readCSV(t, r)
-		if len(recs) != 1+9 || strings.Join(recs[0][:7], ",") != "民國年度,西元年度,指標代碼,關鍵績效指標,衡量標準,單位,目標值" {
+		if len(recs) != 1+12 || strings.Join(recs[0][:7], ",") != "民國年度,西元年度,指標代碼,關鍵績效指標,衡量標準,單位,目標值" {
 			t.Fatalf("csv %v", recs)
 		}
 		units := []string{}
@@ -300,7 +303,7 @@ func TestKPIExportCSV(t *testing.T) {
 				}
 			}
 		}
-		if got := strings.Join(units, ","); got != "%,件,件,件,件,次,次,人,小時" {
+		if got := strings.Join(units, ","); got != "%,件,件,件,件,次,次,件,件,件,人,小時" {
 			t.Errorf("units %s", got)
 		}
 		proc := recs[2]
@@ -313,7 +316,7 @@ func TestKPIExportCSV(t *testing.T) {
 			t.Errorf("booleans %v", proc)
 		}
 		en := readCSV(t, e.Do("GET", "/api/v1/kpis?year=2026&format=csv&lang=en", m, nil))
-		if en[0][0] != "ROC year" || en[2][5] != "cases" || en[2][10] != "no" || en[1][5] != "%" || en[8][5] != "people" || en[9][5] != "hours" {
+		if en[0][0] != "ROC year" || en[2][5] != "cases" || en[2][10] != "no" || en[1][5] != "%" || en[8][5] != "cases" || en[11][5] != "people" || en[12][5] != "hours" {
 			t.Errorf("English csv %v", en[:3])
 		}
 		if en[2][3] != "Procurement supervisions and acceptance inspections" || en[2][4] != "Cases completed in the year" {

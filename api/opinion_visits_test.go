@@ -86,9 +86,10 @@ func TestOpinionVisitCreateAndComplete(t *testing.T) {
 		if got["status"] != "completed" || q["integrity_score"].(float64) != 4 || q["asked_for_favours"] != false || q["knows_how_to_report"] != true {
 			t.Fatalf("completed: %v", got)
 		}
-		// Opinion visits count toward no KPI: the report is unchanged and no rollup holds them.
-		if n := e.Count(&models.KPIRollup{}, ""); n != 0 {
-			t.Fatalf("%d rollup rows for an opinion visit", n)
+		// Opinion visits count toward none of the plan's seven KPIs, only
+		// toward the informational line opinion_visits (one rollup cell).
+		if n := e.Count(&models.KPIRollup{}, "code = ? AND total = 1", "opinion_visits"); n != 1 || e.Count(&models.KPIRollup{}, "") != 1 {
+			t.Fatalf("rollups: %d opinion_visits cells", n)
 		}
 		rep := e.Do("GET", "/api/v1/kpis?year=2026", e.Tokens["manager"], nil)
 		if rep.Code != 200 {
@@ -97,6 +98,11 @@ func TestOpinionVisitCreateAndComplete(t *testing.T) {
 		for _, k := range rep.JSON()["kpis"].([]any) {
 			if k := k.(map[string]any); k["unit"] == "count" && k["actual"].(float64) != 0 {
 				t.Errorf("%s counts %v", k["code"], k["actual"])
+			}
+		}
+		for _, k := range rep.JSON()["informational_kpis"].([]any) {
+			if k := k.(map[string]any); k["code"] == "opinion_visits" && k["actual"].(float64) != 1 {
+				t.Errorf("opinion_visits line: %v", k["actual"])
 			}
 		}
 		if list := e.Do("GET", "/api/v1/activities?kind=opinion_visit", off, nil); list.Code != 200 || len(list.JSON()["items"].([]any)) != 1 {

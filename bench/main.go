@@ -64,11 +64,13 @@ type options struct {
 	activities int
 	// registrations are loaded for the analysis suite.
 	registrations int
-	keep       bool
-	year       int
-	rounds     int
-	flood      time.Duration
-	bin        string
+	// analysisActivities are the visits and supervisions of the analysis suite.
+	analysisActivities int
+	keep               bool
+	year               int
+	rounds             int
+	flood              time.Duration
+	bin                string
 }
 
 func main() {
@@ -80,6 +82,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
 	flag.IntVar(&o.activities, "activities", 1_000_000, "activities loaded for the KPI suite")
 	flag.IntVar(&o.registrations, "registrations", 100_000, "ethics-code registrations loaded for the analysis suite")
+	flag.IntVar(&o.analysisActivities, "analysis-activities", 600, "completed opinion visits and procurement supervisions in the analysis suite's year")
 	flag.IntVar(&o.year, "year", 2021, "year of the KPI report measured")
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
 	flag.DurationVar(&o.flood, "flood", 20*time.Second, "how long the sign-in flood is measured")
@@ -167,7 +170,7 @@ func runMySQL(o options, bin string) error {
 			return err
 		}
 		defer db.Close()
-		if err := benchAnalysis(o, "MariaDB/MySQL", db, srv); err != nil {
+		if err := benchAnalysis(o, "MariaDB/MySQL", bin, db, srv); err != nil {
 			return err
 		}
 	}
@@ -231,7 +234,7 @@ func runSQLite(o options, bin string) error {
 	}
 	name := fmt.Sprintf("SQLite (journal_mode=%s, synchronous=%d)", mode, sync)
 	if o.suite == "all" || o.suite == "analysis" {
-		if err := benchAnalysis(o, "SQLite", db, srv); err != nil {
+		if err := benchAnalysis(o, "SQLite", bin, db, srv); err != nil {
 			return err
 		}
 		if o.suite == "analysis" {

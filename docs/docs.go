@@ -4127,7 +4127,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets. ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
+                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets, then the informational lines (informational: true). ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -5357,7 +5357,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The records the report counts for the KPI in the year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Who: managers and admins. Read-only.",
+                "description": "The records the report counts for the KPI in the year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Informational lines: opinion_visits lists the completed opinion visits of the year; ethics_registrations and early_warnings_submitted count registers, not records: 422 with fields.code (read GET /ethics-registrations?year= or GET /early-warnings?year=). Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json"
                 ],
@@ -5452,7 +5452,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "code: the on-time rate counts declarations; year out of bounds",
+                        "description": "code: the on-time rate counts declarations, an informational line counts a register; year out of bounds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -7137,6 +7137,7 @@ const docTemplate = `{
                 "achieved",
                 "actual",
                 "code",
+                "informational",
                 "name_en",
                 "name_zh",
                 "target",
@@ -7155,6 +7156,11 @@ const docTemplate = `{
                 "code": {
                     "type": "string",
                     "example": "procurement_supervisions"
+                },
+                "informational": {
+                    "description": "Informational marks the lines beside the plan's seven (no target\nunless an admin set one).",
+                    "type": "boolean",
+                    "example": false
                 },
                 "name_en": {
                     "type": "string",
@@ -9402,6 +9408,7 @@ const docTemplate = `{
                 "closed_by",
                 "closed_by_name",
                 "closed_reason",
+                "informational_kpis",
                 "kpis",
                 "roc_year",
                 "timezone",
@@ -9436,6 +9443,13 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true,
                     "example": "已於 2023-01-20 函報法務部廉政署"
+                },
+                "informational_kpis": {
+                    "description": "InformationalKPIs are lines beside the plan's seven, each with\ninformational: true: ethics-code registrations (by the event date's\nyear), early warnings submitted (the year each is listed under) and\nopinion visits completed. target is null unless an admin set one\n(PUT /kpis/targets/{year} takes their codes too).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.KPIValueDTO"
+                    }
                 },
                 "kpis": {
                     "type": "array",
@@ -9545,6 +9559,11 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/handlers.KPIGroupDTO"
                     }
+                },
+                "informational": {
+                    "description": "Informational is true on the lines beside the plan's KPIs (in\ninformational_kpis): no target unless an admin sets one.",
+                    "type": "boolean",
+                    "example": false
                 },
                 "measure": {
                     "type": "string",

@@ -93,6 +93,9 @@ type AnalysisKPIDTO struct {
 	Target   *float64 `json:"target" example:"250" extensions:"x-nullable" binding:"required"`
 	Actual   *float64 `json:"actual" example:"187" extensions:"x-nullable" binding:"required"`
 	Achieved bool     `json:"achieved" example:"false" binding:"required"`
+	// Informational marks the lines beside the plan's seven (no target
+	// unless an admin set one).
+	Informational bool `json:"informational" example:"false" binding:"required"`
 }
 
 // EthicsAnalysisDTO is the yearly analysis (政風狀況整體分析評估).
@@ -129,7 +132,7 @@ func toEthicsAnalysisDTO(a services.Analysis) EthicsAnalysisDTO {
 		Units: mapSlice(a.Units, toAnalysisSectionDTO), Office: toAnalysisSectionDTO(a.Office)}
 	for _, k := range a.KPIs {
 		out.KPIs = append(out.KPIs, AnalysisKPIDTO{Code: k.Code, NameZh: k.NameZh, NameEn: k.NameEn, Unit: k.Unit,
-			Target: k.Target, Actual: k.Actual, Achieved: k.Achieved})
+			Target: k.Target, Actual: k.Actual, Achieved: k.Achieved, Informational: k.Informational})
 	}
 	if out.KPIs == nil {
 		out.KPIs = []AnalysisKPIDTO{}
@@ -140,7 +143,7 @@ func toEthicsAnalysisDTO(a services.Analysis) EthicsAnalysisDTO {
 // EthicsAnalysis godoc
 //
 //	@Summary		The yearly ethics analysis by agency
-//	@Description	政風狀況整體分析評估: for one year (`year`, or `roc_year` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); `kpis` are the office's KPI lines with targets. `format=xlsx` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); `format=csv` the registrations sheet only (UTF-8 with BOM). `lang=en` for English headers. Who: managers and admins. Read-only.
+//	@Description	政風狀況整體分析評估: for one year (`year`, or `roc_year` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); `kpis` are the office's KPI lines with targets, then the informational lines (informational: true). `format=xlsx` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); `format=csv` the registrations sheet only (UTF-8 with BOM). `lang=en` for English headers. Who: managers and admins. Read-only.
 //	@ID				ethicsAnalysis
 //	@Tags			kpis
 //	@Produce		json

@@ -143,6 +143,9 @@ func analysisDoc(a services.Analysis, en bool) exportDoc {
 		if en {
 			name = k.NameEn
 		}
+		if k.Informational {
+			name += pick([2]string{"（參考）", " (informational)"}, en)
+		}
 		num := func(p *float64) any {
 			switch {
 			case p == nil:

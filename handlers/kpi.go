@@ -29,6 +29,9 @@ type KPIValueDTO struct {
 	Achieved       bool     `json:"achieved" binding:"required" example:"true"`
 	ExpectedToDate *float64 `json:"expected_to_date,omitempty" example:"228.5"`
 	OnTrack        *bool    `json:"on_track,omitempty" example:"true"`
+	// Informational is true on the lines beside the plan's KPIs (in
+	// informational_kpis): no target unless an admin sets one.
+	Informational bool `json:"informational,omitempty" example:"false"`
 	// Groups are the parts of the number, only when the report is asked
 	// with group=unit or group=month (see KPIGroupDTO).
 	Groups []KPIGroupDTO `json:"groups,omitempty"`
@@ -41,6 +44,12 @@ type KPIReportDTO struct {
 	Timezone string        `json:"timezone" example:"Asia/Taipei" binding:"required"`
 	AsOf     time.Time     `json:"as_of" binding:"required" example:"2026-11-28T09:00:00+08:00"`
 	KPIs     []KPIValueDTO `json:"kpis" binding:"required"`
+	// InformationalKPIs are lines beside the plan's seven, each with
+	// informational: true: ethics-code registrations (by the event date's
+	// year), early warnings submitted (the year each is listed under) and
+	// opinion visits completed. target is null unless an admin set one
+	// (PUT /kpis/targets/{year} takes their codes too).
+	InformationalKPIs []KPIValueDTO `json:"informational_kpis" binding:"required"`
 	// VolunteerParticipation is informational, beside the plan's seven KPIs
 	// and without a target.
 	VolunteerParticipation VolunteerParticipationDTO `json:"volunteer_participation" binding:"required"`
@@ -102,13 +111,22 @@ func toKPIReportDTO(r services.KPIReport) KPIReportDTO {
 		VolunteerParticipation: VolunteerParticipationDTO{People: r.Volunteers.People, Hours: r.Volunteers.Hours},
 		KPIYearClosedDTO:       toKPIYearClosedDTO(r.Closed)}
 	for i, v := range r.KPIs {
-		out.KPIs[i] = KPIValueDTO{
-			Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,
-			Target: v.Target, Actual: v.Actual, Reviewed: v.Reviewed, Numerator: v.Numerator, Denominator: v.Denominator,
-			Achieved: v.Achieved, ExpectedToDate: v.ExpectedToDate, OnTrack: v.OnTrack, Groups: toKPIGroupDTOs(v.Groups),
-		}
+		out.KPIs[i] = toKPIValueDTO(v)
+	}
+	out.InformationalKPIs = mapSlice(r.Informational, toKPIValueDTO)
+	if out.InformationalKPIs == nil {
+		out.InformationalKPIs = []KPIValueDTO{}
 	}
 	return out
+}
+
+func toKPIValueDTO(v services.KPIValue) KPIValueDTO {
+	return KPIValueDTO{
+		Code: v.Code, NameZh: v.NameZh, NameEn: v.NameEn, Measure: v.Measure, Unit: v.Unit,
+		Target: v.Target, Actual: v.Actual, Reviewed: v.Reviewed, Numerator: v.Numerator, Denominator: v.Denominator,
+		Achieved: v.Achieved, ExpectedToDate: v.ExpectedToDate, OnTrack: v.OnTrack, Groups: toKPIGroupDTOs(v.Groups),
+		Informational: v.Informational,
+	}
 }
 
 // KPITargetsDTO are the targets of one year by KPI code.

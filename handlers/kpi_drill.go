@@ -63,7 +63,7 @@ type KPIRecordList struct {
 // KPIRecords godoc
 //
 //	@Summary		The records behind one KPI's number
-//	@Description	The records the report counts for the KPI in the year (`year`, or `roc_year` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Who: managers and admins. Read-only.
+//	@Description	The records the report counts for the KPI in the year (`year`, or `roc_year` 民國年; default this year), under exactly the counting rule: completed, not deleted, of the KPI's kinds (anti_corruption_events: large outreach events only), completed_at within the year in the office time zone; optionally one unit. Ordered by completed_at (oldest first); keyset pages. total is the number of all of them, the report's actual. The on-time rate (property_declaration_on_time_rate) counts declarations, not records: 422 with fields.code (read GET /declarations?year= instead). Informational lines: opinion_visits lists the completed opinion visits of the year; ethics_registrations and early_warnings_submitted count registers, not records: 422 with fields.code (read GET /ethics-registrations?year= or GET /early-warnings?year=). Who: managers and admins. Read-only.
 //	@ID				kpiRecords
 //	@Tags			kpis
 //	@Produce		json
@@ -80,7 +80,7 @@ type KPIRecordList struct {
 //	@Failure		403			{object}	ErrorResponse
 //	@Failure		404			{object}	ErrorResponse	"no such KPI"
 //	@Failure		409			{object}	ErrorResponse	"the counts must be rebuilt after a time-zone change"
-//	@Failure		422			{object}	ErrorResponse	"code: the on-time rate counts declarations; year out of bounds"
+//	@Failure		422			{object}	ErrorResponse	"code: the on-time rate counts declarations, an informational line counts a register; year out of bounds"
 //	@Failure		500			{object}	ErrorResponse	"internal: a bug, logged with the request id"
 //	@Failure		503			{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
 //	@Header			503			{integer}	Retry-After		"seconds to wait before retrying"

@@ -27,6 +27,9 @@ var kpiUnits = map[string][2]string{
 	models.KPIInfosecAudits:             {"件", "cases"},
 	models.KPIAntiCorruptionEvents:      {"次", "times"},
 	models.KPIEthicsCodePromotions:      {"次", "times"},
+	services.KPIEthicsRegistrations:     {"件", "cases"},
+	services.KPIEarlyWarnings:           {"件", "cases"},
+	services.KPIOpinionVisits:           {"件", "cases"},
 	"volunteer_people":                  {"人", "people"},
 	"volunteer_hours":                   {"小時", "hours"},
 }
@@ -50,6 +53,9 @@ var measuresEn = map[string]string{
 	models.KPIInfosecAudits:             "Cases completed in the year",
 	models.KPIAntiCorruptionEvents:      "Events held in the year",
 	models.KPIEthicsCodePromotions:      "Events held in the year",
+	services.KPIEthicsRegistrations:     "Registrations by the year of the event",
+	services.KPIEarlyWarnings:           "Early warnings submitted to agency heads in the year",
+	services.KPIOpinionVisits:           "Opinion visits completed in the year",
 	"volunteer_people":                  "Volunteers who attended an event in the year",
 	"volunteer_hours":                   "Hours from check-in to check-out, confirmed",
 }
@@ -117,10 +123,13 @@ func optCount(p *int64) any {
 func kpiRows(reports []KPIReportDTO, en bool) [][]any {
 	var rows [][]any
 	for _, r := range reports {
-		for _, k := range r.KPIs {
+		for _, k := range append(append([]KPIValueDTO{}, r.KPIs...), r.InformationalKPIs...) {
 			name := k.NameZh
 			if en {
 				name = k.NameEn
+			}
+			if k.Informational {
+				name += pick([2]string{"（參考）", " (informational)"}, en)
 			}
 			var expected, onTrack any
 			if k.ExpectedToDate != nil {

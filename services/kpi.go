@@ -65,6 +65,10 @@ type KPIReport struct {
 	Timezone string
 	AsOf     time.Time
 	KPIs     []KPIValue
+	// Informational are the lines beside the plan's KPIs (InformationalKPIs),
+	// with a target only where an admin set one. Not frozen by closing a
+	// year: they are not the numbers reported against the plan.
+	Informational []KPIValue
 	// Volunteers is informational, without a target: volunteers who attended
 	// outreach events of the year and their hours (see VolunteerService).
 	Volunteers YearTotal
@@ -158,19 +162,35 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 				a, r := float64(c.total), c.reviewed
 				v.Actual, v.Reviewed = &a, &r
 			}
-			if v.Target != nil && v.Actual != nil {
-				v.Achieved = *v.Actual >= *v.Target
-			}
-			if inProgress && v.Target != nil {
-				e := ExpectedToDate(def, *v.Target, fraction)
-				v.ExpectedToDate = &e
-				onTrack := v.Actual != nil && *v.Actual >= e
-				if def.Unit == UnitPercent && v.Actual == nil {
-					onTrack = true // nothing due yet, nothing late
-				}
-				v.OnTrack = &onTrack
-			}
+			judge(&v, inProgress, fraction)
 			rep.KPIs = append(rep.KPIs, v)
+		}
+		for _, def := range InformationalKPIs {
+			v := KPIValue{KPIDef: def}
+			if t, ok := targets[year][def.Code]; ok {
+				v.Target = &t
+			}
+			var a float64
+			switch def.Code {
+			case KPIEthicsRegistrations:
+				for _, t := range models.RegistrationTypes {
+					a += float64(counts[year][RegistrationCode(t)].total)
+				}
+			case KPIEarlyWarnings:
+				n, err := s.submittedWarnings(ctx, year, f.UnitID)
+				if err != nil {
+					return nil, err
+				}
+				a = float64(n)
+			default:
+				c := counts[year][def.Code]
+				a = float64(c.total)
+				r := c.reviewed
+				v.Reviewed = &r
+			}
+			v.Actual = &a
+			judge(&v, inProgress, fraction)
+			rep.Informational = append(rep.Informational, v)
 		}
 		if s.volunteers != nil {
 			if rep.Volunteers, err = s.volunteers.YearTotal(ctx, year, f.UnitID); err != nil {
@@ -185,6 +205,34 @@ func (s *KPIService) Report(ctx context.Context, actor Actor, f KPIFilter) ([]KP
 		}
 	}
 	return reports, nil
+}
+
+// judge sets whether v reached its target, and for the year in progress
+// (fraction of it elapsed) whether it is on track.
+func judge(v *KPIValue, inProgress bool, fraction float64) {
+	if v.Target != nil && v.Actual != nil {
+		v.Achieved = *v.Actual >= *v.Target
+	}
+	if inProgress && v.Target != nil {
+		e := ExpectedToDate(v.KPIDef, *v.Target, fraction)
+		v.ExpectedToDate = &e
+		onTrack := v.Actual != nil && *v.Actual >= e
+		if v.Unit == UnitPercent && v.Actual == nil {
+			onTrack = true // nothing due yet, nothing late
+		}
+		v.OnTrack = &onTrack
+	}
+}
+
+// submittedWarnings counts the early warnings of year (optionally of one
+// unit) that were submitted to the agency head: every status but draft.
+func (s *KPIService) submittedWarnings(ctx context.Context, year int, unitID string) (int64, error) {
+	q := s.db.WithContext(ctx).Model(&models.EarlyWarning{}).Where("year = ? AND status <> ?", year, models.WarningDraft)
+	if unitID != "" {
+		q = q.Where("unit_id = ?", unitID)
+	}
+	var n int64
+	return n, q.Count(&n).Error
 }
 
 // rollupCounts sums the rollups of the years of f by year and KPI code.
@@ -270,7 +318,7 @@ func (s *KPIService) SetTargets(ctx context.Context, actor Actor, year int, targ
 		f.Add("targets", "give at least one KPI code with its target")
 	}
 	defs := map[string]KPIDef{}
-	for _, d := range KPICatalogue {
+	for _, d := range append(append([]KPIDef{}, KPICatalogue...), InformationalKPIs...) {
 		defs[d.Code] = d
 	}
 	for code, v := range targets {

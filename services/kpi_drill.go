@@ -283,23 +283,27 @@ func KPIActivityRule(code string) (kinds []string, scale string, ok bool) {
 // year in the office time zone. These are exactly the records the rollups
 // count (keyOf), read from the activities table. Total is their number,
 // the report's actual for the same year and unit.
+// Informational lines: opinion_visits lists its records like any counted
+// KPI; ethics_registrations and early_warnings_submitted count registers,
+// not records, and answer validation_failed naming code.
 // Errors: ErrForbidden (not manager/admin), ErrNotFound (no such KPI),
 // validation_failed (the on-time rate, which counts declarations, not
-// records; year out of bounds), bad_request (limit, cursor), conflict
+// records; an informational line of a register; year out of bounds), bad_request (limit, cursor), conflict
 // (rollups of another time zone, as the report).
 func (s *KPIService) Records(ctx context.Context, actor Actor, code string, f KPIRecordFilter) (KPIRecords, error) {
 	var zero KPIRecords
 	if !actor.Is(models.RoleAdmin, models.RoleManager) {
 		return zero, Forbidden("only managers and admins see KPI reports")
 	}
-	var def KPIDef
-	for _, d := range KPICatalogue {
-		if d.Code == code {
-			def = d
-		}
-	}
-	if def.Code == "" {
+	def, ok := kpiDef(code)
+	if !ok {
 		return zero, NotFound("KPI")
+	}
+	switch def.Code {
+	case KPIEthicsRegistrations:
+		return zero, Invalid("code", "counts the ethics-code register, not field records: see GET /ethics-registrations?year=")
+	case KPIEarlyWarnings:
+		return zero, Invalid("code", "counts early warnings, not field records: see GET /early-warnings?year=")
 	}
 	if def.Unit == UnitPercent {
 		return zero, Invalid("code", "is the on-time rate of the property-declaration roster, which counts declarations, not records: see GET /declarations?year=")

@@ -14,6 +14,9 @@ type KPIDef struct {
 	NameEn  string
 	Measure string // the plan's 衡量標準
 	Unit    string // "percent" or "count"
+	// Informational lines are not the plan's KPIs: they have no target
+	// unless an admin sets one, and are reported beside the seven.
+	Informational bool
 }
 
 // KPI units.
@@ -24,13 +27,45 @@ const (
 
 // KPICatalogue is the plan's seven KPIs in its order.
 var KPICatalogue = []KPIDef{
-	{models.KPIPropertyDeclarationOnTime, "落實公職人員財產申報", "On-time filing of public officials' property declarations", "依限完成申報人數／應申報人數×100%", UnitPercent},
-	{models.KPIProcurementSupervisions, "參與採購案件驗收監驗工作", "Procurement supervisions and acceptance inspections", "年度內完成件數", UnitCount},
-	{models.KPISecurityAndPetitions, "辦理專案維護並落實執行及協助處理陳情請願工作", "Security maintenance projects and petitions handled", "年度內辦理專案維護及陳情請願件數", UnitCount},
-	{models.KPISafetyInspections, "安全維護及預防措施安全狀況檢查", "Safety inspections", "年度內完成件數", UnitCount},
-	{models.KPIInfosecAudits, "公務機密維護資訊使用管理安全稽核", "Information security audits", "年度內完成件數", UnitCount},
-	{models.KPIAntiCorruptionEvents, "辦理大型反貪活動", "Large anti-corruption events", "年度內辦理次數", UnitCount},
-	{models.KPIEthicsCodePromotions, "宣導公務員廉政倫理規範", "Ethics code promotions", "年度內辦理次數", UnitCount},
+	{models.KPIPropertyDeclarationOnTime, "落實公職人員財產申報", "On-time filing of public officials' property declarations", "依限完成申報人數／應申報人數×100%", UnitPercent, false},
+	{models.KPIProcurementSupervisions, "參與採購案件驗收監驗工作", "Procurement supervisions and acceptance inspections", "年度內完成件數", UnitCount, false},
+	{models.KPISecurityAndPetitions, "辦理專案維護並落實執行及協助處理陳情請願工作", "Security maintenance projects and petitions handled", "年度內辦理專案維護及陳情請願件數", UnitCount, false},
+	{models.KPISafetyInspections, "安全維護及預防措施安全狀況檢查", "Safety inspections", "年度內完成件數", UnitCount, false},
+	{models.KPIInfosecAudits, "公務機密維護資訊使用管理安全稽核", "Information security audits", "年度內完成件數", UnitCount, false},
+	{models.KPIAntiCorruptionEvents, "辦理大型反貪活動", "Large anti-corruption events", "年度內辦理次數", UnitCount, false},
+	{models.KPIEthicsCodePromotions, "宣導公務員廉政倫理規範", "Ethics code promotions", "年度內辦理次數", UnitCount, false},
+}
+
+// Informational line codes.
+const (
+	KPIEthicsRegistrations = "ethics_registrations"
+	KPIEarlyWarnings       = "early_warnings_submitted"
+	KPIOpinionVisits       = CodeOpinionVisits
+)
+
+// InformationalKPIs are the lines reported beside the plan's KPIs: the
+// work its strategies name without a target in its table. How each is
+// counted: registrations from their rollup cells (kpi_info.go: the month of
+// the event date); opinion visits from their rollup cell like any counted
+// kind (completed_at in the office time zone, so the drill-down lists
+// them); early warnings by a COUNT over their indexed year column, the
+// warnings no longer drafts (a year has tens of them, and a warning's
+// status moves back and forth, which a rollup would have to follow in
+// every transition for no gain).
+var InformationalKPIs = []KPIDef{
+	{KPIEthicsRegistrations, "公務員廉政倫理規範登錄案件", "Ethics-code registrations", "年度內登錄件數（依事件日期）", UnitCount, true},
+	{KPIEarlyWarnings, "預警作為陳報件數", "Early warnings submitted to agency heads", "年度內陳報機關首長件數", UnitCount, true},
+	{KPIOpinionVisits, "民意訪查", "Opinion visits completed", "年度內完成件數", UnitCount, true},
+}
+
+// kpiDef finds a line of the catalogue or an informational one.
+func kpiDef(code string) (KPIDef, bool) {
+	for _, d := range append(append([]KPIDef{}, KPICatalogue...), InformationalKPIs...) {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return KPIDef{}, false
 }
 
 // KPIForActivity says which KPI a completed activity counts toward: by kind,

@@ -22,7 +22,7 @@ func TestKPIForActivity(t *testing.T) {
 		{models.KindOutreachEvent, "large", models.KPIAntiCorruptionEvents, true},
 		{models.KindOutreachEvent, "regular", models.KPIAntiCorruptionEvents, false},
 		{models.KindEthicsPromotion, "regular", models.KPIEthicsCodePromotions, true},
-		{models.KindOpinionVisit, "", "", false},
+		{models.KindOpinionVisit, "", CodeOpinionVisits, true}, // the informational line
 		{"unknown", "", "", false},
 	}
 	for _, c := range cases {
