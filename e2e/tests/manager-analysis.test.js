@@ -11,7 +11,7 @@ let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-const RAW = /\b(gift|hospitality|lobbying|procurement|construction|official_secrets|agency_security|draft|submitted|following_up|closed|procurement_supervisions|safety_inspections)\b/;
+const RAW = /\b(gift|hospitality|lobbying|procurement|construction|official_secrets|agency_security|draft|submitted|following_up|closed|procurement_supervisions|safety_inspections|ethics_registrations|early_warnings_submitted|opinion_visits)\b/;
 const cell = async (page, table, unit, col) => Number((await page.locator(`#${table} tr[data-unit="${unit}"] td`).nth(col).innerText()).replace(/[,%]/g, ''));
 
 for (const size of SIZES) {
@@ -60,6 +60,8 @@ for (const size of SIZES) {
     const bytes = await readFile(await xlsx.path());
     assert.ok(bytes.length > 2000, `${bytes.length} bytes`);
     assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+
+    assert.equal(RAW.exec(await page.locator('#view').innerText()), null, 'no raw codes');
 
     // The print view: the filed title block, no buttons, no tabs.
     await page.emulateMedia({ media: 'print' });

@@ -78,6 +78,15 @@ function table(id, caption, cols, units, office) {
       h('tbody', {}, units.map((s) => row(s, false)), row(office, true)))));
 }
 
+/** kpiLabel names a KPI line: the catalogue's label, else the server's own
+ * name for it (a line newer than this client's catalogue). */
+function kpiLabel(a, code) {
+  const l = label('kpis', code);
+  if (l && l !== code) return l;
+  const k = a.kpis.find((x) => x.code === code);
+  return k ? (zh() ? k.name_zh : k.name_en) || code : code;
+}
+
 function report(a) {
   const units = a.units.filter(busy);
   const quiet = a.units.length - units.length;
@@ -109,7 +118,7 @@ function report(a) {
     table('ana-proc', mt('ana_proc_h'), [
       [mt('ana_supervised'), (s) => s.procurement.completed], [mt('ana_with_def'), (s) => s.procurement.with_deficiencies],
       [mt('ana_corrected'), (s) => s.procurement.corrected], [mt('ana_correction_rate'), (s) => s.procurement.correction_pct, p1]], units, o),
-    table('ana-kpi-units', mt('ana_kpi_units_h'), kpiCodes.map((c) => [label('kpis', c) || c, (s) => s.kpi_counts?.[c] ?? 0]), units, o),
+    table('ana-kpi-units', mt('ana_kpi_units_h'), kpiCodes.map((c) => [kpiLabel(a, c), (s) => s.kpi_counts?.[c] ?? 0]), units, o),
     h('section', { class: 'ana-section', id: 'ana-kpis' },
       h('h3', {}, mt('ana_kpis_h')),
       h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': mt('ana_kpis_h') }, h('table', { class: 'ana-table' },
@@ -120,7 +129,7 @@ function report(a) {
           const fmt = (v) => (v == null ? '–' : k.unit === 'percent' ? formatNumber(v, 1) + '%' : formatNumber(v));
           const st = k.target == null ? 'none' : k.achieved ? 'met' : 'behind';
           return h('tr', { dataset: { code: k.code } },
-            h('th', { scope: 'row' }, label('kpis', k.code) || (zh() ? k.name_zh : k.name_en)),
+            h('th', { scope: 'row' }, kpiLabel(a, k.code)),
             h('td', { class: 'num' }, fmt(k.actual)), h('td', { class: 'num' }, fmt(k.target)),
             h('td', {}, h('span', { class: 'state ' + st }, mt(st === 'none' ? 'state_none' : st === 'met' ? 'state_met' : ended ? 'state_missed' : 'ana_not_yet_met'))));
         }))))),
