@@ -61,6 +61,32 @@ export const draw = (id) => get('/declarations/draws/' + enc(id));
 export const verifyDraw = (id) => get(`/declarations/draws/${enc(id)}/verify`);
 export const createDraw = (body) => post('/declarations/draws', body);
 
+// ---------------------------------------------------------------- ethics register and early warnings
+
+/** registrations: a page of the ethics-code register (type, unit_id, roc_year, late, cursor). */
+export const registrations = (p) => get('/ethics-registrations' + q({ limit: 20, ...p }));
+export const registration = (id) => get('/ethics-registrations/' + enc(id));
+/** allRegistrations pages through a year's register for its statistics, at
+ * most maxPages pages of 200; answers {items, complete}. */
+export async function allRegistrations(p, maxPages = 10) {
+  const items = [];
+  let cursor = '';
+  for (let i = 0; i < maxPages; i++) {
+    const page = await get('/ethics-registrations' + q({ ...p, limit: 200, cursor }));
+    items.push(...page.items);
+    if (!page.next_cursor) return { items, complete: true };
+    cursor = page.next_cursor;
+  }
+  return { items, complete: false };
+}
+export const warnings = (p) => get('/early-warnings' + q({ limit: 20, ...p }));
+export const warning = (id) => get('/early-warnings/' + enc(id));
+/** returnWarning sends a draft or submitted warning back to its writer with a comment. */
+export const returnWarning = (id, body) => post(`/early-warnings/${enc(id)}/return`, body);
+
+/** analysis: the yearly analysis by agency ({roc_year}). */
+export const analysis = (p) => get('/ethics-analysis' + q(p));
+
 // ---------------------------------------------------------------- downloads
 
 /** download fetches a file with the bearer token and answers {blob, name};

@@ -25,7 +25,9 @@ export function fmtVal(v, k) {
   if (k.unit === 'percent') return (Math.round(v * 10) / 10) + '%';
   return formatNumber(v, Number.isInteger(v) ? 0 : 1) + '\u00a0' + unitWord(k);
 }
-export const kpiName = (k) => label('kpis', k.code) || (zh() ? k.name_zh : k.name_en) || k.code;
+// label() answers the code itself for a line the catalogue does not name
+// (the informational lines): then the server's own name.
+export const kpiName = (k) => { const l = label('kpis', k.code); return (l && l !== k.code ? l : '') || (zh() ? k.name_zh : k.name_en) || k.code; };
 
 /** pace says in words where a KPI stands: done, short by how much, or —
  * for the year in progress — what today's share of the target is and where

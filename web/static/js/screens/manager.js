@@ -13,16 +13,20 @@ import { mt } from './manager-common.js';
 import { kpiView, kpiDetailView } from './manager-kpi.js';
 import { reviewView, reviewRecordView } from './manager-review.js';
 import { declarationsView, drawView } from './manager-declarations.js';
+import { registerView, registrationView, warningsView, warningView } from './manager-ethics.js';
+import { analysisView } from './manager-analysis.js';
 
 export { kpiView };
 
 /** managerTabs are the bottom tabs of managers and admins. */
 export function managerTabs() {
-  return [['kpi', 'tab_kpi'], ['review', '', () => mt('tab_review')], ['decl', '', () => mt('tab_decl')],
-    ['approvals', 'tab_approve'], ['today', 'tab_records'], ['new', 'tab_new']];
+  return [['kpi', 'tab_kpi'], ['review', '', () => mt('tab_review')], ['decl', '', () => mt('mtab_decl')],
+    ['m-reg', '', () => mt('tab_ethics')],
+    ['approvals', '', () => mt('mtab_approve')], ['today', 'tab_records'], ['new', 'tab_new']];
 }
 /** MANAGER_PARENT: the tab a sub-screen belongs to. */
-export const MANAGER_PARENT = { kpid: 'kpi', rv: 'review', draw: 'decl', reject: 'approvals', review: 'review', decl: 'decl' };
+export const MANAGER_PARENT = { kpid: 'kpi', rv: 'review', draw: 'decl', reject: 'approvals', review: 'review', decl: 'decl',
+  'm-reg': 'm-reg', 'm-reg1': 'm-reg', 'm-warn': 'm-reg', 'm-warn1': 'm-reg', 'm-ana': 'm-reg' };
 /** MANAGER_ROUTES are the screens the shell's router adds for managers. */
 export const MANAGER_ROUTES = (r) => ({
   kpid: () => kpiDetailView(r.arg),
@@ -31,6 +35,11 @@ export const MANAGER_ROUTES = (r) => ({
   decl: declarationsView,
   draw: () => drawView(r.arg),
   reject: () => rejectView(r.arg),
+  'm-reg': registerView,
+  'm-reg1': () => registrationView(r.arg),
+  'm-warn': warningsView,
+  'm-warn1': () => warningView(r.arg),
+  'm-ana': analysisView,
 });
 
 export async function approvalsView() {
