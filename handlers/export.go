@@ -72,6 +72,30 @@ func exportLang(get func(string) string) (bool, error) {
 	return false, services.BadRequest("lang must be zh-TW or en")
 }
 
+// exportParams reads format (csv or xlsx) and lang of a download route.
+func exportParams(get func(string) string) (format string, en bool, err error) {
+	if format, err = exportFormat(get); err != nil {
+		return "", false, err
+	}
+	en, err = exportLang(get)
+	return format, en, err
+}
+
+// reportParams reads format and lang of a report that answers JSON or a
+// download: format json (the default), csv or xlsx; lang only with a
+// download.
+func reportParams(get func(string) string) (format string, en bool, err error) {
+	format = get("format")
+	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
+		return "", false, services.BadRequest("format must be json, csv or xlsx")
+	}
+	if get("lang") != "" && (format == "" || format == "json") {
+		return "", false, services.BadRequest("lang is for the csv and xlsx downloads")
+	}
+	en, err = exportLang(get)
+	return format, en, err
+}
+
 // exportFormat reads format for a download route: csv or xlsx.
 func exportFormat(get func(string) string) (string, error) {
 	switch f := get("format"); f {

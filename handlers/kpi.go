@@ -186,18 +186,9 @@ func (h *Handler) KPIReport(c *gin.Context) {
 		return
 	}
 	f.Group = get("group")
-	format := get("format")
-	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
-		fail(c, services.BadRequest("format must be json, csv or xlsx"))
-		return
-	}
-	en, err := exportLang(get)
+	format, en, err := reportParams(get)
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if get("lang") != "" && (format == "" || format == "json") {
-		fail(c, services.BadRequest("lang is for the csv and xlsx downloads"))
 		return
 	}
 	reports, err := h.KPIs.Report(c.Request.Context(), actor(c), f)

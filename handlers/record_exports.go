@@ -140,12 +140,7 @@ func (h *Handler) ExportActivities(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	format, err := exportFormat(get)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	en, err := exportLang(get)
+	format, en, err := exportParams(get)
 	if err != nil {
 		fail(c, err)
 		return
@@ -222,12 +217,7 @@ func (h *Handler) ExportSignups(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	format, err := exportFormat(get)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	en, err := exportLang(get)
+	format, en, err := exportParams(get)
 	if err != nil {
 		fail(c, err)
 		return
@@ -297,12 +287,7 @@ func (h *Handler) ExportDeclarations(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	format, err := exportFormat(get)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	en, err := exportLang(get)
+	format, en, err := exportParams(get)
 	if err != nil {
 		fail(c, err)
 		return

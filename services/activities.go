@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"ethicsops/models"
 )
@@ -501,16 +500,7 @@ func (s *ActivityService) save(tx *gorm.DB, version int, after *models.Activity)
 // load reads an activity that is not deleted; forUpdate locks its row on
 // MySQL (SQLite transactions are already exclusive).
 func (s *ActivityService) load(db *gorm.DB, id string, forUpdate bool) (models.Activity, error) {
-	var a models.Activity
-	q := db
-	if forUpdate && models.IsMySQL(db) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ? AND deleted_at IS NULL", id).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return a, NotFound("activity")
-	}
-	return a, err
+	return takeRow[models.Activity](db, forUpdate, "activity", "id = ? AND deleted_at IS NULL", id)
 }
 
 func (s *ActivityService) checkUnit(ctx context.Context, id string) error {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"ethicsops/models"
 )
@@ -450,16 +449,7 @@ func (s *EarlyWarningService) change(ctx context.Context, actor Actor, id string
 
 // load reads a warning; forUpdate locks its row on MySQL.
 func (s *EarlyWarningService) load(db *gorm.DB, id string, forUpdate bool) (models.EarlyWarning, error) {
-	var w models.EarlyWarning
-	q := db
-	if forUpdate && models.IsMySQL(db) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ?", id).Take(&w).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return w, NotFound("early warning")
-	}
-	return w, err
+	return takeRow[models.EarlyWarning](db, forUpdate, "early warning", "id = ?", id)
 }
 
 func (s *EarlyWarningService) withFollowUps(ctx context.Context, db *gorm.DB, w models.EarlyWarning) (EarlyWarning, error) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"ethicsops/models"
 )
@@ -433,16 +432,7 @@ func (s *RegistrationService) views(ctx context.Context, rows []models.EthicsReg
 // load reads a registration that is not deleted; forUpdate locks its row on
 // MySQL (SQLite transactions are already exclusive).
 func (s *RegistrationService) load(db *gorm.DB, id string, forUpdate bool) (models.EthicsRegistration, error) {
-	var r models.EthicsRegistration
-	q := db
-	if forUpdate && models.IsMySQL(db) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ? AND deleted_at IS NULL", id).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return r, NotFound("registration")
-	}
-	return r, err
+	return takeRow[models.EthicsRegistration](db, forUpdate, "registration", "id = ? AND deleted_at IS NULL", id)
 }
 
 // save writes after over the row whose version is still version.

@@ -8,6 +8,9 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"ethicsops/models"
 )
 
 // maxTxAttempts bounds how often a transaction is retried after MySQL chose
@@ -35,6 +38,22 @@ func inTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 		}
 	}
 	return err
+}
+
+// takeRow reads the one row of T that where matches; forUpdate locks it on
+// MySQL/MariaDB (SQLite transactions are BEGIN IMMEDIATE: already
+// exclusive). No such row is not_found naming what.
+func takeRow[T any](db *gorm.DB, forUpdate bool, what, where string, args ...any) (T, error) {
+	var row T
+	q := db
+	if forUpdate && models.IsMySQL(db) {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+	}
+	err := q.Where(where, args...).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, NotFound(what)
+	}
+	return row, err
 }
 
 func retryable(err error) bool {

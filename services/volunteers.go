@@ -200,16 +200,7 @@ func isVolunteer(actor Actor) bool {
 // lockEvent reads activity id inside tx, locking its row on MySQL/MariaDB
 // (SQLite transactions are BEGIN IMMEDIATE: already exclusive).
 func lockEvent(tx *gorm.DB, id string) (models.Activity, error) {
-	var a models.Activity
-	q := tx
-	if models.IsMySQL(tx) {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ? AND deleted_at IS NULL", id).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return a, NotFound("activity")
-	}
-	return a, err
+	return takeRow[models.Activity](tx, true, "activity", "id = ? AND deleted_at IS NULL", id)
 }
 
 // activeSignups counts the active sign-ups of an activity inside tx. On
