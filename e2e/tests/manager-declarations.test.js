@@ -28,6 +28,7 @@ for (const size of SIZES) {
       `${who}三,技士,CYC-EDU,定期申報,115/13/40,`].join('\n') + '\n';
     await open(page, '#/decl?view=import&y=115', '#imp-form');
     await page.locator('#imp-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + bad) });
+    assert.equal(await page.locator('#imp-file-name').innerText(), 'roster.csv');
     await page.locator('#imp-form button[type=submit]').click();
     await page.locator('#imp-lines').waitFor();
     assert.match(await page.locator('#imp-summary').innerText(), /2 行需要修正.*第 3 行/);

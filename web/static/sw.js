@@ -2,7 +2,7 @@
 // network. Network first (so a new version shows at once), the kept copy
 // when offline. API calls are never cached here: the page keeps its data in
 // IndexedDB itself.
-const CACHE = 'ethicsops-shell-v12';
+const CACHE = 'ethicsops-shell-v13';
 const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css/manager.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
   '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js', '/static/js/mapview.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',

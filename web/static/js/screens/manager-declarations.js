@@ -147,7 +147,11 @@ async function ratePart(keep) {
 
 async function importPart(keep) {
   const yearSel = rocYearSelect('imp-year', keep.y);
-  const file = h('input', { type: 'file', id: 'imp-file', name: 'file', accept: '.csv,text/csv', required: true });
+  // The browser's own file button speaks the browser's language, not the
+  // page's: it is hidden behind a button of ours, with the chosen name beside.
+  const chosen = h('span', { class: 'file-name', id: 'imp-file-name' }, mt('imp_no_file'));
+  const file = h('input', { type: 'file', id: 'imp-file', name: 'file', accept: '.csv,text/csv', required: true, class: 'visually-hidden',
+    onchange: () => { chosen.textContent = file.files[0]?.name || mt('imp_no_file'); } });
   const out = h('div', { id: 'imp-result', 'aria-live': 'polite' });
   const send = h('button', { type: 'submit', class: 'primary' }, mt('imp_send'));
   const form = h('form', { class: 'card', id: 'imp-form', novalidate: true, onsubmit: async (ev) => {
@@ -167,7 +171,7 @@ async function importPart(keep) {
     } finally { send.disabled = false; }
   } },
   field(mt('imp_year'), yearSel),
-  field(mt('imp_file'), file, mt('imp_file_hint')),
+  field(mt('imp_file'), h('span', { class: 'file-pick' }, file, h('span', { class: 'button', 'aria-hidden': 'true' }, mt('imp_pick')), chosen), mt('imp_file_hint')),
   send);
   return h('div', {}, h('p', {}, mt('imp_intro')),
     h('details', { class: 'more' }, h('summary', {}, mt('imp_format_h')),

@@ -101,7 +101,7 @@ export const TEXT = {
   imp_intro: ['從人事單位的試算表匯入名冊：任何一行有錯就整批不匯入，錯誤會標在該行旁邊；同一個檔案重複匯入不會重複新增。', 'Import the roster from a spreadsheet: any bad line stores nothing and is marked beside it; importing the same file again adds nothing.'],
   imp_format_h: ['檔案格式說明', 'File format'],
   imp_format: ['UTF-8 編碼的 CSV（Excel 另存為「CSV UTF-8」），第一列為欄位名稱：姓名、職稱、機關（代碼或全名）、申報類別（定期申報、就(到)職申報、卸(離)職申報）、申報期限、申報日期（未申報留空）。日期可寫 115/12/31 或 2026-12-31。', 'A UTF-8 CSV whose first row names the columns: declarant_name, position, unit (code or full name), type, due_date, filed_at (empty when not filed). Dates as 2026-12-31 or 115/12/31.'],
-  imp_year: ['名冊年度（民國）', 'Roster year (ROC)'], imp_file: ['CSV 檔案', 'CSV file'], imp_file_hint: ['最大 5 MB、10,000 列。', 'At most 5 MB and 10,000 rows.'],
+  imp_year: ['名冊年度（民國）', 'Roster year (ROC)'], imp_file: ['CSV 檔案', 'CSV file'], imp_pick: ['選擇 CSV 檔案', 'Choose a CSV file'], imp_no_file: ['尚未選擇檔案', 'No file chosen'], imp_file_hint: ['最大 5 MB、10,000 列。', 'At most 5 MB and 10,000 rows.'],
   imp_send: ['匯入名冊', 'Import the roster'], imp_choose: ['請先選擇 CSV 檔案。', 'Choose a CSV file first.'],
   imp_ok: ['匯入完成：民國 {y} 年名冊共 {rows} 列，新增 {created} 筆，{unchanged} 筆已在名冊上未變更。', 'Imported {rows} rows into the ROC {y} roster: {created} added, {unchanged} already there.'],
   imp_ok_short: ['已新增 {n} 筆', '{n} added'], imp_see_roster: ['查看名冊', 'See the roster'],
