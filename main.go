@@ -69,6 +69,8 @@ import (
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"
+	"ethicsops/services/reports"
+	"ethicsops/services/storage"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -138,6 +140,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
 	}
+	if err := cfg.EnsureReportsKey(); err != nil {
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 2
+	}
 	log.Info("configuration", "config", cfg.Fields(), "version", versionString())
 	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		// A soft limit: the collector works harder near it rather than letting
@@ -187,6 +193,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	return serve(ctx, cfg, svc, ln, log, stderr)
 }
 
+// newReports builds the whistle-blowing service with the configured key
+// (config.EnsureReportsKey has filled it) over the data directory's files.
+func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, error) {
+	key, err := reports.ParseKey(cfg.ReportsKey)
+	if err != nil {
+		return nil, err
+	}
+	return reports.New(svc.DB, reports.Options{Key: key, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location})
+}
+
 // listenProblem is the one line printed when the server cannot listen on
 // addr: what went wrong and the two ways to choose another address.
 func listenProblem(addr string, err error) string {
@@ -234,7 +250,13 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 }
 
 func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln net.Listener, log *slog.Logger, out io.Writer) int {
-	router, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, SwaggerUIOff: cfg.SwaggerUI == "off"})
+	h := handlers.New(svc)
+	var err error
+	if h.Reports, err = newReports(cfg, svc); err != nil {
+		log.Error("reports", "error", err.Error())
+		return 2
+	}
+	router, err := api.NewRouter(api.Deps{Handler: h, Auth: svc.Auth, Log: log, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, SwaggerUIOff: cfg.SwaggerUI == "off"})
 	if err != nil {
 		log.Error("router", "error", err.Error())
 		return 2

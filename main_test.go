@@ -19,6 +19,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"unknown command", []string{"explode"}, nil, 2, "unknown command"},
 		{"bad driver", []string{"serve"}, map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, 2, "ETHICSOPS_DB_DRIVER"},
 		{"mysql without secret", []string{"serve"}, map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(127.0.0.1:1)/x"}, 2, "ETHICSOPS_JWT_SECRET must be at least 32 bytes"},
+		{"mysql without reports key", []string{"serve"}, map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(127.0.0.1:1)/x", "ETHICSOPS_JWT_SECRET": "jwt-secret-that-must-not-be-logged-0123"}, 2, "ETHICSOPS_REPORTS_KEY is required"},
 		{"bad time zone", []string{"migrate"}, map[string]string{"ETHICSOPS_TIMEZONE": "Nowhere/Town"}, 2, "ETHICSOPS_TIMEZONE"},
 		{"bad flag", []string{"serve", "--no-such-flag"}, nil, 2, ""},
 		{"migrate", []string{"migrate", "--data-dir", dir}, map[string]string{"ETHICSOPS_JWT_SECRET": "jwt-secret-that-must-not-be-logged-0123"}, 0, "migrations applied"},

@@ -24,6 +24,8 @@ import (
 	"ethicsops/models"
 	"ethicsops/models/dbtest"
 	"ethicsops/services"
+	"ethicsops/services/reports"
+	"ethicsops/services/storage"
 )
 
 // Secret is the JWT secret of test servers.
@@ -64,6 +66,8 @@ type Env struct {
 	Driver   string
 	DB       *gorm.DB
 	Svc      *services.Services
+	Reports  *reports.Service
+	DataDir  string // the server's data directory (files)
 	Router   http.Handler
 	Clock    *Clock
 	Location *time.Location
@@ -72,6 +76,9 @@ type Env struct {
 	Unit     models.Unit            // a unit the staff belong to
 	Unit2    models.Unit
 }
+
+// ReportsKey is the test servers' whistle-blowing reports key (32 bytes).
+var ReportsKey = []byte("ethicsops-test-reports-key-32byt")
 
 // Each runs fn once per driver (SQLite, and MySQL when configured), each on a
 // fresh database with a fresh server.
@@ -109,11 +116,17 @@ func NewOnDB(t testing.TB, driver string, db *gorm.DB, seed bool, opts ...Option
 	}
 	svc := services.New(db, o)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := api.NewRouter(api.Deps{Handler: handlers.New(svc), Auth: svc.Auth, Log: log, CORSOrigins: []string{"https://app.example.gov.tw"}})
+	rep, err := reports.New(db, reports.Options{Key: ReportsKey, Files: storage.NewLocal(o.DataDir), Location: loc, Clock: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, Driver: driver, DB: db, Svc: svc, Router: r, Clock: clock, Location: loc, Users: map[string]models.User{}, Tokens: map[string]string{}}
+	h := handlers.New(svc)
+	h.Reports = rep
+	r, err := api.NewRouter(api.Deps{Handler: h, Auth: svc.Auth, Log: log, CORSOrigins: []string{"https://app.example.gov.tw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{T: t, Driver: driver, DB: db, Svc: svc, Reports: rep, DataDir: o.DataDir, Router: r, Clock: clock, Location: loc, Users: map[string]models.User{}, Tokens: map[string]string{}}
 	if seed {
 		e.seed()
 	}

@@ -264,8 +264,9 @@ type server struct {
 }
 
 const (
-	benchSecret   = "bench-secret-0123456789abcdef0123456789"
-	adminPassword = "bench-admin-password"
+	benchSecret     = "bench-secret-0123456789abcdef0123456789"
+	benchReportsKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	adminPassword   = "bench-admin-password"
 )
 
 func buildServer() (string, error) {
@@ -292,7 +293,7 @@ func startServer(bin string, env ...string) (*server, error) {
 	s := &server{base: "http://127.0.0.1:" + strconv.Itoa(port), stopRSS: make(chan struct{}), log: &bytes.Buffer{}}
 	s.cmd = exec.Command(bin, "serve")
 	s.cmd.Env = append(append(os.Environ(), env...),
-		"ETHICSOPS_JWT_SECRET="+benchSecret,
+		"ETHICSOPS_JWT_SECRET="+benchSecret, "ETHICSOPS_REPORTS_KEY="+benchReportsKey,
 		"ETHICSOPS_ADMIN_PASSWORD="+adminPassword, "ETHICSOPS_ADDR=127.0.0.1:"+strconv.Itoa(port),
 		"ETHICSOPS_LOG_LEVEL=warn",
 		// The bench is the server's proxy: the sign-in flood names its own

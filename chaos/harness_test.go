@@ -28,8 +28,10 @@ import (
 const EnvChaos = "ETHICSOPS_CHAOS"
 
 const (
-	secret   = "chaos-secret-0123456789abcdef0123456789abcdef"
-	adminPwd = "chaos-admin-password"
+	secret = "chaos-secret-0123456789abcdef0123456789abcdef"
+	// reportsKey seals the whistle-blowing reports of the servers under test.
+	reportsKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	adminPwd   = "chaos-admin-password"
 )
 
 var (
@@ -99,7 +101,7 @@ func startServer(t *testing.T, dsn, dataDir string) *server {
 	s := &server{t: t, addr: freePort(t), out: &apitest.SyncBuffer{}}
 	s.env = append(os.Environ(),
 		"ETHICSOPS_ADDR="+s.addr, "ETHICSOPS_DB_DRIVER=mysql", "ETHICSOPS_DB_DSN="+dsn,
-		"ETHICSOPS_JWT_SECRET="+secret, "ETHICSOPS_ADMIN_PASSWORD="+adminPwd,
+		"ETHICSOPS_JWT_SECRET="+secret, "ETHICSOPS_REPORTS_KEY="+reportsKey, "ETHICSOPS_ADMIN_PASSWORD="+adminPwd,
 		"ETHICSOPS_DATA_DIR="+dataDir, "ETHICSOPS_LOG_LEVEL=warn")
 	s.start()
 	t.Cleanup(s.kill)

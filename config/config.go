@@ -5,6 +5,7 @@ package config
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -58,6 +59,11 @@ type Config struct {
 	// SwaggerUI serves the Swagger UI at /swagger/index.html ("on", the
 	// default, or "off"); /swagger/doc.json is served either way.
 	SwaggerUI string
+	// ReportsKey seals whistle-blowing reports: the standard base64 of 32
+	// random bytes (ETHICSOPS_REPORTS_KEY). With the embedded default one is
+	// made once into the data directory; with mysql it is required, so that
+	// every server seals and opens with the same key.
+	ReportsKey string
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -103,6 +109,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	// Secrets are environment-only: flags show up in `ps`.
 	c.JWTSecret = getenv("ETHICSOPS_JWT_SECRET")
 	c.AdminPassword = getenv("ETHICSOPS_ADMIN_PASSWORD")
+	c.ReportsKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_KEY"))
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -140,6 +147,9 @@ func (c *Config) Validate() error {
 		if len(c.JWTSecret) < MinSecretLen {
 			p = append(p, fmt.Sprintf("ETHICSOPS_JWT_SECRET must be at least %d bytes with ETHICSOPS_DB_DRIVER=mysql (every server must share it)", MinSecretLen))
 		}
+		if c.ReportsKey == "" {
+			p = append(p, "ETHICSOPS_REPORTS_KEY is required with ETHICSOPS_DB_DRIVER=mysql (every server must seal reports with the same key; make one with `openssl rand -base64 32`)")
+		}
 	default:
 		p = append(p, fmt.Sprintf("ETHICSOPS_DB_DRIVER must be %q or %q, not %q", DriverSQLite, DriverMySQL, c.DBDriver))
 	}
@@ -147,6 +157,9 @@ func (c *Config) Validate() error {
 		if c.DBDriver != DriverMySQL { // mysql already reported above
 			p = append(p, fmt.Sprintf("ETHICSOPS_JWT_SECRET must be at least %d bytes", MinSecretLen))
 		}
+	}
+	if c.ReportsKey != "" && !validReportsKey(c.ReportsKey) {
+		p = append(p, fmt.Sprintf("ETHICSOPS_REPORTS_KEY must be the standard base64 encoding of %d random bytes (e.g. `openssl rand -base64 32`)", ReportsKeySize))
 	}
 	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		p = append(p, fmt.Sprintf("ETHICSOPS_TIMEZONE %q is not a known IANA time zone", c.Timezone))
@@ -217,6 +230,7 @@ func (c *Config) Fields() map[string]any {
 		"db_dsn":            MaskDSN(c.DBDSN),
 		"data_dir":          c.DataDir,
 		"jwt_secret":        mask(c.JWTSecret),
+		"reports_key":       mask(c.ReportsKey),
 		"timezone":          c.Timezone,
 		"admin_password":    mask(c.AdminPassword),
 		"trusted_proxies":   c.TrustedProxies,
@@ -348,5 +362,68 @@ func (c *Config) EnsureJWTSecret() error {
 		return fmt.Errorf("keep the JWT secret in %s: %w", path, err)
 	}
 	c.JWTSecret = secret
+	return nil
+}
+
+// ReportsKeySize is the length of the decoded reports key (AES-256).
+const ReportsKeySize = 32
+
+// ReportsKeyFile is where the embedded default keeps its reports key, beside
+// the database. A backup of the data directory must not carry it along with
+// the database: the sealed reports are only as safe as the key kept apart.
+const ReportsKeyFile = "reports.key"
+
+func validReportsKey(s string) bool {
+	b, err := base64.StdEncoding.DecodeString(s)
+	return err == nil && len(b) == ReportsKeySize
+}
+
+// EnsureReportsKey fills ReportsKey for the embedded default: a random key
+// is made once and kept in the data directory (mode 0600), so reports
+// sealed before a restart still open after it. It does nothing when a key
+// is configured.
+func (c *Config) EnsureReportsKey() error {
+	if c.ReportsKey != "" {
+		return nil
+	}
+	if c.DBDriver != DriverSQLite {
+		return errors.New("ETHICSOPS_REPORTS_KEY is required")
+	}
+	path := filepath.Join(c.DataDir, ReportsKeyFile)
+	if b, err := os.ReadFile(path); err == nil {
+		k := strings.TrimSpace(string(b))
+		if !validReportsKey(k) {
+			return fmt.Errorf("%s does not hold a reports key (the standard base64 of %d bytes); restore it from where it was kept", path, ReportsKeySize)
+		}
+		c.ReportsKey = k
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read the reports key %s: %w", path, err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	raw := make([]byte, ReportsKeySize)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	key := base64.StdEncoding.EncodeToString(raw)
+	// O_EXCL: two processes starting at once on one data directory must not
+	// each make a key and seal with different ones.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return c.EnsureReportsKey()
+	}
+	if err != nil {
+		return fmt.Errorf("keep the reports key in %s: %w", path, err)
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		f.Close()
+		return fmt.Errorf("keep the reports key in %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("keep the reports key in %s: %w", path, err)
+	}
+	c.ReportsKey = key
 	return nil
 }

@@ -22,7 +22,10 @@ func TestValidate(t *testing.T) {
 		{"bad driver", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, nil, "ETHICSOPS_DB_DRIVER"},
 		{"mysql without secret", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x"}, nil, "ETHICSOPS_JWT_SECRET must be at least 32 bytes"},
 		{"mysql short secret", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": "short"}, nil, "ETHICSOPS_JWT_SECRET"},
-		{"mysql ok", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32)}, nil, ""},
+		{"mysql ok", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32), "ETHICSOPS_REPORTS_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}, nil, ""},
+		{"mysql without reports key", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32)}, nil, "ETHICSOPS_REPORTS_KEY is required"},
+		{"reports key too short", map[string]string{"ETHICSOPS_REPORTS_KEY": "AAECAwQFBgcICQoLDA0ODw=="}, nil, "ETHICSOPS_REPORTS_KEY must be"},
+		{"reports key not base64", map[string]string{"ETHICSOPS_REPORTS_KEY": "not base64 at all!"}, nil, "ETHICSOPS_REPORTS_KEY must be"},
 		{"mysql without dsn", map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_JWT_SECRET": strings.Repeat("k", 32)}, nil, "ETHICSOPS_DB_DSN"},
 		{"sqlite short secret", map[string]string{"ETHICSOPS_JWT_SECRET": "short"}, nil, "ETHICSOPS_JWT_SECRET"},
 		{"bad time zone", map[string]string{"ETHICSOPS_TIMEZONE": "Mars/Olympus"}, nil, "ETHICSOPS_TIMEZONE"},
@@ -127,7 +130,7 @@ func TestPoolDefaultsByDriver(t *testing.T) {
 		wantOpen, idle int
 	}{
 		{nil, 8, 8},
-		{map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": secret}, 40, 40},
+		{map[string]string{"ETHICSOPS_DB_DRIVER": "mysql", "ETHICSOPS_DB_DSN": "u:p@tcp(db:3306)/x", "ETHICSOPS_JWT_SECRET": secret, "ETHICSOPS_REPORTS_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}, 40, 40},
 		{map[string]string{"ETHICSOPS_DB_MAX_OPEN": "12"}, 12, 12},
 		{map[string]string{"ETHICSOPS_DB_MAX_OPEN": "12", "ETHICSOPS_DB_MAX_IDLE": "3"}, 12, 3},
 	} {
@@ -193,5 +196,36 @@ func TestSwaggerUISetting(t *testing.T) {
 		if c.SwaggerUI != tc.want || (tc.problem == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.problem)) {
 			t.Fatalf("ETHICSOPS_SWAGGER_UI=%q %v: %q, %v", tc.env, tc.args, c.SwaggerUI, err)
 		}
+	}
+}
+
+// TestEnsureReportsKey: the embedded default makes its reports key once,
+// keeps it in the data directory readable by the owner only, and finds the
+// same key on the next start; a damaged key file stops the start.
+func TestEnsureReportsKey(t *testing.T) {
+	dir := t.TempDir()
+	c := &Config{DBDriver: DriverSQLite, DataDir: dir}
+	if err := c.EnsureReportsKey(); err != nil {
+		t.Fatal(err)
+	}
+	if !validReportsKey(c.ReportsKey) {
+		t.Fatalf("made key %q is not 32 bytes of base64", c.ReportsKey)
+	}
+	st, err := os.Stat(filepath.Join(dir, ReportsKeyFile))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v", err, st.Mode())
+	}
+	again := &Config{DBDriver: DriverSQLite, DataDir: dir}
+	if err := again.EnsureReportsKey(); err != nil || again.ReportsKey != c.ReportsKey {
+		t.Fatalf("second start: %v, same key %v", err, again.ReportsKey == c.ReportsKey)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ReportsKeyFile), []byte("garbage\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Config{DBDriver: DriverSQLite, DataDir: dir}).EnsureReportsKey(); err == nil {
+		t.Fatal("a damaged key file was accepted (a new key would make every sealed report unreadable)")
+	}
+	if err := (&Config{DBDriver: DriverMySQL, DataDir: t.TempDir()}).EnsureReportsKey(); err == nil {
+		t.Fatal("mysql made its own key")
 	}
 }

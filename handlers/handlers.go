@@ -19,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"ethicsops/services"
+	"ethicsops/services/reports"
 )
 
 // Handler holds the services the handlers call.
@@ -41,6 +42,9 @@ type Handler struct {
 	EarlyWarnings *services.EarlyWarningService
 	// Registrations serves the ethics-code register.
 	Registrations *services.RegistrationService
+	// Reports serves the whistle-blowing intake and its handlers; main (and
+	// the tests) build it beside the services and set it here.
+	Reports *reports.Service
 	// Describe renders an error as the api package would (status and
 	// envelope); the router sets it. Sync uses it to answer each operation.
 	Describe func(c *gin.Context, err error) (int, ErrorResponse)

@@ -31,6 +31,10 @@ var schema = []any{
 	&EarlyWarning{},
 	&EarlyWarningFollowUp{},
 	&EthicsRegistration{},
+	&Report{},
+	&ReportExclusion{},
+	&ReportMessage{},
+	&ReportFile{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

@@ -51,8 +51,11 @@ type User struct {
 	RejectionReason string     `gorm:"size:500;not null;default:''"`
 	RejectedAt      *time.Time `gorm:"precision:6"`
 	RejectedBy      *string    `gorm:"size:36"`
-	CreatedAt       time.Time  `gorm:"precision:6;not null"`
-	UpdatedAt       time.Time  `gorm:"precision:6;not null"`
+	// ReportHandler marks an officer or manager an admin designated to
+	// handle whistle-blowing reports: only they read reports.
+	ReportHandler bool      `gorm:"not null;default:false"`
+	CreatedAt     time.Time `gorm:"precision:6;not null"`
+	UpdatedAt     time.Time `gorm:"precision:6;not null"`
 }
 
 // Unit kinds.

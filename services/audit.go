@@ -34,6 +34,12 @@ func appendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) erro
 	return tx.WithContext(ctx).Create(&ev).Error
 }
 
+// AppendAudit is appendAudit for the domains in packages of their own
+// (services/reports): e is written inside tx, the change's transaction.
+func AppendAudit(ctx context.Context, tx *gorm.DB, now Clock, e AuditEntry) error {
+	return appendAudit(ctx, tx, now, e)
+}
+
 // newAuditEvent makes the row of e, for writers that insert several at once.
 // Errors: the marshal error of e.Before or e.After (an internal error).
 func newAuditEvent(ctx context.Context, now Clock, e AuditEntry) (models.AuditEvent, error) {
