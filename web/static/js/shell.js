@@ -113,8 +113,10 @@ export function tabsFor(user) {
 
 export function renderChrome() {
   const user = api.currentUser();
-  document.title = t('app_title') + ' · ethicsops';
-  $('app-title').textContent = t('app_title');
+  // The public report pages speak for the office, not for the field app.
+  const pub = route().name === 'report';
+  document.title = (pub ? t('office_name') : t('app_title')) + ' · ethicsops';
+  $('app-title').textContent = pub ? t('office_name') : t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
   // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
   $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');

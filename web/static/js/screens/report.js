@@ -257,7 +257,13 @@ function formView(kept) {
   };
 
   const err = h('p', { class: 'error', role: 'alert', id: 'r-error' });
-  const form = h('form', { class: 'card report-form', id: 'report-form', novalidate: true, oninput: keep, onchange: () => { showWho(); keep(); }, onsubmit: async (ev) => {
+  // A mark goes away as soon as the person types in its field.
+  const typed = (ev) => {
+    const box = ev.target.closest?.('.field.invalid');
+    if (box) { box.classList.remove('invalid'); box.querySelector('.field-error').textContent = ''; ev.target.removeAttribute('aria-invalid'); }
+    keep();
+  };
+  const form = h('form', { class: 'card report-form', id: 'report-form', novalidate: true, oninput: typed, onchange: () => { showWho(); keep(); }, onsubmit: async (ev) => {
     ev.preventDefault();
     const f = read();
     const problems = validate(f);
