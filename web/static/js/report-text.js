@@ -5,6 +5,7 @@
 import { getLang } from './i18n.js';
 
 export const TEXT = {
+  header: ['嘉義市政府政風處', 'Chiayi City Ethics Office'],
   link: ['我要檢舉', 'Report wrongdoing'],
   link_hint: ['不需登入，可以匿名', 'No account needed; you may stay anonymous'],
   title: ['我要檢舉', 'Report wrongdoing'],

@@ -14,6 +14,7 @@ import { regsView, regNewView, regView, warningsView, warnNewView, warnEditView,
 import { ot } from './officer-text.js';
 import { reportView } from './screens/report.js';
 import { followView } from './screens/report-follow.js';
+import { rt } from './report-text.js';
 
 // The officer's register pages and the tab each belongs to.
 const OFFICER_PARENT = { 'reg-new': 'regs', reg: 'regs', 'warn-new': 'warnings', 'warn-edit': 'warnings', w: 'warnings' };
@@ -115,8 +116,8 @@ export function renderChrome() {
   const user = api.currentUser();
   // The public report pages speak for the office, not for the field app.
   const pub = route().name === 'report';
-  document.title = (pub ? t('office_name') : t('app_title')) + ' · ethicsops';
-  $('app-title').textContent = pub ? t('office_name') : t('app_title');
+  document.title = (pub ? rt('header') : t('app_title')) + ' · ethicsops';
+  $('app-title').textContent = pub ? rt('header') : t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
   // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
   $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');
