@@ -66,7 +66,9 @@ export function sendNow() { if (kick) kick(); else start(); }
 
 /** start runs the send loop unless it runs already. */
 export function start() {
-  if (!running) running = loop().finally(() => { running = null; });
+  // One sender across the page's tabs: two would race on the same files.
+  const locked = () => (navigator.locks ? navigator.locks.request('ethicsops-report-send', loop) : loop());
+  if (!running) running = locked().finally(() => { running = null; });
   return running;
 }
 
@@ -79,13 +81,17 @@ async function loop() {
     if (!navigator.onLine && r.stage !== 'done') { status('offline'); await wait(3_600_000); continue; }
     try {
       if (r.stage === 'outbox') {
-        if (!stillValid(r.pow)) {
+        // A proof already sent is sent again until the server refuses it:
+        // that first try may have arrived, and only the same proof gets its
+        // receipt back. An unsent one is renewed when it is about to expire.
+        if (!r.pow || (!r.pow.sent && !stillValid(r.pow))) {
           status('proving', { p: 0 });
           const p = await prove((x) => status('proving', { p: x }));
           r.pow = { challenge: p.challenge, nonce: p.nonce, expires_at: p.expires_at };
           await store.save(r);
         }
         status('sending');
+        if (!r.pow.sent) { r.pow.sent = true; await store.save(r); }
         // The same words and the same proof each time: a resend after a
         // lost answer gets 200 and the same receipt, never a second report.
         const json = JSON.stringify({ ...r.body, pow: { challenge: r.pow.challenge, nonce: r.pow.nonce } });
