@@ -205,6 +205,7 @@ test('follow-up by receipt: a wrong receipt, then the state, a reply and a file'
   await page.locator('#follow-form button[type=submit]').click();
   await page.locator('#f-error', { hasText: '查無此收件碼' }).waitFor();
   await audit(page, 'wrong receipt');
+  await shot(page, 'report-follow-wrong');
   await page.locator('#f-receipt').fill('12345');
   await page.locator('#follow-form button[type=submit]').click();
   await page.locator('#f-error', { hasText: '16 位數字' }).waitFor();
