@@ -233,3 +233,24 @@ test('follow-up by receipt: a wrong receipt, then the state, a reply and a file'
   assert.equal(await page.locator('#f-receipt').inputValue(), '');
   await context.close();
 });
+
+test('too many wrong receipts: a calm sentence saying when to try again', async () => {
+  await needsBackend();
+  // Wrong receipts from this address until the server throttles it (its
+  // limit is a setting; the page must not need to know it).
+  let r;
+  for (let i = 0; i < 50; i++) {
+    r = await api(server.base, 'POST', '/reports/access', { body: { receipt: String(9000000000000000 + i) } });
+    if (r.status === 429) break;
+    assert.equal(r.status, 401, r.text);
+  }
+  assert.equal(r.status, 429, 'the server throttles wrong receipts');
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await page.goto('/#/report/follow');
+  await page.locator('#f-receipt').fill('1111-2222-3333-4444');
+  await page.locator('#follow-form button[type=submit]').click();
+  await page.locator('#f-error', { hasText: '嘗試次數過多' }).waitFor();
+  assert.match(await page.locator('#f-error').innerText(), /請在 \d+ (分鐘|秒)後再試/);
+  await audit(page, 'throttled');
+  await context.close();
+});

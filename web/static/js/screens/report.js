@@ -113,7 +113,7 @@ async function loop() {
       if (e.network || e.status >= 500 || e.status === 429 || e.status === 408) {
         const ms = e.status === 429 ? (e.retryAfter || 60) * 1000 : delay;
         delay = Math.min(delay * 2, 60_000);
-        status(navigator.onLine ? (e.status === 429 ? 'busy' : 'retry') : 'offline', { s: Math.round(ms / 1000) });
+        status(navigator.onLine ? (e.status === 429 ? 'busy' : 'retry') : 'offline', { s: Math.round(ms / 1000), when: waitText(ms / 1000) });
         await wait(ms);
         continue;
       }
