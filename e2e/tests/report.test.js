@@ -220,6 +220,7 @@ test('follow-up by receipt: a wrong receipt, then the state, a reply and a file'
   await page.locator('.r-msg.mine', { hasText: '當天另有一位同事在場' }).waitFor();
   assert.match(await page.locator('#f-files-rule').innerText(), /還可以補傳 4 個檔案/);
   await audit(page, 'follow-up');
+  await page.locator('#toast').waitFor({ state: 'hidden' });
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'report-follow');
   await page.locator('#f-file').setInputFiles({ name: 'second.png', mimeType: 'image/png', buffer: PNG });

@@ -93,7 +93,7 @@ export const TEXT = {
   from_office: ['政風處', 'The office'], from_you: ['您', 'You'],
   reply: ['回覆政風處', 'Reply to the office'], reply_send: ['送出回覆', 'Send reply'], reply_sent: ['回覆已送出', 'Reply sent'],
   your_report: ['您的檢舉內容', 'Your report'],
-  follow_files: ['檔案', 'Files'], follow_files_left: ['還可以補傳 {n} 個檔案', 'You can add {n} more file(s)'],
+  follow_files: ['檔案', 'Files'], follow_files_left: ['還可以補傳 {n} 個檔案（每個不超過 15 MB；照片或 PDF）。', 'You can add {n} more file(s) (up to 15 MB each; photos or PDF).'],
   follow_files_full: ['已達 5 個檔案的上限。', 'The limit of 5 files is reached.'],
   file_added: ['已補傳「{name}」', 'Added “{name}”'],
   follow_end: ['結束查詢', 'Finish'],

@@ -117,7 +117,7 @@ async function show(out, form) {
     h('section', { class: 'card', id: 'f-files' },
       h('h2', {}, rt('follow_files')),
       (r.files || []).length ? h('ul', { class: 'r-files' }, r.files.map((f) => h('li', {}, h('span', { class: 'r-file-name' }, f.name, h('small', {}, ' · ' + (f.from === 'office' ? rt('from_office') : rt('from_you'))))))) : null,
-      h('p', { class: 'hint', id: 'f-files-rule' }, left ? rt('follow_files_left', { n: left }) + ' ' + rt('files_rule') : rt('follow_files_full')),
+      h('p', { class: 'hint', id: 'f-files-rule' }, left ? rt('follow_files_left', { n: left }) : rt('follow_files_full')),
       left ? [picker, h('label', { class: 'button r-pick', for: 'f-file' }, rt('files_choose'))] : null,
       fileErrBox),
     h('details', { class: 'card', id: 'f-content' },
