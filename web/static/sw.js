@@ -1,8 +1,9 @@
 // sw.js — keeps the client's own files so that the page opens without a
 // network. Network first (so a new version shows at once), the kept copy
 // when offline. API calls are never cached here: the page keeps its data in
-// IndexedDB itself.
-const CACHE = 'ethicsops-shell-v13';
+// IndexedDB itself (a public report's answers, /api/v1/reports…, included:
+// nothing of a report may outlive the page in a cache).
+const CACHE = 'ethicsops-shell-v14';
 const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css/manager.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
   '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js', '/static/js/mapview.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',
@@ -10,6 +11,8 @@ const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css
   '/static/js/screens/manager-review.js', '/static/js/screens/manager-declarations.js', '/static/js/api-manager.js', '/static/js/review-note.js',
   '/static/js/screens/manager-ethics.js', '/static/js/screens/manager-analysis.js',
   '/static/js/officer-text.js', '/static/js/api-officer.js', '/static/js/screens/registers.js',
+  '/static/js/screens/report.js', '/static/js/screens/report-follow.js', '/static/js/report-text.js', '/static/js/report-store.js',
+  '/static/js/api-report.js', '/static/js/pow.js', '/static/js/pow-worker.js', '/static/css/report.css',
   '/static/icon.svg', '/static/manifest.webmanifest'];
 
 self.addEventListener('install', (ev) => {

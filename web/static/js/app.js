@@ -34,5 +34,7 @@ queue.onChange((items, ev) => {
   if (s && s.expires_at - Date.now() < 10_000) { try { await api.refresh(); } catch { /* handled by onSession */ } }
   await queue.start();
   await render();
+  // A report kept unsent from an earlier visit goes out while the page is open.
+  import('./screens/report.js').then((m) => m.start()).catch(() => {});
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 })();

@@ -12,6 +12,9 @@ import { eventsView, hoursView } from './screens/volunteer.js';
 import { kpiView, approvalsView, MANAGER_ROUTES, MANAGER_PARENT, managerTabs } from './screens/manager.js';
 import { regsView, regNewView, regView, warningsView, warnNewView, warnEditView, warnView } from './screens/registers.js';
 import { ot } from './officer-text.js';
+import { reportView } from './screens/report.js';
+import { followView } from './screens/report-follow.js';
+import { rt } from './report-text.js';
 
 // The officer's register pages and the tab each belongs to.
 const OFFICER_PARENT = { 'reg-new': 'regs', reg: 'regs', 'warn-new': 'warnings', 'warn-edit': 'warnings', w: 'warnings' };
@@ -111,17 +114,19 @@ export function tabsFor(user) {
 
 export function renderChrome() {
   const user = api.currentUser();
-  document.title = t('app_title') + ' · ethicsops';
-  $('app-title').textContent = t('app_title');
+  // The public report pages speak for the office, not for the field app.
+  const pub = route().name === 'report';
+  document.title = (pub ? rt('header') : t('app_title')) + ' · ethicsops';
+  $('app-title').textContent = pub ? rt('header') : t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
   // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
   $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');
   $('sign-out').textContent = t('sign_out');
   $('sign-out').hidden = !user;
   const tabs = $('tabs');
-  const list = tabsFor(user);
-  tabs.hidden = !list.length;
   const r = route();
+  const list = r.name === 'report' ? [] : tabsFor(user); // the public report page is nobody's tab
+  tabs.hidden = !list.length;
   const names = list.map(([n]) => n);
   // The home tab is lit on first landing and on a record's pages too.
   const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
@@ -166,7 +171,9 @@ export async function render() {
   const r = route();
   let screen;
   try {
-    if (!user) screen = r.name === 'register' ? registerView() : loginView();
+    // The public report pages need no account, signed in or not.
+    if (r.name === 'report') screen = r.arg === 'follow' ? await followView() : await reportView();
+    else if (!user) screen = r.name === 'register' ? registerView() : loginView();
     else if (user.status === 'pending') screen = await pendingView();
     else {
       if (!units.length) ensureUnits().catch(() => {}); // kept for forms filled offline

@@ -5,6 +5,7 @@ import * as queue from '../queue.js';
 import { t, label, getLang } from '../i18n.js';
 import { h, field } from '../dom.js';
 import { toast, go, render } from '../shell.js';
+import { rt } from '../report-text.js';
 
 /** authErr is a failed sign-in or registration as a sentence, never a
  * raw code: a wrong password, too many tries, a taken username, a field the
@@ -53,7 +54,11 @@ export function loginView() {
   field(t('username'), user), field(t('password'), pass), err,
   h('button', { type: 'submit', class: 'primary' }, t('sign_in')),
   h('p', {}, h('a', { href: '#/register', class: 'link' }, t('register'))));
-  return form;
+  // A citizen or colleague who wants to report comes here first: the way in
+  // needs no account, and is plain but not loud.
+  const report = h('a', { href: '#/report', class: 'report-link', id: 'report-link' },
+    h('span', { class: 'report-link-title' }, rt('link')), h('span', { class: 'report-link-hint' }, rt('link_hint')));
+  return h('div', {}, form, report);
 }
 
 export function registerView() {

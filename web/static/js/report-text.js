@@ -1,0 +1,122 @@
+// report-text.js — the words of the public report pages (我要檢舉 and the
+// follow-up by receipt): [zh-TW, English]. Kept apart from i18n.js like
+// officer-text.js; errors reach the reporter as sentences, never as codes.
+
+import { getLang } from './i18n.js';
+
+export const TEXT = {
+  header: ['嘉義市政府政風處', 'Chiayi City Ethics Office'],
+  link: ['我要檢舉', 'Report wrongdoing'],
+  link_hint: ['不需登入，可以匿名', 'No account needed; you may stay anonymous'],
+  title: ['我要檢舉', 'Report wrongdoing'],
+  intro: ['您可以在這裡向嘉義市政府政風處檢舉公務員的貪瀆或不法。不需要帳號，也可以不留姓名。', 'Report corruption or wrongdoing by public servants to the Department of Civil Service Ethics, Chiayi City Government. No account needed; you need not give your name.'],
+  required_note: ['標示 * 的欄位必填，其餘能寫多少就寫多少。', 'Fields marked * are required; give what you can of the rest.'],
+  what: ['發生了什麼事', 'What happened'],
+  what_hint: ['請盡量具體：做了什麼、涉及多少金額或利益、經過如何。', 'Be as specific as you can: what was done, what money or favour, how it went.'],
+  involved: ['涉及的人', 'Who is involved'],
+  agency: ['機關或單位', 'Agency or unit'], person: ['姓名', 'Name'], role: ['職稱或角色', 'Title or role'],
+  when: ['什麼時候', 'When'], when_hint: ['大約的時間也可以，例如：114 年 10 月中旬上午', 'An approximate time is fine'],
+  where: ['在哪裡', 'Where'],
+  how_known: ['您怎麼知道這件事', 'How you know'],
+  how_known_hint: ['例如：親眼看到、當事人告訴我、看過相關文件', 'For example: I saw it, I was told by someone involved, I saw documents'],
+  files: ['證據檔案（可不附）', 'Evidence files (optional)'],
+  files_rule: ['最多 5 個檔案，每個不超過 15 MB；可接受照片（JPEG、PNG、WebP、HEIC）或 PDF。', 'At most 5 files of up to 15 MB each: photos (JPEG, PNG, WebP, HEIC) or PDF.'],
+  files_choose: ['選擇檔案', 'Choose files'],
+  files_none: ['尚未選擇檔案', 'No file chosen'],
+  file_remove: ['移除「{name}」', 'Remove “{name}”'],
+  file_too_many: ['最多只能附 5 個檔案。', 'At most 5 files.'],
+  file_too_big: ['「{name}」超過 15 MB，請縮小後再選。', '“{name}” is over 15 MB; make it smaller first.'],
+  file_bad_type: ['「{name}」不是照片或 PDF，無法附上。', '“{name}” is not a photo or PDF.'],
+  identity: ['您的身分', 'Your identity'],
+  anonymous: ['匿名', 'Anonymous'],
+  anonymous_hint: ['完全不留姓名與聯絡方式。之後只能用收件碼查詢進度、回答政風處的問題。', 'No name or contact at all. You follow up only with the receipt number.'],
+  confidential: ['保密', 'Confidential'],
+  confidential_hint: ['留下姓名與聯絡方式，但只有承辦人知道，不會告訴被檢舉的人或其他同仁。', 'You give your name and contact; only the handlers of the report know them.'],
+  open: ['具名', 'Named'],
+  open_hint: ['以您的姓名檢舉；承辦時仍依法保護檢舉人的身分。', 'You report under your name; the law still protects whistle-blowers.'],
+  your_name: ['您的姓名', 'Your name'], your_phone: ['電話', 'Phone'], your_email: ['電子郵件', 'E-mail'],
+  contact_hint: ['電話或電子郵件至少填一項。', 'Give a phone number or an e-mail address, or both.'],
+  notice_h: ['送出前請看', 'Before you send'],
+  notice_1: ['檢舉內容、檔案與身分資料在伺服器上加密保存，只有指定的承辦人能看。', 'The report, its files and your identity are encrypted on the server; only the designated handlers can read them.'],
+  notice_2: ['傳送檢舉時，本服務不記錄您的網路位址（IP）。', 'Sending a report does not record your network address (IP).'],
+  notice_3: ['如果您擔心被追查：請勿使用公司或機關的電腦與網路；可以用自己的手機行動網路，或使用 Tor 瀏覽器（Tor Browser）開啟本頁。', 'If you fear being traced: do not use a work computer or network; use your own phone’s mobile data, or open this page in Tor Browser.'],
+  notice_4: ['送出後會得到一組 16 位數的收件碼，請用紙筆抄下。', 'You will get a 16-digit receipt number: write it down on paper.'],
+  send: ['送出檢舉', 'Send the report'],
+  follow_link: ['已經檢舉過？用收件碼查詢進度', 'Reported already? Follow up with your receipt'],
+  back_sign_in: ['返回登入頁', 'Back to sign-in'],
+  fix_fields: ['請修正標示的欄位後再送出。', 'Please correct the marked fields.'],
+  required: ['必填。', 'Required.'],
+  name_needed: ['請填寫姓名，或改選「匿名」。', 'Give your name, or choose anonymous.'],
+  contact_needed: ['請填寫電話或電子郵件，以便承辦人聯絡您。', 'Give a phone number or e-mail so the handler can reach you.'],
+  too_long: ['最多 {n} 個字。', 'At most {n} characters.'],
+  // sending
+  st_kept: ['已存在這支手機中', 'Kept on this phone'],
+  st_offline: ['目前沒有網路。您的檢舉已存在這支手機中，連上網路後會自動送出（請保持此頁開啟）。', 'No network. Your report is kept on this phone and will be sent when you are online (keep this page open).'],
+  st_proving: ['正在準備安全傳送…', 'Preparing a safe sending…'],
+  st_sending: ['正在傳送檢舉…', 'Sending the report…'],
+  st_files: ['正在傳送檔案（第 {i} 個，共 {n} 個）…', 'Sending file {i} of {n}…'],
+  st_retry: ['網路訊號不佳，{s} 秒後自動重試。檢舉仍保存在這支手機中。', 'Weak signal: trying again in {s} s. The report is still kept on this phone.'],
+  st_busy: ['目前送出的檢舉太多，約 {when}後自動重試。檢舉仍保存在這支手機中。', 'Too many reports right now: trying again in about {when}. The report is kept on this phone.'],
+  st_failed: ['無法送出：{msg}', 'Could not send: {msg}'],
+  send_now: ['立即送出', 'Send now'],
+  waiting_h: ['檢舉等待送出', 'Report waiting to be sent'],
+  discard_draft: ['放棄這份檢舉', 'Discard this report'],
+  discard_confirm: ['確定要刪除這份尚未送出的檢舉嗎？刪除後無法復原。', 'Delete this unsent report? This cannot be undone.'],
+  discard_yes: ['確定刪除', 'Delete'], discard_no: ['保留', 'Keep'],
+  // receipt
+  receipt_h: ['檢舉已送出', 'Your report was sent'],
+  receipt_label: ['您的收件碼', 'Your receipt number'],
+  receipt_write: ['請現在就用紙筆抄下這 16 位數字，收在安全的地方。', 'Write these 16 digits on paper now and keep it somewhere safe.'],
+  receipt_once: ['收件碼只會顯示這一次，遺失後無法補發，也無法再查詢進度或回答承辦人的問題。', 'The number is shown only this once. If you lose it, it cannot be recovered, and you cannot follow up.'],
+  receipt_no_shot: ['不建議截圖：共用的手機或雲端相簿可能被別人看到。', 'Avoid a screenshot: a shared phone or photo cloud may be seen by others.'],
+  receipt_copy: ['複製收件碼', 'Copy the number'],
+  receipt_copied: ['已複製。貼上保存後，記得清除剪貼簿。', 'Copied. After pasting it somewhere safe, clear the clipboard.'],
+  receipt_done: ['我已抄下', 'I have written it down'],
+  receipt_files_refused: ['以下檔案未被接受，可以之後用收件碼補傳：', 'These files were not accepted; you can add them later with the receipt:'],
+  receipt_files_ok: ['已附上 {n} 個檔案。', '{n} file(s) attached.'],
+  thanks_h: ['謝謝您的檢舉', 'Thank you for reporting'],
+  thanks_body: ['承辦人會在 10 個工作天內首次回覆。請用收件碼查詢進度與回覆。', 'A handler answers first within 10 working days. Use your receipt to follow up.'],
+  // follow-up
+  follow_h: ['查詢檢舉進度', 'Follow up a report'],
+  follow_intro: ['輸入送出檢舉時得到的 16 位數收件碼。離開此頁後不會留下任何紀錄。', 'Enter the 16-digit receipt number you got. Nothing is kept after you leave this page.'],
+  receipt_input: ['收件碼（16 位數字）', 'Receipt number (16 digits)'],
+  receipt_input_hint: ['可以含空格，例如 1234 5678 9012 3456', 'Spaces are fine, e.g. 1234 5678 9012 3456'],
+  follow_go: ['查詢', 'Look up'],
+  receipt_bad_form: ['收件碼是 16 位數字，請核對後再輸入。', 'The receipt number has 16 digits; check it and try again.'],
+  receipt_wrong: ['查無此收件碼，請核對您抄下的號碼後再試。', 'This receipt number was not found. Check what you wrote down and try again.'],
+  try_later: ['嘗試次數過多，為了保護檢舉人，請在 {when}後再試。', 'Too many tries. To protect reporters, please try again in {when}.'],
+  minutes: ['{n} 分鐘', '{n} min'], seconds: ['{n} 秒', '{n} s'],
+  state: ['處理狀態', 'State'],
+  received_at: ['收件時間', 'Received'],
+  first_due: ['政風處預計在 {d} 前首次回覆', 'The office answers first by {d}'],
+  messages: ['往來訊息', 'Messages'], no_messages: ['目前還沒有訊息。', 'No messages yet.'],
+  from_office: ['政風處', 'The office'], from_you: ['您', 'You'],
+  reply: ['回覆政風處', 'Reply to the office'], reply_send: ['送出回覆', 'Send reply'], reply_sent: ['回覆已送出', 'Reply sent'],
+  your_report: ['您的檢舉內容', 'Your report'],
+  follow_files: ['檔案', 'Files'], follow_files_left: ['還可以補傳 {n} 個檔案（每個不超過 15 MB；照片或 PDF）。', 'You can add {n} more file(s) (up to 15 MB each; photos or PDF).'],
+  follow_files_full: ['已達 5 個檔案的上限。', 'The limit of 5 files is reached.'],
+  file_added: ['已補傳「{name}」', 'Added “{name}”'],
+  follow_end: ['結束查詢', 'Finish'],
+  follow_expired: ['查詢已逾時，請重新輸入收件碼。', 'The session ended; enter the receipt number again.'],
+  s_received: ['已收件', 'Received'], s_assessing: ['評估中', 'Being assessed'], s_referred: ['已移送', 'Referred'], s_closed: ['已結案', 'Closed'],
+  d_anonymous: ['匿名', 'Anonymous'], d_confidential: ['保密（身分僅承辦人知悉）', 'Confidential (identity known only to the handlers)'], d_open: ['具名', 'Named'],
+  disclosure: ['身分選擇', 'Identity'],
+  // errors by code
+  e_network: ['無法連線到伺服器，請確認網路後再試。', 'The server cannot be reached; check the network.'],
+  e_too_large: ['檔案太大（每個最多 15 MB）。', 'The file is too large (15 MB at most).'],
+  e_bad_type: ['不支援這種檔案，請附照片（JPEG、PNG、WebP、HEIC）或 PDF。', 'This file type is not accepted: a photo (JPEG, PNG, WebP, HEIC) or PDF.'],
+  e_limit: ['已達 5 個檔案的上限。', 'The limit of 5 files is reached.'],
+  e_server: ['伺服器暫時無法處理，請稍後再試。', 'The server cannot do this now; please try later.'],
+  e_fields: ['有欄位需要修正：{f}', 'Some fields need correcting: {f}'],
+};
+
+/** rt translates a key of the report pages, filling {name} placeholders. */
+export function rt(key, vars = {}) {
+  const e = TEXT[key];
+  let s = e ? e[getLang() === 'en' ? 1 : 0] : key;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll('{' + k + '}', String(v));
+  return s;
+}
+
+/** waitText says how long a throttled reporter waits, in minutes or seconds. */
+export const waitText = (secs) => (secs >= 90 ? rt('minutes', { n: Math.ceil(secs / 60) }) : rt('seconds', { n: Math.max(1, Math.round(secs)) }));
