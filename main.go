@@ -161,7 +161,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if cmd == "migrate" {
 		return 0
 	}
-	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, RegisterPerHour: cfg.RegisterPerHour})
+	files, err := openFiles(ctx, cfg, cmd == "serve")
+	if err != nil {
+		log.Error("file store", "error", err.Error())
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 1
+	}
+	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, Files: files, RegisterPerHour: cfg.RegisterPerHour})
 	if cmd == "audit" {
 		return auditVerify(ctx, svc.Audit, stdout, stderr)
 	}
@@ -274,6 +280,10 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln n
 	// database delete the same rows, which is harmless. It stops when the
 	// server starts shutting down.
 	go svc.Auth.SweepThrottlesEvery(ctx, services.ThrottleSweepInterval, func(err error) { log.Error("sweep sign-in throttles", "error", err.Error()) })
+	// Remove every hour the attachment files no row names that are older
+	// than a day (uploads whose row failed; see
+	// services.AttachmentService.SweepOrphans).
+	go svc.Attachments.SweepOrphansEvery(ctx, services.AttachmentSweepInterval, func(err error) { log.Error("sweep orphaned attachment files", "error", err.Error()) })
 	select {
 	case err := <-errc:
 		log.Error("serve", "error", err.Error())

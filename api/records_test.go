@@ -258,12 +258,19 @@ func TestAttachments(t *testing.T) {
 		// A failure after the file is written (the row cannot be stored)
 		// leaves no row; its file stays (another upload of the same bytes
 		// may count on it) until the sweep finds no row names it.
-		if err := e.DB.Migrator().DropTable(&models.Attachment{}); err != nil {
+		if err := e.DB.Callback().Create().Before("gorm:create").Register("test:fail_upload_row", func(db *gorm.DB) {
+			if db.Statement.Table == "attachments" {
+				_ = db.AddError(errors.New("injected failure of the upload's row"))
+			}
+		}); err != nil {
 			t.Fatal(err)
 		}
 		jpg := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{9}, 100)...)
 		if r := upload(t, e, path, e.Tokens["officer"], "file", "x.jpg", jpg); r.Code != 500 {
-			t.Fatalf("upload without table: %d", r.Code)
+			t.Fatalf("upload whose row fails: %d", r.Code)
+		}
+		if n := e.Count(&models.Attachment{}, ""); n != 1 {
+			t.Fatalf("%d attachment rows after a failed upload", n)
 		}
 		if files := filesIn(dir); len(files) != 2 {
 			t.Fatalf("files after a failed upload: %v, want the first and the failed one's", files)
