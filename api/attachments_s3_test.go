@@ -10,6 +10,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -140,9 +142,31 @@ func TestAttachmentsInS3(t *testing.T) {
 }
 
 // TestAttachmentSweep: the hourly sweep removes only the attachment files
-// that no row names and that are older than a day, in the data directory.
+// that no row names and that are older than a day, in the data directory;
+// and the uploads a killed process left half-received in its spool.
 func TestAttachmentSweep(t *testing.T) {
-	apitest.Each(t, checkSweep)
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		spool := filepath.Join(e.Svc.Files.(*storage.Local).Dir, "tmp")
+		if err := os.MkdirAll(spool, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		stale, live := filepath.Join(spool, "upload-stale"), filepath.Join(spool, "upload-live")
+		for name, mtime := range map[string]time.Time{stale: time.Now().Add(-48 * time.Hour), live: time.Now().Add(48 * time.Hour)} {
+			if err := os.WriteFile(name, []byte("part of a photo"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(name, mtime, mtime); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkSweep(t, e)
+		if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("a day-old spooled upload was kept: %v", err)
+		}
+		if _, err := os.Stat(live); err != nil {
+			t.Fatalf("an upload being received was swept: %v", err)
+		}
+	})
 }
 
 func checkSweep(t *testing.T, e *apitest.Env) {

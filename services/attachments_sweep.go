@@ -2,6 +2,8 @@ package services
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -33,6 +35,7 @@ type SweepResult struct {
 func (s *AttachmentService) SweepOrphans(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	cutoff := s.now().Add(-AttachmentOrphanAge)
+	s.sweepSpool(cutoff)
 	var old []storage.Object
 	err := s.files.List(ctx, attachmentPrefix, func(o storage.Object) error {
 		res.Seen++
@@ -77,6 +80,17 @@ func (s *AttachmentService) SweepOrphans(ctx context.Context) (SweepResult, erro
 		}
 	}
 	return res, nil
+}
+
+// sweepSpool removes the spooled uploads a killed process left in the
+// temporary directory (a live upload's file is minutes old at most).
+func (s *AttachmentService) sweepSpool(cutoff time.Time) {
+	entries, _ := os.ReadDir(s.tmpDir)
+	for _, d := range entries {
+		if info, err := d.Info(); err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), "upload-") && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(s.tmpDir, d.Name()))
+		}
+	}
 }
 
 // SweepOrphansEvery runs SweepOrphans every interval until ctx ends; errors
