@@ -39,7 +39,7 @@ func photo(seed string, size int) []byte {
 		s := sha256.Sum256(b[len(b)-len(seed):])
 		b = append(b, s[:]...)
 	}
-	return b
+	return b[:max(size, 4+len(seed))]
 }
 
 func hashOf(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
