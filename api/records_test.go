@@ -20,8 +20,8 @@ import (
 
 	"ethicsops/apitest"
 	"ethicsops/models"
-	"ethicsops/services/storage"
 	"ethicsops/models/dbtest"
+	"ethicsops/services/storage"
 )
 
 func checkin(typ string, lat, lng, acc float64, captured time.Time) map[string]any {

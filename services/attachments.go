@@ -287,4 +287,3 @@ func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (m
 	}
 	return att, f, nil
 }
-
