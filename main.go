@@ -76,7 +76,6 @@ import (
 	"ethicsops/models"
 	"ethicsops/services"
 	"ethicsops/services/reports"
-	"ethicsops/services/storage"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -185,7 +184,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if cmd == "migrate" {
 		return 0
 	}
-	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, RegisterPerHour: cfg.RegisterPerHour})
+	files, err := openFiles(ctx, cfg, cmd == "serve")
+	if err != nil {
+		log.Error("file store", "error", err.Error())
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 1
+	}
+	svc := services.New(db, services.Options{JWTSecret: []byte(cfg.JWTSecret), Location: cfg.Location, DataDir: cfg.DataDir, Files: files, RegisterPerHour: cfg.RegisterPerHour})
 	if cmd == "audit" {
 		return auditVerify(ctx, svc.Audit, stdout, stderr)
 	}
@@ -215,7 +220,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 }
 
 // newReports builds the whistle-blowing service with the configured key
-// (config.EnsureReportsKey has filled it) over the data directory's files.
+// (config.EnsureReportsKey has filled it) over the process's file store.
 func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, error) {
 	key, err := reports.ParseKey(cfg.ReportsKey)
 	if err != nil {
@@ -231,7 +236,7 @@ func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, e
 		}
 		previous = append(previous, old)
 	}
-	return reports.New(svc.DB, reports.Options{Key: key, PreviousKeys: previous, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
+	return reports.New(svc.DB, reports.Options{Key: key, PreviousKeys: previous, Files: svc.Files, Location: cfg.Location,
 		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays, PowBits: cfg.ReportsPowBits})
 }
 
@@ -359,6 +364,10 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln n
 	// database delete the same rows, which is harmless. It stops when the
 	// server starts shutting down.
 	go svc.Auth.SweepThrottlesEvery(ctx, services.ThrottleSweepInterval, func(err error) { log.Error("sweep sign-in throttles", "error", err.Error()) })
+	// Remove every hour the attachment files no row names that are older
+	// than a day (uploads whose row failed; see
+	// services.AttachmentService.SweepOrphans).
+	go svc.Attachments.SweepOrphansEvery(ctx, services.AttachmentSweepInterval, func(err error) { log.Error("sweep orphaned attachment files", "error", err.Error()) })
 	select {
 	case err := <-errc:
 		log.Error("serve", "error", err.Error())

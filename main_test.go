@@ -23,6 +23,8 @@ func TestRunExitCodes(t *testing.T) {
 		{"bad time zone", []string{"migrate"}, map[string]string{"ETHICSOPS_TIMEZONE": "Nowhere/Town"}, 2, "ETHICSOPS_TIMEZONE"},
 		{"bad flag", []string{"serve", "--no-such-flag"}, nil, 2, ""},
 		{"migrate", []string{"migrate", "--data-dir", dir}, map[string]string{"ETHICSOPS_JWT_SECRET": "jwt-secret-that-must-not-be-logged-0123"}, 0, "migrations applied"},
+		{"s3 endpoint without bucket", []string{"serve"}, map[string]string{"ETHICSOPS_S3_ENDPOINT": "http://127.0.0.1:8333", "ETHICSOPS_S3_ACCESS_KEY": "k", "ETHICSOPS_S3_SECRET_KEY": "jwt-secret-that-must-not-be-logged-s3"}, 2, "ETHICSOPS_S3_BUCKET is required with ETHICSOPS_S3_ENDPOINT"},
+		{"s3 store unreachable", []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir}, map[string]string{"ETHICSOPS_S3_ENDPOINT": "http://127.0.0.1:1", "ETHICSOPS_S3_BUCKET": "files", "ETHICSOPS_S3_ACCESS_KEY": "k", "ETHICSOPS_S3_SECRET_KEY": "jwt-secret-that-must-not-be-logged-s3"}, 1, `cannot check bucket \"files\"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,9 +2,8 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"mime/multipart"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"ethicsops/apitest"
 	"ethicsops/models"
+	"ethicsops/services/storage"
 )
 
 // uploadWithID sends a multipart upload with the client id as the form
@@ -40,15 +40,14 @@ func uploadWithID(t testing.TB, e *apitest.Env, path, token, id, key, name strin
 	return e.DoWith("POST", path, token, buf.Bytes(), h)
 }
 
-func filesUnder(t testing.TB, root string) int {
+// attachmentObjects counts the objects under attachments/ in the server's
+// file store.
+func attachmentObjects(t testing.TB, e *apitest.Env) int {
 	t.Helper()
 	n := 0
-	_ = filepath.Walk(root, func(_ string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			n++
-		}
-		return nil
-	})
+	if err := e.Svc.Files.List(context.Background(), "attachments/", func(storage.Object) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	return n
 }
 
@@ -103,7 +102,7 @@ func TestUploadWithClientID(t *testing.T) {
 		if n := e.Count(&models.AuditEvent{}, "action = ?", "attachment.create"); n != 1 {
 			t.Fatalf("%d upload audit events, want 1", n)
 		}
-		if n := filesUnder(t, e.Svc.Attachments.Dir()); n != 1 {
+		if n := attachmentObjects(t, e); n != 1 {
 			t.Fatalf("%d files stored, want 1", n)
 		}
 	})
@@ -150,7 +149,7 @@ func TestConcurrentUploadsWithOneClientID(t *testing.T) {
 		if got := e.Count(&models.Attachment{}, ""); got != 1 {
 			t.Fatalf("%d attachment rows, want 1", got)
 		}
-		if got := filesUnder(t, e.Svc.Attachments.Dir()); got != 1 {
+		if got := attachmentObjects(t, e); got != 1 {
 			t.Fatalf("%d files stored, want 1", got)
 		}
 	})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services"
+	"ethicsops/services/storage"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.
@@ -44,6 +46,9 @@ func classify(err error) (e *services.Error, internal bool) {
 	}
 	if isUnavailable(err) {
 		return &services.Error{Code: services.CodeUnavailable, Message: "the database is not reachable; try again shortly", RetryAfter: unavailableRetry}, false
+	}
+	if errors.Is(err, storage.ErrUnavailable) {
+		return &services.Error{Code: services.CodeUnavailable, Message: "the file store is not reachable; try again shortly", RetryAfter: unavailableRetry}, false
 	}
 	return &services.Error{Code: services.CodeInternal, Message: "internal error; quote the request id when reporting it"}, true
 }

@@ -21,6 +21,7 @@ import (
 	"ethicsops/apitest"
 	"ethicsops/models"
 	"ethicsops/models/dbtest"
+	"ethicsops/services/storage"
 )
 
 func checkin(typ string, lat, lng, acc float64, captured time.Time) map[string]any {
@@ -210,8 +211,6 @@ func TestAttachments(t *testing.T) {
 			t.Fatalf("upload: %v", j)
 		}
 		sum := j["sha256"].(string)
-		dataDir := e.Svc.Attachments
-		_ = dataDir
 		get := "/api/v1/attachments/" + j["id"].(string)
 		for name, want := range map[string]int{"officer2": 200, "manager": 200, "volunteer": 404} {
 			r := e.Do("GET", get, e.Tokens[name], nil)
@@ -246,41 +245,49 @@ func TestAttachments(t *testing.T) {
 		if n := e.Count(&models.AuditEvent{}, "action = ?", "attachment.create"); n != 1 {
 			t.Fatalf("%d upload audit events", n)
 		}
-		// On disk: the one file by its hash, and no leftovers in tmp.
-		root := e.Svc.Attachments.Dir()
-		if _, err := os.Stat(filepath.Join(root, sum[:2], sum)); err != nil {
+		// On disk: the one file by its hash, where it has always been
+		// (<data dir>/attachments/<sha[:2]>/<sha>), and no leftovers of the
+		// spooled upload.
+		dir := e.Svc.Files.(*storage.Local).Dir
+		if _, err := os.Stat(filepath.Join(dir, "attachments", sum[:2], sum)); err != nil {
 			t.Fatalf("stored file: %v", err)
 		}
-		var files []string
-		_ = filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
-			if err == nil && !info.IsDir() {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if len(files) != 1 {
+		if files := filesIn(dir); len(files) != 1 {
 			t.Fatalf("files left: %v", files)
 		}
 		// A failure after the file is written (the row cannot be stored)
-		// leaves neither row nor file.
-		if err := e.DB.Migrator().DropTable(&models.Attachment{}); err != nil {
+		// leaves no row; its file stays (another upload of the same bytes
+		// may count on it) until the sweep finds no row names it.
+		if err := e.DB.Callback().Create().Before("gorm:create").Register("test:fail_upload_row", func(db *gorm.DB) {
+			if db.Statement.Table == "attachments" {
+				_ = db.AddError(errors.New("injected failure of the upload's row"))
+			}
+		}); err != nil {
 			t.Fatal(err)
 		}
 		jpg := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{9}, 100)...)
 		if r := upload(t, e, path, e.Tokens["officer"], "file", "x.jpg", jpg); r.Code != 500 {
-			t.Fatalf("upload without table: %d", r.Code)
+			t.Fatalf("upload whose row fails: %d", r.Code)
 		}
-		files = nil
-		_ = filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
-			if err == nil && !info.IsDir() {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if len(files) != 1 {
-			t.Fatalf("files left after a failed upload: %v", files)
+		if n := e.Count(&models.Attachment{}, ""); n != 1 {
+			t.Fatalf("%d attachment rows after a failed upload", n)
+		}
+		if files := filesIn(dir); len(files) != 2 {
+			t.Fatalf("files after a failed upload: %v, want the first and the failed one's", files)
 		}
 	})
+}
+
+// filesIn lists the files under dir.
+func filesIn(dir string) []string {
+	var files []string
+	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files
 }
 
 // Two uploads of the same bytes at once (a phone retrying on a weak signal

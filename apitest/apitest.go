@@ -25,7 +25,6 @@ import (
 	"ethicsops/models/dbtest"
 	"ethicsops/services"
 	"ethicsops/services/reports"
-	"ethicsops/services/storage"
 )
 
 // Secret is the JWT secret of test servers.
@@ -120,7 +119,7 @@ func NewOnDB(t testing.TB, driver string, db *gorm.DB, seed bool, opts ...Option
 	}
 	svc := services.New(db, o)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rep, err := reports.New(db, reports.Options{Key: ReportsKey, Files: storage.NewLocal(o.DataDir), Location: loc, Clock: clock.Now, PowBits: TestPowBits})
+	rep, err := reports.New(db, reports.Options{Key: ReportsKey, Files: svc.Files, Location: loc, Clock: clock.Now, PowBits: TestPowBits})
 	if err != nil {
 		t.Fatal(err)
 	}

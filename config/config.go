@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -77,8 +78,29 @@ type Config struct {
 	// required).
 	ReportsPowBits int
 
+	// S3 puts the files (attachments, sealed reports) in a bucket of an
+	// S3-compatible store instead of the data directory, so that several
+	// servers share them. Off while S3.Endpoint is empty.
+	S3 S3Config
+
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
+}
+
+// S3Config locates the bucket of the files (ETHICSOPS_S3_*).
+type S3Config struct {
+	Endpoint  string // http:// or https:// URL of the store, without a path
+	Bucket    string
+	AccessKey string
+	SecretKey string // environment only; masked in Fields
+	Region    string
+	PathStyle string // "on" (endpoint/bucket/key, self-hosted stores) or "off" (bucket.endpoint/key)
+	// Prefix is put before every key (e.g. "ethicsops/"), so that one
+	// bucket can hold several installations.
+	Prefix string
+	// CreateBucket lets the server create a missing bucket at start ("on")
+	// rather than refuse to start ("off").
+	CreateBucket string
 }
 
 // ValidationError lists every setting that is wrong, so an operator fixes them
@@ -121,7 +143,15 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	maxIdle := fs.Int("db-max-idle", poolSize(env("DB_MAX_IDLE", "")), "max idle DB connections, 0 for as many as open (ETHICSOPS_DB_MAX_IDLE)")
 	lifetime := fs.Duration("db-conn-lifetime", dur(env("DB_CONN_LIFETIME", "5m")), "max DB connection lifetime (ETHICSOPS_DB_CONN_LIFETIME)")
 	shutdown := fs.Duration("shutdown-timeout", dur(env("SHUTDOWN_TIMEOUT", "8s")), "graceful shutdown budget (ETHICSOPS_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", env("S3_ENDPOINT", ""), "S3-compatible store for the files, http(s)://host:port; empty keeps them in the data directory (ETHICSOPS_S3_ENDPOINT)")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", env("S3_BUCKET", ""), "bucket of the files (ETHICSOPS_S3_BUCKET)")
+	fs.StringVar(&c.S3.Region, "s3-region", env("S3_REGION", "us-east-1"), "region of the bucket (ETHICSOPS_S3_REGION)")
+	fs.StringVar(&c.S3.PathStyle, "s3-path-style", env("S3_PATH_STYLE", "on"), "on: endpoint/bucket/key (SeaweedFS, MinIO); off: bucket.endpoint/key (ETHICSOPS_S3_PATH_STYLE)")
+	fs.StringVar(&c.S3.Prefix, "s3-prefix", env("S3_PREFIX", ""), "key prefix in the bucket, e.g. ethicsops/ (ETHICSOPS_S3_PREFIX)")
+	fs.StringVar(&c.S3.CreateBucket, "s3-create-bucket", env("S3_CREATE_BUCKET", "off"), "on: create a missing bucket at start (ETHICSOPS_S3_CREATE_BUCKET)")
 	// Secrets are environment-only: flags show up in `ps`.
+	c.S3.AccessKey = strings.TrimSpace(getenv("ETHICSOPS_S3_ACCESS_KEY"))
+	c.S3.SecretKey = strings.TrimSpace(getenv("ETHICSOPS_S3_SECRET_KEY"))
 	c.JWTSecret = getenv("ETHICSOPS_JWT_SECRET")
 	c.AdminPassword = getenv("ETHICSOPS_ADMIN_PASSWORD")
 	c.ReportsKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_KEY"))
@@ -245,10 +275,75 @@ func (c *Config) Validate() error {
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
+	p = append(p, c.S3.problems()...)
 	if len(p) > 0 {
 		return &ValidationError{Problems: p}
 	}
 	return nil
+}
+
+// problems checks the S3 settings: all or none (the endpoint decides).
+func (s *S3Config) problems() []string {
+	var p []string
+	if s.PathStyle != "on" && s.PathStyle != "off" {
+		p = append(p, fmt.Sprintf("ETHICSOPS_S3_PATH_STYLE must be on or off, not %q", s.PathStyle))
+	}
+	if s.CreateBucket != "on" && s.CreateBucket != "off" {
+		p = append(p, fmt.Sprintf("ETHICSOPS_S3_CREATE_BUCKET must be on or off, not %q", s.CreateBucket))
+	}
+	if s.Endpoint == "" {
+		for name, v := range map[string]string{"ETHICSOPS_S3_BUCKET": s.Bucket, "ETHICSOPS_S3_ACCESS_KEY": s.AccessKey, "ETHICSOPS_S3_SECRET_KEY": s.SecretKey, "ETHICSOPS_S3_PREFIX": s.Prefix} {
+			if v != "" {
+				p = append(p, name+" is set but ETHICSOPS_S3_ENDPOINT is not: set the endpoint to keep the files in S3, or unset "+name+" to keep them in the data directory")
+			}
+		}
+		sort.Strings(p)
+		return p
+	}
+	if u, err := url.Parse(s.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		p = append(p, fmt.Sprintf("ETHICSOPS_S3_ENDPOINT %q must be an http:// or https:// URL of host[:port] without a path, e.g. http://127.0.0.1:8333", s.Endpoint))
+	}
+	if s.Bucket == "" {
+		p = append(p, "ETHICSOPS_S3_BUCKET is required with ETHICSOPS_S3_ENDPOINT")
+	} else if !validBucket(s.Bucket) {
+		p = append(p, fmt.Sprintf("ETHICSOPS_S3_BUCKET %q is not a bucket name (3–63 lowercase letters, digits, '-' and '.')", s.Bucket))
+	}
+	if s.AccessKey == "" || s.SecretKey == "" {
+		p = append(p, "ETHICSOPS_S3_ACCESS_KEY and ETHICSOPS_S3_SECRET_KEY are required with ETHICSOPS_S3_ENDPOINT")
+	}
+	if s.Prefix != "" {
+		s.Prefix = strings.TrimSuffix(s.Prefix, "/") + "/"
+		if !validPrefix(s.Prefix) {
+			p = append(p, fmt.Sprintf("ETHICSOPS_S3_PREFIX %q must be segments of letters, digits, '.', '_' and '-' separated by '/'", s.Prefix))
+		}
+	}
+	return p
+}
+
+func validBucket(b string) bool {
+	if len(b) < 3 || len(b) > 63 || b[0] == '-' || b[0] == '.' || b[len(b)-1] == '-' || b[len(b)-1] == '.' {
+		return false
+	}
+	for _, r := range b {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func validPrefix(p string) bool {
+	for _, seg := range strings.Split(strings.TrimSuffix(p, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		for _, r := range seg {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Fields returns the effective configuration as key/value pairs with every
@@ -280,6 +375,14 @@ func (c *Config) Fields() map[string]any {
 		"reports_assess_days":       c.ReportsAssessDays,
 		"reports_pow_bits":          c.ReportsPowBits,
 		"reports_old_key":           mask(c.ReportsOldKey),
+		"s3_endpoint":               c.S3.Endpoint,
+		"s3_bucket":                 c.S3.Bucket,
+		"s3_access_key":             c.S3.AccessKey,
+		"s3_secret_key":             mask(c.S3.SecretKey),
+		"s3_region":                 c.S3.Region,
+		"s3_path_style":             c.S3.PathStyle,
+		"s3_prefix":                 c.S3.Prefix,
+		"s3_create_bucket":          c.S3.CreateBucket,
 	}
 }
 

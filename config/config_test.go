@@ -238,3 +238,58 @@ func TestEnsureReportsKey(t *testing.T) {
 		t.Fatal("mysql made its own key")
 	}
 }
+
+// TestS3Settings: the files go to S3 only when the endpoint is set, with a
+// bucket and both keys; half a configuration is refused with what to set,
+// and the secret key never shows in the printed configuration.
+func TestS3Settings(t *testing.T) {
+	full := func(extra map[string]string) map[string]string {
+		m := map[string]string{"ETHICSOPS_S3_ENDPOINT": "http://127.0.0.1:8333", "ETHICSOPS_S3_BUCKET": "ethicsops-files",
+			"ETHICSOPS_S3_ACCESS_KEY": "office", "ETHICSOPS_S3_SECRET_KEY": "s3-secret-never-printed"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		problem string
+	}{
+		{"none", nil, ""},
+		{"complete", full(nil), ""},
+		{"https with prefix", full(map[string]string{"ETHICSOPS_S3_ENDPOINT": "https://s3.example.gov.tw", "ETHICSOPS_S3_PREFIX": "chiayi/ethicsops", "ETHICSOPS_S3_PATH_STYLE": "off"}), ""},
+		{"endpoint without bucket", full(map[string]string{"ETHICSOPS_S3_BUCKET": ""}), "ETHICSOPS_S3_BUCKET is required with ETHICSOPS_S3_ENDPOINT"},
+		{"bucket without endpoint", map[string]string{"ETHICSOPS_S3_BUCKET": "files"}, "ETHICSOPS_S3_BUCKET is set but ETHICSOPS_S3_ENDPOINT is not"},
+		{"no secret key", full(map[string]string{"ETHICSOPS_S3_SECRET_KEY": ""}), "ETHICSOPS_S3_ACCESS_KEY and ETHICSOPS_S3_SECRET_KEY are required"},
+		{"endpoint without scheme", full(map[string]string{"ETHICSOPS_S3_ENDPOINT": "127.0.0.1:8333"}), "ETHICSOPS_S3_ENDPOINT"},
+		{"endpoint with a path", full(map[string]string{"ETHICSOPS_S3_ENDPOINT": "http://h:8333/files"}), "ETHICSOPS_S3_ENDPOINT"},
+		{"bad bucket", full(map[string]string{"ETHICSOPS_S3_BUCKET": "Files_2026"}), "ETHICSOPS_S3_BUCKET"},
+		{"bad path style", full(map[string]string{"ETHICSOPS_S3_PATH_STYLE": "yes"}), "ETHICSOPS_S3_PATH_STYLE"},
+		{"bad prefix", full(map[string]string{"ETHICSOPS_S3_PREFIX": "../x"}), "ETHICSOPS_S3_PREFIX"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(nil, env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Validate()
+			switch {
+			case tc.problem == "" && err != nil:
+				t.Fatalf("unexpected: %v", err)
+			case tc.problem != "" && (err == nil || !strings.Contains(err.Error(), tc.problem)):
+				t.Fatalf("want %q, got %v", tc.problem, err)
+			}
+			if strings.Contains(c.String(), "s3-secret-never-printed") {
+				t.Fatalf("the secret key is printed: %s", c.String())
+			}
+		})
+	}
+	c, _ := Load(nil, env(full(map[string]string{"ETHICSOPS_S3_PREFIX": "chiayi"})))
+	if err := c.Validate(); err != nil || c.S3.Prefix != "chiayi/" {
+		t.Fatalf("prefix %q (%v), want chiayi/", c.S3.Prefix, err)
+	}
+	if f := c.Fields(); f["s3_secret_key"] != "***" || f["s3_endpoint"] != "http://127.0.0.1:8333" {
+		t.Fatalf("fields: %v", f)
+	}
+}

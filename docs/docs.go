@@ -854,7 +854,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database or the file store cannot be reached; retry after Retry-After seconds (a resend with the same id is safe)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },
@@ -1820,7 +1820,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.",
+                "description": "Streams the stored file with its content type, Content-Disposition attachment with the stored filename, and its SHA-256 as the ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.",
                 "produces": [
                     "image/jpeg",
                     "image/png",
@@ -1875,7 +1875,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database or the file store cannot be reached; retry after Retry-After seconds",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },
@@ -4832,7 +4832,7 @@ const docTemplate = `{
                         }
                     },
                     "503": {
-                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "description": "unavailable: the database or the file store cannot be reached; retry after Retry-After seconds (a resend with the same id is safe)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         },

@@ -38,7 +38,7 @@ import (
 //	@Failure		415				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
 //	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database or the file store cannot be reached; retry after Retry-After seconds (a resend with the same id is safe)"
 //	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/activities/{id}/attachments [post]
 func (h *Handler) UploadAttachment(c *gin.Context) {
@@ -106,7 +106,7 @@ const maxIDField = 64
 // GetAttachment godoc
 //
 //	@Summary		Download an attachment (whoever may read its activity or registration)
-//	@Description	Streams the stored file with its content type and SHA-256 ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.
+//	@Description	Streams the stored file with its content type, Content-Disposition attachment with the stored filename, and its SHA-256 as the ETag. Who: whoever may read the activity (staff; a volunteer only for a published event); for a file of an ethics-code registration, office staff, and the read is written to the audit trail with its reader (others get 404). Read-only.
 //	@ID				getAttachment
 //	@Tags			attachments
 //	@Produce		image/jpeg,image/png,image/webp,image/heic,application/pdf,json
@@ -117,7 +117,7 @@ const maxIDField = 64
 //	@Failure		403	{object}	ErrorResponse	"account waiting for approval"
 //	@Failure		404	{object}	ErrorResponse
 //	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database or the file store cannot be reached; retry after Retry-After seconds"
 //	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/attachments/{id} [get]
 func (h *Handler) GetAttachment(c *gin.Context) {
@@ -133,6 +133,7 @@ func (h *Handler) GetAttachment(c *gin.Context) {
 	}
 	c.Header("Content-Type", att.ContentType)
 	c.Header("Content-Length", strconv.FormatInt(att.Size, 10))
+	c.Header("ETag", `"`+att.SHA256+`"`)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Status(http.StatusOK)

@@ -252,7 +252,7 @@ func (h *Handler) DeleteEthicsRegistration(c *gin.Context) {
 //	@Failure		415				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
 //	@Failure		500				{object}	ErrorResponse	"internal: a bug, logged with the request id"
-//	@Failure		503				{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Failure		503				{object}	ErrorResponse	"unavailable: the database or the file store cannot be reached; retry after Retry-After seconds (a resend with the same id is safe)"
 //	@Header			503				{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/ethics-registrations/{id}/attachments [post]
 func (h *Handler) UploadEthicsRegistrationAttachment(c *gin.Context) {

@@ -10,36 +10,46 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"ethicsops/models"
+	"ethicsops/services/storage"
 )
 
 // MaxAttachmentSize is the largest file accepted (SPEC.md: 15 MiB).
 const MaxAttachmentSize = 15 << 20
 
 // AttachmentService keeps the photos and documents of activities and of
-// ethics-code registrations under <DataDir>/attachments/<sha256[:2]>/<sha256>,
-// with a metadata row each.
+// ethics-code registrations in the process's file store under the key
+// attachments/<sha256[:2]>/<sha256> (in the data directory, the path
+// <DataDir>/attachments/<sha256[:2]>/<sha256>), with a metadata row each.
+//
+// Uploads of the same bytes share one object. An object is written before
+// the row that names it commits and is never removed by an upload, so that
+// two uploads of the same bytes on different servers cannot lose each
+// other's file; objects no row names (an upload whose row failed) are
+// removed by SweepOrphans once they are old enough.
 type AttachmentService struct {
 	db         *gorm.DB
 	now        Clock
-	dir        string
+	files      storage.Store
+	tmpDir     string // where an upload is spooled while it is hashed
 	activities *ActivityService
 	// registrations decides who may attach to and read the files of a
 	// registration (nil: registrations take no files).
 	registrations *RegistrationService
-	// stored serializes, per content hash, the step from "is the file
-	// there?" to the commit of the row (see Upload).
-	stored keyedMutex
 }
 
-// NewAttachmentService builds the service; dataDir is the data directory.
-func NewAttachmentService(db *gorm.DB, now Clock, dataDir string, activities *ActivityService) *AttachmentService {
-	return &AttachmentService{db: db, now: now, dir: filepath.Join(dataDir, "attachments"), activities: activities}
+// attachmentPrefix is the key prefix of the attachments in the file store.
+const attachmentPrefix = "attachments/"
+
+// NewAttachmentService builds the service on the file store files; uploads
+// are spooled under dataDir/tmp while they are hashed.
+func NewAttachmentService(db *gorm.DB, now Clock, files storage.Store, dataDir string, activities *ActivityService) *AttachmentService {
+	return &AttachmentService{db: db, now: now, files: files, tmpDir: filepath.Join(dataDir, "tmp"), activities: activities}
 }
 
 // UploadInput is one file sent for an activity.
@@ -53,9 +63,10 @@ type UploadInput struct {
 }
 
 // Upload stores in.Body as an attachment of activity id. The type is decided
-// by content; the file is written to a temporary file and hashed while it
-// streams, then renamed into place; the row and its audit event commit in one
-// transaction. If anything fails, neither a row nor a new file remains.
+// by content; the upload is spooled to a temporary file and hashed while it
+// streams, then written to the file store (unless the same bytes are there)
+// before the row and its audit event commit in one transaction. If anything
+// fails no row remains; an object written for it is left to SweepOrphans.
 // With a client id it is idempotent, as Create is: the same id with the same
 // bytes on the same activity again returns the stored attachment and created
 // false, storing nothing; the id with other bytes or on another activity is
@@ -103,36 +114,33 @@ func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attach
 	if r == nil {
 		return models.Attachment{}, false, Invalid("file", "required")
 	}
-	tmpDir := filepath.Join(s.dir, "tmp")
-	if err := os.MkdirAll(tmpDir, 0o750); err != nil {
+	// The key is the content's hash, known only at the end: the upload is
+	// spooled to a temporary file while it is hashed and sniffed.
+	if err := os.MkdirAll(s.tmpDir, 0o750); err != nil {
 		return models.Attachment{}, false, err
 	}
-	tmp, err := os.CreateTemp(tmpDir, "upload-*")
+	tmp, err := os.CreateTemp(s.tmpDir, "upload-*")
 	if err != nil {
 		return models.Attachment{}, false, err
 	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // a no-op once renamed
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
 	h := sha256.New()
 	head := make([]byte, SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		tmp.Close()
 		return models.Attachment{}, false, err
 	}
 	head = head[:n]
 	if n == 0 {
-		tmp.Close()
 		return models.Attachment{}, false, Invalid("file", "the file is empty")
 	}
 	ctype := SniffContentType(head)
 	if ctype == "" {
-		tmp.Close()
 		return models.Attachment{}, false, E(CodeUnsupportedType, "only JPEG, PNG, WebP, HEIC and PDF files are accepted")
 	}
 	w := io.MultiWriter(tmp, h)
 	if _, err := w.Write(head); err != nil {
-		tmp.Close()
 		return models.Attachment{}, false, err
 	}
 	copied, err := io.Copy(w, io.LimitReader(r, MaxAttachmentSize-int64(n)+1))
@@ -140,33 +148,15 @@ func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attach
 	if err == nil && size > MaxAttachmentSize {
 		err = E(CodeTooLarge, "the file is larger than %d bytes", MaxAttachmentSize)
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return models.Attachment{}, false, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	final := s.path(sum)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return models.Attachment{}, false, err
-	}
-	// Uploads of the same bytes share one file. Without this lock, two of
-	// them at once (a phone retrying on a weak signal while its first try is
-	// still being stored) could both find the file missing or one find the
-	// other's, and the one whose row then failed would remove the file the
-	// other's committed row points to. Held to the end, the lock lets a
-	// failed upload remove only a file no other upload has counted on.
-	defer s.stored.lock(sum)()
 	if old, found, err := s.replay(ctx, id, owner, sum); err != nil || found {
 		return old, false, err
 	}
-	_, statErr := os.Stat(final)
-	existed := statErr == nil
-	if !existed {
-		if err := os.Rename(tmpName, final); err != nil {
-			return models.Attachment{}, false, err
-		}
+	if err := s.putObject(ctx, sum, tmp, size); err != nil {
+		return models.Attachment{}, false, err
 	}
 	att := models.Attachment{
 		ID: id, ActivityID: owner.activityID, RegistrationID: owner.registrationID, UploaderID: actor.UserID, SHA256: sum, Size: size, ContentType: ctype,
@@ -185,8 +175,7 @@ func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attach
 	})
 	if models.IsDuplicate(err) {
 		// The same id committed meanwhile by another server on this
-		// database. With the same bytes its row points to this very path,
-		// so the file stays whoever put it there.
+		// database: with the same bytes, it is this upload.
 		old, found, rerr := s.replay(ctx, id, owner, sum)
 		if found && rerr == nil {
 			return old, false, nil
@@ -196,13 +185,38 @@ func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attach
 		}
 	}
 	if err != nil {
-		if !existed {
-			_ = os.Remove(final)
-		}
+		// The object stays: another upload of the same bytes may have
+		// found it and committed its row meanwhile. If none did, the sweep
+		// removes it.
 		return models.Attachment{}, false, err
 	}
 	return att, true, nil
 }
+
+// attachmentRefresh is the age past which an upload that finds its object
+// already stored writes it again: the write renews the object's time, so
+// that the sweep (which removes only objects older than
+// AttachmentOrphanAge that no row names) cannot take an object this upload
+// is about to name.
+const attachmentRefresh = time.Hour
+
+// putObject makes sure the object of sum holds the size bytes of body
+// (the spooled upload): it is written unless an object of that size and
+// recent enough is already there.
+func (s *AttachmentService) putObject(ctx context.Context, sum string, body *os.File, size int64) error {
+	key := attachmentKey(sum)
+	if o, err := s.files.Stat(ctx, key); err == nil && o.Size == size && s.now().Sub(o.ModTime) < attachmentRefresh {
+		return nil
+	} else if err != nil && !errors.Is(err, storage.ErrNotExist) {
+		return err
+	}
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	return s.files.Put(ctx, key, body, size)
+}
+
+func attachmentKey(sum string) string { return attachmentPrefix + sum[:2] + "/" + sum }
 
 // uploadID is the client id of an upload, from the form field or the
 // header (a new UUIDv7 when neither is given).
@@ -249,7 +263,7 @@ func (s *AttachmentService) replay(ctx context.Context, id string, owner attachm
 // or registration; a registration's file is personal data, and its reading
 // is written to the audit trail with the reader. The caller closes the file.
 // Errors: ErrNotFound.
-func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (models.Attachment, *os.File, error) {
+func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (models.Attachment, io.ReadCloser, error) {
 	var att models.Attachment
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&att).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -267,52 +281,9 @@ func (s *AttachmentService) Open(ctx context.Context, actor Actor, id string) (m
 	} else if _, err := s.activities.Get(ctx, actor, att.ActivityID); err != nil {
 		return att, nil, NotFound("attachment")
 	}
-	f, err := os.Open(s.path(att.SHA256))
+	f, _, err := s.files.Open(ctx, attachmentKey(att.SHA256))
 	if err != nil {
 		return att, nil, fmt.Errorf("open attachment %s: %w", att.ID, err)
 	}
 	return att, f, nil
 }
-
-func (s *AttachmentService) path(sum string) string {
-	return filepath.Join(s.dir, sum[:2], sum)
-}
-
-// keyedMutex is a mutex per key, kept only while someone holds or waits
-// for it.
-type keyedMutex struct {
-	mu sync.Mutex
-	m  map[string]*keyedEntry
-}
-
-type keyedEntry struct {
-	mu      sync.Mutex
-	holders int // holding or waiting
-}
-
-// lock locks key and returns its unlock.
-func (k *keyedMutex) lock(key string) func() {
-	k.mu.Lock()
-	if k.m == nil {
-		k.m = make(map[string]*keyedEntry)
-	}
-	e := k.m[key]
-	if e == nil {
-		e = &keyedEntry{}
-		k.m[key] = e
-	}
-	e.holders++
-	k.mu.Unlock()
-	e.mu.Lock()
-	return func() {
-		e.mu.Unlock()
-		k.mu.Lock()
-		if e.holders--; e.holders == 0 {
-			delete(k.m, key)
-		}
-		k.mu.Unlock()
-	}
-}
-
-// Dir is where the files are kept (for operators and tests).
-func (s *AttachmentService) Dir() string { return s.dir }

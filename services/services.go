@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"ethicsops/models"
+	"ethicsops/services/storage"
 )
 
 // Options configure the services of one process.
@@ -15,7 +16,11 @@ type Options struct {
 	Location   *time.Location // the office time zone
 	Clock      Clock          // nil means SystemClock
 	BcryptCost int            // 0 means the production cost; tests lower it
-	DataDir    string         // where attachments are kept
+	DataDir    string         // the data directory (temporary files; the files when Files is nil)
+	// Files is the one store of the process's files; each service keeps its
+	// own key prefix in it ("attachments/…"). nil means the data directory
+	// (storage.NewLocal(DataDir)).
+	Files storage.Store
 	// RegisterPerHour is how many volunteer registrations one client
 	// address may make per hour; 0 means DefaultRegistrationsPerHour.
 	RegisterPerHour int
@@ -32,7 +37,10 @@ type Options struct {
 
 // Services is every service of the process, built once by main.
 type Services struct {
-	DB    *gorm.DB
+	DB *gorm.DB
+	// Files is the store of the process's files (Options.Files), shared by
+	// every service under its own key prefix.
+	Files storage.Store
 	Auth  *AuthService
 	Users *UserService
 	Units *UnitService
@@ -65,6 +73,9 @@ func New(db *gorm.DB, o Options) *Services {
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
+	if o.Files == nil {
+		o.Files = storage.NewLocal(o.DataDir)
+	}
 	auth := NewAuthService(db, o.JWTSecret, o.Clock, o.BcryptCost)
 	if o.HashGate != nil {
 		auth.hashes = o.HashGate
@@ -79,7 +90,7 @@ func New(db *gorm.DB, o Options) *Services {
 	kpis.volunteers = NewVolunteerService(db, o.Clock, o.Location)
 	kpis.volunteers.periods = kpis
 	registrations := NewRegistrationService(db, o.Clock, o.Location)
-	attachments := NewAttachmentService(db, o.Clock, o.DataDir, activities)
+	attachments := NewAttachmentService(db, o.Clock, o.Files, o.DataDir, activities)
 	attachments.registrations = registrations
 	audit := NewAuditService(db)
 	audit.now = o.Clock
@@ -88,6 +99,7 @@ func New(db *gorm.DB, o Options) *Services {
 	}
 	return &Services{
 		DB:    db,
+		Files: o.Files,
 		Auth:  auth,
 		Users: NewUserService(db, auth, o.Clock, o.RegisterPerHour),
 		Units: NewUnitService(db, o.Clock),

@@ -203,3 +203,23 @@ func (l *Local) List(ctx context.Context, prefix string, fn func(Object) error) 
 	})
 	return err
 }
+
+// ErrUnavailable marks the errors of a store that cannot be reached or
+// cannot serve now (refused or dropped connections, timeouts, a server
+// answering 5xx): the same request may succeed later, so the API answers
+// 503 with Retry-After rather than 500. Test with errors.Is.
+var ErrUnavailable = errors.New("storage: the object store is unavailable")
+
+// Unavailable wraps err so that errors.Is(err, ErrUnavailable) holds and
+// the cause stays readable for the log.
+func Unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return unavailableError{err}
+}
+
+type unavailableError struct{ err error }
+
+func (e unavailableError) Error() string   { return "object store unavailable: " + e.err.Error() }
+func (e unavailableError) Unwrap() []error { return []error{ErrUnavailable, e.err} }
