@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services/reports"
+	"ethicsops/services/storage"
 )
 
 // The public side of whistle-blowing reports: challenge → proof → report →
@@ -321,7 +323,7 @@ func TestReportMultipartWithFiles(t *testing.T) {
 		if len(files) != 2 || files[0].ContentType != "image/png" || files[1].ContentType != "application/pdf" || files[1].Size != int64(len(pdf)) {
 			t.Fatalf("files %+v", files)
 		}
-		if n := filesUnder(t, e.DataDir+"/reports"); n != 2 {
+		if n := storedUnder(t, e, "reports/"); n != 2 {
 			t.Fatalf("%d sealed objects", n)
 		}
 		// Six files: refused, and nothing of it stays (no row, no object).
@@ -341,7 +343,7 @@ func TestReportMultipartWithFiles(t *testing.T) {
 		if n := e.Count(&models.Report{}, ""); n != 1 {
 			t.Fatalf("%d reports", n)
 		}
-		if n := filesUnder(t, e.DataDir+"/reports"); n != 2 {
+		if n := storedUnder(t, e, "reports/"); n != 2 {
 			t.Fatalf("%d sealed objects after refused reports", n)
 		}
 		// The report part must come first.
@@ -425,7 +427,7 @@ func TestReporterFollowsUpWithTheReceipt(t *testing.T) {
 		if n := e.Count(&models.ReportFile{}, ""); n != 5 {
 			t.Fatalf("%d files", n)
 		}
-		if n := filesUnder(t, e.DataDir+"/reports"); n != 5 {
+		if n := storedUnder(t, e, "reports/"); n != 5 {
 			t.Fatalf("%d objects", n)
 		}
 		mine = send(e, reporterIP, "GET", "/api/v1/reports/mine", tok.AccessToken, "", nil)
@@ -752,4 +754,15 @@ func TestReportsLeaveNothingInTheLogs(t *testing.T) {
 			t.Fatal("the request log of /api/v1/meta has no client address")
 		}
 	})
+}
+
+// storedUnder counts the objects of the test server's file store under
+// prefix.
+func storedUnder(t testing.TB, e *apitest.Env, prefix string) int {
+	t.Helper()
+	n := 0
+	if err := e.Svc.Files.List(context.Background(), prefix, func(storage.Object) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
