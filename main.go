@@ -200,7 +200,8 @@ func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, e
 	if err != nil {
 		return nil, err
 	}
-	return reports.New(svc.DB, reports.Options{Key: key, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location})
+	return reports.New(svc.DB, reports.Options{Key: key, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
+		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays})
 }
 
 // listenProblem is the one line printed when the server cannot listen on

@@ -64,6 +64,11 @@ type Config struct {
 	// made once into the data directory; with mysql it is required, so that
 	// every server seals and opens with the same key.
 	ReportsKey string
+	// ReportsFirstAnswerDays (working days) and ReportsAssessDays (calendar
+	// days) are the handling deadlines of a report: the first answer to the
+	// reporter and the assessment (1..365 each).
+	ReportsFirstAnswerDays int
+	ReportsAssessDays      int
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -100,6 +105,8 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.SwaggerUI, "swagger-ui", env("SWAGGER_UI", "on"), "on or off: serve the Swagger UI at /swagger/index.html; /swagger/doc.json stays (ETHICSOPS_SWAGGER_UI)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
+	firstAnswer := fs.Int("reports-first-answer-days", atoi(env("REPORTS_FIRST_ANSWER_DAYS", "10")), "working days to give a reporter a first answer (ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS)")
+	assess := fs.Int("reports-assess-days", atoi(env("REPORTS_ASSESS_DAYS", "30")), "calendar days to assess a report (ETHICSOPS_REPORTS_ASSESS_DAYS)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", poolSize(env("DB_MAX_OPEN", "")), "max open DB connections, 0 for the driver's default (ETHICSOPS_DB_MAX_OPEN)")
@@ -128,6 +135,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.DBMaxOpen, c.DBMaxIdle, c.DBConnLifetime, c.ShutdownTimeout = *maxOpen, *maxIdle, *lifetime, *shutdown
 	c.MemoryLimit = *memLimit
 	c.RegisterPerHour = *regPerHour
+	c.ReportsFirstAnswerDays, c.ReportsAssessDays = *firstAnswer, *assess
 	return c, nil
 }
 
@@ -212,6 +220,12 @@ func (c *Config) Validate() error {
 	if c.RegisterPerHour < 1 || c.RegisterPerHour > 100000 {
 		p = append(p, "ETHICSOPS_REGISTER_PER_HOUR must be a number between 1 and 100000")
 	}
+	if c.ReportsFirstAnswerDays < 1 || c.ReportsFirstAnswerDays > 365 {
+		p = append(p, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS must be a number of working days between 1 and 365")
+	}
+	if c.ReportsAssessDays < 1 || c.ReportsAssessDays > 365 {
+		p = append(p, "ETHICSOPS_REPORTS_ASSESS_DAYS must be a number of days between 1 and 365")
+	}
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
@@ -245,6 +259,9 @@ func (c *Config) Fields() map[string]any {
 		"memory_limit_mib":  c.MemoryLimit,
 		"register_per_hour": c.RegisterPerHour,
 		"swagger_ui":        c.SwaggerUI,
+
+		"reports_first_answer_days": c.ReportsFirstAnswerDays,
+		"reports_assess_days":       c.ReportsAssessDays,
 	}
 }
 

@@ -30,6 +30,10 @@ type Options struct {
 	Location *time.Location
 	// Clock is the time source; nil means services.SystemClock.
 	Clock services.Clock
+	// FirstAnswerDays (working days) and AssessDays (calendar days) are the
+	// handling deadlines (deadlines.go); 0 means the defaults.
+	FirstAnswerDays int
+	AssessDays      int
 }
 
 // Service is the whistle-blowing intake and its handling.
