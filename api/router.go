@@ -152,6 +152,16 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
 	v1up.POST("/ethics-registrations/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadEthicsRegistrationAttachment)
 
+	// Whistle-blowing reports, the handlers' side: who may read a report
+	// (designated handlers, not excluded) is the reports service's rule;
+	// the counts are for managers and admins too.
+	v1.GET("/reports/stats", auth, staff, h.ReportStats)
+	v1.GET("/reports", auth, staff, h.ListReports)
+	v1.GET("/reports/:id", auth, staff, h.GetReport)
+	v1.POST("/reports/:id/assign", auth, staff, h.AssignReport)
+	v1.POST("/reports/:id/transition", auth, staff, h.TransitionReport)
+	v1.POST("/reports/:id/messages", auth, staff, h.ReplyToReport)
+
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }
