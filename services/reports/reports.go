@@ -44,6 +44,8 @@ type Service struct {
 	sealer *Sealer
 	files  storage.Store
 	opts   Options
+	// pub is the state of the public side (receipt salt, hash slots).
+	pub publicState
 }
 
 // New builds the service over db.
@@ -61,5 +63,5 @@ func New(db *gorm.DB, o Options) (*Service, error) {
 	if o.Files == nil {
 		return nil, fmt.Errorf("reports: no file store")
 	}
-	return &Service{db: db, now: o.Clock, loc: o.Location, sealer: sealer, files: o.Files, opts: o}, nil
+	return &Service{db: db, now: o.Clock, loc: o.Location, sealer: sealer, files: o.Files, opts: o, pub: newPublicState()}, nil
 }

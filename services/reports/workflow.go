@@ -66,7 +66,7 @@ func (s *Service) Assign(ctx context.Context, actor services.Actor, id string, a
 		}
 		if len(involved) > 0 {
 			var n int64
-			ids := keys(involved)
+			ids := sortedIDs(involved)
 			if err := tx.Model(&models.User{}).Where("id IN ?", ids).Count(&n).Error; err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func (s *Service) Assign(ctx context.Context, actor services.Actor, id string, a
 			return services.ErrVersionConflict
 		}
 		now := s.now().UTC()
-		for _, uid := range keys(involved) {
+		for _, uid := range sortedIDs(involved) {
 			var n int64
 			if err := tx.Model(&models.ReportExclusion{}).Where("report_id = ? AND user_id = ?", r.ID, uid).Count(&n).Error; err != nil {
 				return err
@@ -113,7 +113,7 @@ func (s *Service) Assign(ctx context.Context, actor services.Actor, id string, a
 		if res.RowsAffected != 1 {
 			return services.ErrVersionConflict
 		}
-		after := map[string]any{"assignee_id": a.AssigneeID, "involved_user_ids": keys(involved)}
+		after := map[string]any{"assignee_id": a.AssigneeID, "involved_user_ids": sortedIDs(involved)}
 		if err := services.AppendAudit(ctx, tx, s.now, services.AuditEntry{Actor: actor, Action: "report.assign", EntityType: "report", EntityID: r.ID, Before: before, After: after}); err != nil {
 			return err
 		}
@@ -308,13 +308,11 @@ func (s *Service) Reply(ctx context.Context, actor services.Actor, id, text stri
 	return out, err
 }
 
-func keys(m map[string]bool) []string {
+func sortedIDs(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }
-
-func sortStrings(s []string) { slices.Sort(s) }
