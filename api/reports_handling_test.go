@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +70,18 @@ func seedReport(t *testing.T, e *apitest.Env, at time.Time, channel, disclosure 
 		t.Fatal(err)
 	}
 	return id
+}
+
+// setClock fixes the test clock at `at` and signs everyone in again: the
+// access tokens of another day have expired.
+func setClock(t *testing.T, e *apitest.Env, at time.Time) {
+	t.Helper()
+	e.Clock.Set(at)
+	for name := range e.Tokens {
+		if name != "pending" {
+			e.Tokens[name] = e.Login(name, apitest.Password)
+		}
+	}
 }
 
 func bribery(what string) reports.Content {
@@ -179,6 +193,297 @@ func TestReportHandlingRoles(t *testing.T) {
 					t.Errorf("%s %s as %q: %d %s, want %d", rw.method, rw.path, who, r.Code, r.Body, want)
 				}
 			}
+		}
+	})
+}
+
+type queuePage struct {
+	Items []struct {
+		ID              string     `json:"id"`
+		Ref             string     `json:"ref"`
+		State           string     `json:"state"`
+		NextDue         *time.Time `json:"next_due"`
+		Overdue         bool       `json:"overdue"`
+		FirstAnsweredAt *time.Time `json:"first_answered_at"`
+		Unread          int        `json:"unread_from_reporter"`
+		Version         int        `json:"version"`
+		Assignee        *struct {
+			ID string `json:"id"`
+		} `json:"assignee"`
+	} `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func queue(t *testing.T, e *apitest.Env, who string, q url.Values) queuePage {
+	t.Helper()
+	r := e.Do("GET", "/api/v1/reports?"+q.Encode(), e.Tokens[who], nil)
+	if r.Code != 200 {
+		t.Fatalf("queue %v as %s: %d %s", q, who, r.Code, r.Body)
+	}
+	var p queuePage
+	r.Decode(&p)
+	return p
+}
+
+// TestReportQueueOrderAndOverdue: the queue lists the open reports by their
+// next deadline (most urgent first), marks the overdue ones against the
+// clock, filters, and pages without losing or repeating a report.
+func TestReportQueueOrderAndOverdue(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		designateHandlers(t, e)
+		// Tuesday 1 December 2026, 10:00 in Taipei.
+		setClock(t, e, taipei(t, e, "2026-12-01 10:00"))
+		old := seedReport(t, e, taipei(t, e, "2026-11-02 09:00"), "letter", "open", bribery("十一月初的檢舉"))        // first answer due 16 Nov: overdue
+		mid := seedReport(t, e, taipei(t, e, "2026-11-20 09:00"), "web", "anonymous", bribery("十一月下旬的檢舉"))     // due 4 Dec
+		newer := seedReport(t, e, taipei(t, e, "2026-11-30 09:00"), "phone", "confidential", bribery("昨天的檢舉")) // due 14 Dec
+		answered := seedReport(t, e, taipei(t, e, "2026-11-10 09:00"), "web", "anonymous", bribery("已回覆的檢舉"))
+		if r := e.Do("POST", "/api/v1/reports/"+answered+"/messages", e.Tokens["handler"], map[string]any{"text": "已收到，將進行評估。"}); r.Code != 201 {
+			t.Fatalf("answer: %d %s", r.Code, r.Body)
+		}
+		// answered: first answer given, assessment due 10 Dec: after mid, before newer.
+		closed := seedReport(t, e, taipei(t, e, "2026-10-01 09:00"), "mailbox", "anonymous", bribery("已結案"))
+		for i, step := range []map[string]any{{"to": "assessing", "version": 1}, {"to": "closed", "reason": "查無具體事證", "version": 2}} {
+			if r := e.Do("POST", "/api/v1/reports/"+closed+"/transition", e.Tokens["handler"], step); r.Code != 200 {
+				t.Fatalf("step %d: %d %s", i, r.Code, r.Body)
+			}
+		}
+		p := queue(t, e, "handler", nil)
+		var got []string
+		for _, it := range p.Items {
+			got = append(got, it.ID)
+		}
+		want := []string{old, mid, answered, newer, closed}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("order %v, want %v", got, want)
+		}
+		if !p.Items[0].Overdue || p.Items[1].Overdue || p.Items[4].Overdue || p.Items[4].NextDue != nil {
+			t.Errorf("overdue marks: %+v", p.Items)
+		}
+		if !p.Items[0].NextDue.Equal(taipei(t, e, "2026-11-16 00:00").Add(24*time.Hour - time.Microsecond)) {
+			t.Errorf("next due of the oldest: %v", p.Items[0].NextDue)
+		}
+		if p.Items[0].Ref != "115-0002" || p.Items[4].Ref != "115-0001" {
+			t.Errorf("refs: %s %s", p.Items[0].Ref, p.Items[4].Ref)
+		}
+		if o := queue(t, e, "handler", url.Values{"overdue": {"true"}}); len(o.Items) != 1 || o.Items[0].ID != old {
+			t.Errorf("overdue filter: %+v", o.Items)
+		}
+		// Time passes: on 5 December mid is overdue too.
+		setClock(t, e, taipei(t, e, "2026-12-05 08:00"))
+		if o := queue(t, e, "handler", url.Values{"overdue": {"true"}}); len(o.Items) != 2 || o.Items[1].ID != mid {
+			t.Errorf("overdue on 5 Dec: %+v", o.Items)
+		}
+		if s := queue(t, e, "handler", url.Values{"state": {"closed"}}); len(s.Items) != 1 || s.Items[0].ID != closed {
+			t.Errorf("state filter: %+v", s.Items)
+		}
+		if r := e.Do("GET", "/api/v1/reports?state=lost", e.Tokens["handler"], nil); r.Code != 422 {
+			t.Errorf("unknown state: %d", r.Code)
+		}
+		if r := e.Do("POST", "/api/v1/reports/"+mid+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["handler2"].ID, "version": 1}); r.Code != 200 {
+			t.Fatalf("assign: %d %s", r.Code, r.Body)
+		}
+		if m := queue(t, e, "handler2", url.Values{"assigned": {"me"}}); len(m.Items) != 1 || m.Items[0].ID != mid || m.Items[0].Assignee.ID != e.Users["handler2"].ID {
+			t.Errorf("assigned=me: %+v", m.Items)
+		}
+		// Pages of two: the same five, in the same order.
+		var paged []string
+		cursor := ""
+		for range 5 {
+			q := url.Values{"limit": {"2"}}
+			if cursor != "" {
+				q.Set("cursor", cursor)
+			}
+			pg := queue(t, e, "handler", q)
+			for _, it := range pg.Items {
+				paged = append(paged, it.ID)
+			}
+			if cursor = pg.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if strings.Join(paged, ",") != strings.Join(want, ",") {
+			t.Errorf("paged %v, want %v", paged, want)
+		}
+	})
+}
+
+// TestReportWorkflow: transitions in order only, with versions; a referral
+// needs its target, agency and a date within bounds; closing a reason; the
+// first message to the reporter is the first answer, an internal note is
+// not; every read is audited and the audit chain verifies.
+func TestReportWorkflow(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		designateHandlers(t, e)
+		setClock(t, e, taipei(t, e, "2026-12-01 10:00"))
+		c := bribery("工務處採購承辦人於驗收前收受廠商招待。")
+		c.Identity = reports.Identity{Name: "李小華", Phone: "0912-345-678"}
+		id := seedReport(t, e, taipei(t, e, "2026-11-25 09:00"), "web", "confidential", c)
+		path := "/api/v1/reports/" + id
+		tr := func(body map[string]any) *apitest.Response {
+			return e.Do("POST", path+"/transition", e.Tokens["handler"], body)
+		}
+		if r := tr(map[string]any{"to": "closed", "reason": "x", "version": 1}); r.Code != 409 || r.ErrorCode() != "conflict" {
+			t.Errorf("received → closed: %d %s", r.Code, r.Body)
+		}
+		if r := tr(map[string]any{"to": "assessing", "version": 1}); r.Code != 200 || r.JSON()["state"] != "assessing" || r.JSON()["version"] != 2.0 {
+			t.Fatalf("assess: %d %s", r.Code, r.Body)
+		}
+		if r := tr(map[string]any{"to": "referred", "referred_to": "aac", "referred_on": "2026-12-01", "version": 1}); r.Code != 409 || r.ErrorCode() != "version_conflict" {
+			t.Errorf("stale version: %d %s", r.Code, r.Body)
+		}
+		for name, body := range map[string]map[string]any{
+			"referred_on":     {"to": "referred", "referred_to": "aac", "referred_on": "2026-11-24", "version": 2},
+			"referred_on ":    {"to": "referred", "referred_to": "aac", "referred_on": "2026-12-02", "version": 2},
+			"referred_agency": {"to": "referred", "referred_to": "agency", "referred_on": "2026-12-01", "version": 2},
+			"referred_to":     {"to": "referred", "referred_to": "police", "referred_on": "2026-12-01", "version": 2},
+			"reason":          {"to": "closed", "version": 2},
+		} {
+			r := tr(body)
+			if r.Code != 422 || !strings.Contains(r.Body, `"`+strings.TrimSpace(name)+`"`) {
+				t.Errorf("%s: %d %s", name, r.Code, r.Body)
+			}
+		}
+		// Messages: an internal note is not an answer; the first message to
+		// the reporter is.
+		if r := e.Do("POST", path+"/messages", e.Tokens["handler"], map[string]any{"text": "檢舉人具名，先確認工務處驗收紀錄。", "internal": true}); r.Code != 201 || r.JSON()["internal"] != true {
+			t.Fatalf("note: %d %s", r.Code, r.Body)
+		}
+		get := func() map[string]any {
+			r := e.Do("GET", path, e.Tokens["handler"], nil)
+			if r.Code != 200 {
+				t.Fatalf("get: %d %s", r.Code, r.Body)
+			}
+			return r.JSON()
+		}
+		if d := get(); d["first_answered_at"] != nil {
+			t.Errorf("an internal note counted as the first answer")
+		}
+		setClock(t, e, taipei(t, e, "2026-12-02 11:00"))
+		if r := e.Do("POST", path+"/messages", e.Tokens["handler"], map[string]any{"text": "您好，本處已收到您的檢舉，請問餐敘的日期？"}); r.Code != 201 {
+			t.Fatalf("answer: %d %s", r.Code, r.Body)
+		}
+		d := get()
+		if at, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(d["first_answered_at"])); !at.Equal(taipei(t, e, "2026-12-02 11:00")) {
+			t.Errorf("first_answered_at %v", d["first_answered_at"])
+		}
+		if d["content"].(map[string]any)["what"] != c.What || d["identity"].(map[string]any)["name"] != "李小華" {
+			t.Errorf("content: %#v %#v (want %q)", d["content"], d["identity"], c.What)
+		}
+		msgs := d["messages"].([]any)
+		if len(msgs) != 2 || msgs[0].(map[string]any)["author"].(map[string]any)["display_name"] != "陳承辦" {
+			t.Errorf("messages: %v", msgs)
+		}
+		v := int(d["version"].(float64))
+		r := tr(map[string]any{"to": "referred", "referred_to": "agency", "referred_agency": "嘉義市政府政風處", "referred_on": "2026-12-02", "version": v})
+		if r.Code != 200 {
+			t.Fatalf("refer: %d %s", r.Code, r.Body)
+		}
+		ref := r.JSON()["referral"].(map[string]any)
+		if ref["to"] != "agency" || ref["agency"] != "嘉義市政府政風處" || ref["on"] != "2026-12-02" || r.JSON()["assessed_at"] == nil || r.JSON()["next_due"] != nil {
+			t.Errorf("referral: %s", r.Body)
+		}
+		if r := tr(map[string]any{"to": "closed", "reason": "x", "version": v + 1}); r.Code != 409 || r.ErrorCode() != "conflict" {
+			t.Errorf("referred → closed: %d %s", r.Code, r.Body)
+		}
+		// The agency's name is sealed: not in the row, not in the trail.
+		var raw models.Report
+		e.DB.Where("id = ?", id).Take(&raw)
+		if strings.Contains(string(raw.Sealed), "政風處") {
+			t.Error("the agency is in the clear in the row")
+		}
+		var events []models.AuditEvent
+		e.DB.Where("entity_id = ?", id).Order("at").Find(&events)
+		reads := 0
+		for _, ev := range events {
+			if strings.Contains(string(ev.Before)+string(ev.After), "政風處") || strings.Contains(string(ev.After), "餐敘") {
+				t.Errorf("audit event %s carries report text: %s", ev.Action, ev.After)
+			}
+			if ev.Action == "report.read" {
+				reads++
+				if ev.ActorID != e.Users["handler"].ID {
+					t.Errorf("read by %s", ev.ActorID)
+				}
+			}
+		}
+		if reads != 2 {
+			t.Errorf("%d reads audited, want 2", reads)
+		}
+		if _, err := e.Svc.Audit.Seal(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do("GET", "/api/v1/audit-events/verify", e.Tokens["admin"], nil); r.Code != 200 || r.JSON()["ok"] != true {
+			t.Errorf("audit chain: %d %s", r.Code, r.Body)
+		}
+	})
+}
+
+// TestReportExclusionAndStats: a handler named in a report gets 404 on it,
+// never sees it in the queue, cannot be assigned it; the statistics count
+// every report exactly, for managers and admins too, without ids or text.
+func TestReportExclusionAndStats(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		designateHandlers(t, e)
+		setClock(t, e, taipei(t, e, "2026-12-01 10:00"))
+		about := seedReport(t, e, taipei(t, e, "2026-11-30 09:00"), "web", "anonymous", bribery("王專員收受招待"))
+		seedReport(t, e, taipei(t, e, "2025-03-03 09:00"), "letter", "open", bribery("去年的書面檢舉"))
+		seedReport(t, e, taipei(t, e, "2025-06-03 09:00"), "phone", "anonymous", bribery("去年的電話檢舉"))
+		seedReport(t, e, taipei(t, e, "2026-11-02 09:00"), "web", "confidential", bribery("逾期未回覆"))
+		path := "/api/v1/reports/" + about
+		if r := e.Do("POST", path+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["named"].ID, "involved_user_ids": []string{e.Users["named"].ID}, "version": 1}); r.Code != 422 || !strings.Contains(r.Body, "assignee_id") {
+			t.Errorf("assigned to the handler it is about: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("POST", path+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["officer"].ID, "version": 1}); r.Code != 422 {
+			t.Errorf("assigned to a non-handler: %d %s", r.Code, r.Body)
+		}
+		r := e.Do("POST", path+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["handler2"].ID, "involved_user_ids": []string{e.Users["named"].ID}, "version": 1})
+		if r.Code != 200 || !strings.Contains(r.Body, "王專員") {
+			t.Fatalf("assign: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("POST", path+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["named"].ID, "version": 2}); r.Code != 422 {
+			t.Errorf("re-assigned to an excluded handler: %d %s", r.Code, r.Body)
+		}
+		if r := e.Do("GET", path, e.Tokens["named"], nil); r.Code != 404 {
+			t.Errorf("the handler it is about read it: %d", r.Code)
+		}
+		for _, it := range queue(t, e, "named", nil).Items {
+			if it.ID == about {
+				t.Error("the handler it is about sees it in the queue")
+			}
+		}
+		if n := len(queue(t, e, "handler", nil).Items); n != 4 {
+			t.Errorf("handler's queue: %d", n)
+		}
+		want := map[string]any{
+			"by_state":   map[string]any{"received": 4.0, "assessing": 0.0, "referred": 0.0, "closed": 0.0},
+			"by_channel": map[string]any{"web": 2.0, "letter": 1.0, "phone": 1.0, "mailbox": 0.0, "in_person": 0.0},
+			// Overdue: the two of 2025 never answered, and November's.
+			"overdue": 3.0, "total": 4.0,
+		}
+		for _, who := range []string{"manager", "admin", "named", "handler"} {
+			r := e.Do("GET", "/api/v1/reports/stats", e.Tokens[who], nil)
+			if r.Code != 200 {
+				t.Fatalf("stats as %s: %d", who, r.Code)
+			}
+			got := r.JSON()
+			for k, v := range want {
+				if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+					t.Errorf("stats as %s: %s = %v, want %v", who, k, got[k], v)
+				}
+			}
+			if strings.Contains(r.Body, about) || strings.Contains(r.Body, "招待") {
+				t.Errorf("stats carry a report: %s", r.Body)
+			}
+		}
+		r = e.Do("GET", "/api/v1/reports/stats?year=2025", e.Tokens["manager"], nil)
+		years := r.JSON()["years"].([]any)
+		if len(years) != 2 || r.JSON()["total"] != 2.0 || fmt.Sprint(years[0]) != "map[channel:letter count:1 state:received year:2025]" {
+			t.Errorf("2025: %s", r.Body)
+		}
+		if r := e.Do("GET", "/api/v1/reports/stats?from=2026&to=2025", e.Tokens["manager"], nil); r.Code != 422 {
+			t.Errorf("to before from: %d", r.Code)
+		}
+		if r := e.Do("GET", "/api/v1/reports/stats?year=2026&from=2025", e.Tokens["manager"], nil); r.Code != 400 {
+			t.Errorf("year with from: %d", r.Code)
 		}
 	})
 }

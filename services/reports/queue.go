@@ -46,8 +46,6 @@ const (
 type queueRow struct {
 	models.Report `gorm:"embedded"`
 	Seq           int
-	SortDone      int
-	SortDue       time.Time
 }
 
 // Queue lists the reports a handler may see, in deadline order, a page at
@@ -71,7 +69,7 @@ func (s *Service) Queue(ctx context.Context, actor services.Actor, f QueueFilter
 	}
 	now := s.now().UTC()
 	q := notExcluded(s.db.WithContext(ctx).Model(&models.Report{}), actor.UserID).
-		Select("reports.*, " + refExpr + " AS seq, " + doneExpr + " AS sort_done, " + orderExpr + " AS sort_due")
+		Select("reports.*, " + refExpr + " AS seq")
 	if f.State != "" {
 		q = q.Where("reports.state = ?", f.State)
 	}
@@ -82,10 +80,14 @@ func (s *Service) Queue(ctx context.Context, actor services.Actor, f QueueFilter
 		q = q.Where("reports.assignee_id = ?", actor.UserID)
 	}
 	if cur != nil {
-		done, at, ok := strings.Cut(cur.Key, "|")
+		d, at, ok := strings.Cut(cur.Key, "|")
 		t, err := time.Parse(time.RFC3339Nano, at)
-		if !ok || (done != "0" && done != "1") || err != nil {
+		if !ok || (d != "0" && d != "1") || err != nil {
 			return page, services.BadRequest("cursor is not valid")
+		}
+		done := 0 // a number: SQLite never finds a number equal to text
+		if d == "1" {
+			done = 1
 		}
 		t = t.UTC()
 		q = q.Where("("+doneExpr+" > ? OR ("+doneExpr+" = ? AND ("+orderExpr+" > ? OR ("+orderExpr+" = ? AND reports.id > ?))))",
