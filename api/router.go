@@ -152,6 +152,17 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
 	v1up.POST("/ethics-registrations/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadEthicsRegistrationAttachment)
 
+	// Whistle-blowing reports, public side: no account; never cached; no
+	// client address in their request logs. The reporter's routes take
+	// only a reporter's token (one report), which every other route refuses.
+	pub, reporter := noStore(), reporterAuth(h)
+	v1.GET("/reports/challenge", pub, h.ReportChallenge)
+	v1up.POST("/reports", pub, limitBody(MaxReportBody), h.SubmitReport)
+	v1.POST("/reports/access", pub, h.ReportAccess)
+	v1.GET("/reports/mine", pub, reporter, h.MyReport)
+	v1.POST("/reports/mine/messages", pub, reporter, h.PostMyReportMessage)
+	v1up.POST("/reports/mine/files", pub, limitBody(MaxUploadBody), reporter, h.PostMyReportFile)
+
 	// Whistle-blowing reports, the handlers' side: who may read a report
 	// (designated handlers, not excluded) is the reports service's rule;
 	// the counts are for managers and admins too.

@@ -69,6 +69,13 @@ type Config struct {
 	// reporter and the assessment (1..365 each).
 	ReportsFirstAnswerDays int
 	ReportsAssessDays      int
+	// ReportsOldKey is the previous reports key while a rotation is under
+	// way (ETHICSOPS_REPORTS_OLD_KEY): content sealed under it still opens.
+	ReportsOldKey string
+	// ReportsPowBits is the proof-of-work difficulty of the public intake
+	// in leading zero bits (0..28; 0: any nonce, the challenge is still
+	// required).
+	ReportsPowBits int
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -107,6 +114,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
 	firstAnswer := fs.Int("reports-first-answer-days", atoi(env("REPORTS_FIRST_ANSWER_DAYS", "10")), "working days to give a reporter a first answer (ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS)")
 	assess := fs.Int("reports-assess-days", atoi(env("REPORTS_ASSESS_DAYS", "30")), "calendar days to assess a report (ETHICSOPS_REPORTS_ASSESS_DAYS)")
+	powBits := fs.Int("reports-pow-bits", atoi(env("REPORTS_POW_BITS", "16")), "proof-of-work difficulty of the public report intake, 0..28 bits (ETHICSOPS_REPORTS_POW_BITS)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", poolSize(env("DB_MAX_OPEN", "")), "max open DB connections, 0 for the driver's default (ETHICSOPS_DB_MAX_OPEN)")
@@ -117,6 +125,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.JWTSecret = getenv("ETHICSOPS_JWT_SECRET")
 	c.AdminPassword = getenv("ETHICSOPS_ADMIN_PASSWORD")
 	c.ReportsKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_KEY"))
+	c.ReportsOldKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_OLD_KEY"))
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -136,6 +145,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.MemoryLimit = *memLimit
 	c.RegisterPerHour = *regPerHour
 	c.ReportsFirstAnswerDays, c.ReportsAssessDays = *firstAnswer, *assess
+	c.ReportsPowBits = *powBits
 	return c, nil
 }
 
@@ -226,6 +236,12 @@ func (c *Config) Validate() error {
 	if c.ReportsAssessDays < 1 || c.ReportsAssessDays > 365 {
 		p = append(p, "ETHICSOPS_REPORTS_ASSESS_DAYS must be a number of days between 1 and 365")
 	}
+	if c.ReportsPowBits < 0 || c.ReportsPowBits > 28 {
+		p = append(p, "ETHICSOPS_REPORTS_POW_BITS must be a number of bits between 0 and 28")
+	}
+	if c.ReportsOldKey != "" && !validReportsKey(c.ReportsOldKey) {
+		p = append(p, fmt.Sprintf("ETHICSOPS_REPORTS_OLD_KEY must be the standard base64 encoding of %d random bytes", ReportsKeySize))
+	}
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
@@ -262,6 +278,8 @@ func (c *Config) Fields() map[string]any {
 
 		"reports_first_answer_days": c.ReportsFirstAnswerDays,
 		"reports_assess_days":       c.ReportsAssessDays,
+		"reports_pow_bits":          c.ReportsPowBits,
+		"reports_old_key":           mask(c.ReportsOldKey),
 	}
 }
 

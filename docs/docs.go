@@ -5762,6 +5762,452 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "post": {
+                "description": "application/json (the body, at most 1 MiB) or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF decided by the content). Every field is checked and named by its path (what, involved.agency, identity.email, disclosure, pow, file…); unknown fields are refused. Disclosure anonymous needs an empty identity; confidential and open need identity.name and a phone or an e-mail. pow is the proof of GET /api/v1/reports/challenge: missing, wrong, expired or already used is a 422 naming pow. The report, its files and the spent challenge are stored together or not at all; the answer is the receipt (16 digits), shown this once. Sending the same report with the same proof again within the challenge's life (a phone that lost the answer) answers 200 with the same receipt and stores nothing. Limits: 5 reports an hour from one address, 200 an hour from all (429 with Retry-After). Nothing of the report and not the client address is logged.",
+                "consumes": [
+                    "application/json",
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Send a whistle-blowing report (anyone, no account)",
+                "operationId": "submitReport",
+                "parameters": [
+                    {
+                        "description": "the report: the body (application/json), or the part named report (multipart/form-data) followed by up to 5 parts named file",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PublicReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the same report sent again with the same proof: its receipt",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: fields name the paths (pow for the proof, file for the files)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "too many reports from this address or from all; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until a report is accepted again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/access": {
+            "post": {
+                "description": "Exchanges the receipt for an access token of 30 minutes scoped to that one report (send it as Authorization: Bearer to /api/v1/reports/mine…; every other route refuses it). A wrong receipt is a 401, the same whether or not it is well formed. Wrong receipts are limited to 10 an hour from one address and 1000 an hour from all (429 with Retry-After): with 10^16 receipts a search is hopeless (README). Neither the receipt nor the client address is logged.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Open a report with its receipt (anyone, no account)",
+                "operationId": "accessReport",
+                "parameters": [
+                    {
+                        "description": "the receipt",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportAccessRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportAccessDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "this receipt opens no report",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "too many wrong receipts from this address or from all; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until a receipt is checked again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached, or too many receipts are being checked at once; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/challenge": {
+            "get": {
+                "description": "A light proof of work instead of a captcha. Find a decimal nonce (digits only, at most 20) such that SHA-256 of the UTF-8 bytes challenge + \":\" + nonce begins with difficulty zero bits (the most significant bit of the first byte first), and send both as pow in POST /api/v1/reports. A challenge is single-use and expires after 10 minutes; any server of the installation accepts it. The difficulty is ETHICSOPS_REPORTS_POW_BITS (default 16, about a second on a mid-range phone; 0: any nonce, the challenge still required). No account; never cached. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Get a proof-of-work challenge for a report (anyone)",
+                "operationId": "getReportChallenge",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportChallengeDTO"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine": {
+            "get": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "The report of the reporter's token (POST /api/v1/reports/access): its state, what was written (not the identity: the reporter knows it), the messages between the reporter and the office (never the handler's name, never internal notes), the files and the due date of the first answer. Read-only; never cached.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Read my report (reporter's token)",
+                "operationId": "getMyReport",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine/files": {
+            "post": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "multipart/form-data with one part named file (at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF decided by the content), sealed at rest. A reporter sends at most 5 files with a report in all (those of the report included): more is a 422 naming file. Not idempotent.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Add a file to my report (reporter's token)",
+                "operationId": "postMyReportFile",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportFileDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: file (missing, empty, or a sixth file)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine/messages": {
+            "post": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "Adds the reporter's message (at most 5000 characters) to their report. Not idempotent: each call adds a message.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Answer the office (reporter's token)",
+                "operationId": "postMyReportMessage",
+                "parameters": [
+                    {
+                        "description": "the message",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportMessageRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportMessageDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: text",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
             }
         },
         "/api/v1/reports/stats": {
@@ -10371,6 +10817,197 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.MyReportContentDTO": {
+            "type": "object",
+            "required": [
+                "how_known",
+                "involved",
+                "what",
+                "when",
+                "where"
+            ],
+            "properties": {
+                "how_known": {
+                    "type": "string",
+                    "example": "親眼所見"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "what": {
+                    "type": "string",
+                    "example": "工務局採購承辦人於標案開標前多次接受特定廠商招待飲宴。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "2026年2月上旬，多次"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "市區某餐廳"
+                }
+            }
+        },
+        "handlers.MyReportDTO": {
+            "type": "object",
+            "required": [
+                "channel",
+                "content",
+                "disclosure",
+                "files",
+                "first_answer_due",
+                "messages",
+                "received_at",
+                "state"
+            ],
+            "properties": {
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "web",
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "web"
+                },
+                "content": {
+                    "$ref": "#/definitions/handlers.MyReportContentDTO"
+                },
+                "disclosure": {
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "files": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.MyReportFileDTO"
+                    }
+                },
+                "first_answer_due": {
+                    "type": "string",
+                    "example": "2026-03-13T15:59:59Z"
+                },
+                "messages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.MyReportMessageDTO"
+                    }
+                },
+                "received_at": {
+                    "type": "string",
+                    "example": "2026-03-01T09:05:00Z"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "received",
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "received"
+                }
+            }
+        },
+        "handlers.MyReportFileDTO": {
+            "type": "object",
+            "required": [
+                "content_type",
+                "created_at",
+                "from",
+                "id",
+                "name",
+                "size"
+            ],
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp",
+                        "image/heic",
+                        "application/pdf"
+                    ],
+                    "example": "image/jpeg"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-01T09:05:00Z"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "office"
+                    ],
+                    "example": "reporter"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "收據.jpg"
+                },
+                "size": {
+                    "type": "integer",
+                    "example": 482133
+                }
+            }
+        },
+        "handlers.MyReportMessageDTO": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "from",
+                "id",
+                "text"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-02T10:00:00Z"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "office"
+                    ],
+                    "example": "office"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"
+                },
+                "text": {
+                    "type": "string",
+                    "example": "請問您記得招待的確切日期嗎？"
+                }
+            }
+        },
+        "handlers.MyReportMessageRequest": {
+            "type": "object",
+            "required": [
+                "text"
+            ],
+            "properties": {
+                "text": {
+                    "description": "Text: at most 5000 characters.",
+                    "type": "string",
+                    "example": "日期是2月3日與2月10日，地點在同一家餐廳。"
+                }
+            }
+        },
         "handlers.OpinionVisitDTO": {
             "type": "object",
             "required": [
@@ -10887,6 +11524,23 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.PowProofDTO": {
+            "type": "object",
+            "required": [
+                "challenge",
+                "nonce"
+            ],
+            "properties": {
+                "challenge": {
+                    "type": "string",
+                    "example": "AQ8xY2h0ZXN0Y2hhbGxlbmdlAAAAAGmS3gD8aQ7a1b2c3d4e5f60718"
+                },
+                "nonce": {
+                    "type": "string",
+                    "example": "48213"
+                }
+            }
+        },
         "handlers.ProcurementDTO": {
             "type": "object",
             "required": [
@@ -10966,6 +11620,86 @@ const docTemplate = `{
                 "with_deficiencies": {
                     "type": "integer",
                     "example": 8
+                }
+            }
+        },
+        "handlers.PublicIdentityDTO": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "reporter@example.tw"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "陳小明"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0912-345-678"
+                }
+            }
+        },
+        "handlers.PublicInvolvedDTO": {
+            "type": "object",
+            "properties": {
+                "agency": {
+                    "type": "string",
+                    "example": "某市政府工務局"
+                },
+                "person": {
+                    "type": "string",
+                    "example": "王○○"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "採購承辦人"
+                }
+            }
+        },
+        "handlers.PublicReportRequest": {
+            "type": "object",
+            "required": [
+                "disclosure",
+                "pow",
+                "what"
+            ],
+            "properties": {
+                "disclosure": {
+                    "description": "Disclosure: anonymous (no identity), confidential (known only to\nthe handlers) or open.",
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "how_known": {
+                    "type": "string",
+                    "example": "親眼所見"
+                },
+                "identity": {
+                    "$ref": "#/definitions/handlers.PublicIdentityDTO"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "pow": {
+                    "$ref": "#/definitions/handlers.PowProofDTO"
+                },
+                "what": {
+                    "description": "What happened (≤ 10000 characters).",
+                    "type": "string",
+                    "example": "工務局採購承辦人於標案開標前多次接受特定廠商招待飲宴。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "2026年2月上旬，多次"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "市區某餐廳"
                 }
             }
         },
@@ -11092,6 +11826,69 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 500,
                     "example": "本年度志工名額已滿，歡迎明年再報名"
+                }
+            }
+        },
+        "handlers.ReportAccessDTO": {
+            "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "token_type"
+            ],
+            "properties": {
+                "access_token": {
+                    "type": "string",
+                    "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOlsiZXRoaWNzb3BzLXJlcG9ydCJdfQ.c2lnbmF0dXJl"
+                },
+                "expires_in": {
+                    "description": "ExpiresIn is the token's life in seconds.",
+                    "type": "integer",
+                    "example": 1800
+                },
+                "token_type": {
+                    "type": "string",
+                    "enum": [
+                        "Bearer"
+                    ],
+                    "example": "Bearer"
+                }
+            }
+        },
+        "handlers.ReportAccessRequest": {
+            "type": "object",
+            "required": [
+                "receipt"
+            ],
+            "properties": {
+                "receipt": {
+                    "type": "string",
+                    "example": "4829105736201948"
+                }
+            }
+        },
+        "handlers.ReportChallengeDTO": {
+            "type": "object",
+            "required": [
+                "challenge",
+                "difficulty",
+                "expires_at"
+            ],
+            "properties": {
+                "challenge": {
+                    "description": "Challenge is opaque: send it back as it is.",
+                    "type": "string",
+                    "example": "AQ8xY2h0ZXN0Y2hhbGxlbmdlAAAAAGmS3gD8aQ7a1b2c3d4e5f60718"
+                },
+                "difficulty": {
+                    "description": "Difficulty is the number of leading zero bits SHA-256(challenge \":\" nonce) must have.",
+                    "type": "integer",
+                    "example": 16
+                },
+                "expires_at": {
+                    "description": "ExpiresAt: the challenge is refused after this.",
+                    "type": "string",
+                    "example": "2026-03-01T09:10:00Z"
                 }
             }
         },
@@ -11571,6 +12368,18 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "handlers.ReportReceiptDTO": {
+            "type": "object",
+            "required": [
+                "receipt"
+            ],
+            "properties": {
+                "receipt": {
+                    "type": "string",
+                    "example": "4829105736201948"
                 }
             }
         },
@@ -12741,6 +13550,12 @@ const docTemplate = `{
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
+        },
+        "ReportAccess": {
+            "description": "\"Bearer \" followed by the reporter's access token from /api/v1/reports/access (scoped to one report; refused everywhere else).",
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header"
         }
     },
     "tags": [
@@ -12791,6 +13606,10 @@ const docTemplate = `{
         {
             "description": "機關學校 Agencies and schools.",
             "name": "units"
+        },
+        {
+            "description": "檢舉 Whistle-blowing reports: the public intake without an account (challenge, proof of work, report, receipt) and the reporter's follow-up with the receipt; sealed at rest, read only by designated handlers.",
+            "name": "reports"
         },
         {
             "description": "帳號管理 Accounts and approval of volunteers.",

@@ -14,16 +14,16 @@ type ReportSecret struct {
 
 // ReportChallenge is a spent proof-of-work challenge, kept until it expires
 // so that no server of a cluster accepts it twice. ID is the SHA-256 of the
-// challenge (hex). ContentMAC is a keyed hash of the report sent with it and
-// SealedReceipt the receipt it was answered with, sealed under a key derived
-// from the challenge, the nonce and the server key: a phone that lost the
-// answer gets the same receipt back by sending the same report again, and
-// the row alone gives nothing away. Both are erased when the row expires.
+// challenge (hex). Sealed holds the receipt the report sent with it was
+// answered with and a hash of that report, sealed under a key derived from
+// the challenge, the nonce and the server key: a phone that lost the answer
+// gets the same receipt back by sending the same report with the same proof
+// again, and the row alone gives nothing away. Rows are deleted once
+// expired.
 type ReportChallenge struct {
-	ID            string    `gorm:"primaryKey;size:64"`
-	ContentMAC    string    `gorm:"size:64;not null"`
-	SealedReceipt []byte    `gorm:"type:blob;not null"`
-	ExpiresAt     time.Time `gorm:"precision:6;not null;index"`
+	ID        string    `gorm:"primaryKey;size:64"`
+	Sealed    []byte    `gorm:"type:blob;not null"`
+	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
 }
 
 // ReportThrottle counts the attempts of one key in one fixed window: the

@@ -44,6 +44,8 @@ type publicState struct {
 	mu    sync.Mutex
 	salt  []byte
 	slots chan struct{}
+	// swept is when this process last deleted expired rows.
+	swept time.Time
 }
 
 func newPublicState() publicState {

@@ -34,6 +34,12 @@ type Options struct {
 	// handling deadlines (deadlines.go); 0 means the defaults.
 	FirstAnswerDays int
 	AssessDays      int
+	// PowBits is the proof-of-work difficulty of the public intake in
+	// leading zero bits (pow.go); 0: any nonce, the challenge still required.
+	PowBits int
+	// Limits are the public side's throttles (throttle.go); zero fields
+	// mean the defaults.
+	Limits Limits
 }
 
 // Service is the whistle-blowing intake and its handling.

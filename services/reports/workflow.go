@@ -17,10 +17,10 @@ import (
 
 // Limits of what handlers write.
 const (
-	MaxMessageChars = 5000
-	MaxReasonChars  = 2000
-	MaxAgencyChars  = 100
-	MaxInvolved     = 20
+	MaxReasonChars = 2000
+	MaxAgencyChars = 100
+	// MaxInvolvedUsers bounds the accounts named at one assignment.
+	MaxInvolvedUsers = 20
 )
 
 // Assignment gives a report to a handler and names the accounts of the
@@ -45,7 +45,7 @@ func (s *Service) Assign(ctx context.Context, actor services.Actor, id string, a
 	if a.AssigneeID == "" {
 		f.Add("assignee_id", "is required")
 	}
-	if len(a.InvolvedIDs) > MaxInvolved {
+	if len(a.InvolvedIDs) > MaxInvolvedUsers {
 		f.Add("involved_user_ids", "at most 20 accounts")
 	}
 	if a.Version < 1 {
@@ -277,7 +277,7 @@ func (s *Service) Reply(ctx context.Context, actor services.Actor, id, text stri
 	if text == "" {
 		return Message{}, services.Invalid("text", "is required")
 	}
-	if utf8.RuneCountInString(text) > MaxMessageChars {
+	if utf8.RuneCountInString(text) > MaxMessage {
 		return Message{}, services.Invalid("text", "at most 5000 characters")
 	}
 	var out Message
