@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/url"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ import (
 var reportHandlingRoutes = []string{
 	"GET /api/v1/reports/stats", "GET /api/v1/reports", "GET /api/v1/reports/:id",
 	"POST /api/v1/reports/:id/assign", "POST /api/v1/reports/:id/transition", "POST /api/v1/reports/:id/messages",
+	"GET /api/v1/reports/:id/files/:file_id", "POST /api/v1/reports/intake",
 }
 
 // handlers designates report handlers for the tests: "handler" (officer),
@@ -83,6 +85,28 @@ func setClock(t *testing.T, e *apitest.Env, at time.Time) {
 		}
 	}
 }
+
+// recordLetter records a letter with a PDF enclosure as "handler" and
+// returns the receipt.
+func recordLetter(t *testing.T, e *apitest.Env, letter map[string]any, pdf []byte) string {
+	t.Helper()
+	doc, _ := json.Marshal(letter)
+	var body strings.Builder
+	mw := multipart.NewWriter(&body)
+	pw, _ := mw.CreateFormField("report")
+	_, _ = pw.Write(doc)
+	fw, _ := mw.CreateFormFile("file", "來函.pdf")
+	_, _ = fw.Write(pdf)
+	_ = mw.Close()
+	r := e.DoWith("POST", "/api/v1/reports/intake", e.Tokens["handler"], body.String(), map[string]string{"Content-Type": mw.FormDataContentType()})
+	if r.Code != 201 {
+		t.Fatalf("record: %d %s", r.Code, r.Body)
+	}
+	return r.JSON()["receipt"].(string)
+}
+
+var aLetter = map[string]any{"channel": "letter", "what": "來函檢舉：環保局稽查員疑於稽查時向業者索取紅包。", "involved": map[string]any{"agency": "嘉義市政府環境保護局", "role": "稽查員"},
+	"when": "115年9月", "disclosure": "confidential", "identity": map[string]any{"name": "黃老闆", "phone": "05-2345678"}}
 
 func bribery(what string) reports.Content {
 	return reports.Content{What: what, Involved: reports.Involved{Agency: "嘉義市政府工務處", Person: "王○○", Role: "採購承辦人"},
@@ -172,6 +196,19 @@ func TestReportHandlingRoles(t *testing.T) {
 			{"POST", "/api/v1/reports/{id}/transition", func() any { return map[string]any{"to": "assessing", "version": 2} }, ok(200)},
 			{"POST", "/api/v1/reports/{id}/messages", func() any { return map[string]any{"text": "請問是否有收據？"} }, ok(201)},
 		}
+		// A letter with its enclosure, about "named".
+		recordLetter(t, e, aLetter, []byte("%PDF-1.4\n%%EOF\n"))
+		var withFile models.ReportFile
+		if err := e.DB.Take(&withFile).Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do("POST", "/api/v1/reports/"+withFile.ReportID+"/assign", e.Tokens["handler"], map[string]any{"assignee_id": e.Users["handler"].ID,
+			"involved_user_ids": []string{e.Users["named"].ID}, "version": 1}); r.Code != 200 {
+			t.Fatalf("assign: %d %s", r.Code, r.Body)
+		}
+		rows = append(rows,
+			row{"GET", "/api/v1/reports/" + withFile.ReportID + "/files/" + withFile.ID, nil, ok(200)},
+			row{"POST", "/api/v1/reports/intake", func() any { return aLetter }, map[string]int{"handler": 201, "handler2": 201, "named": 201}})
 		for _, rw := range rows {
 			for _, who := range []string{"", "pending", "volunteer", "officer", "manager", "admin", "handler", "handler2", "named"} {
 				path := rw.path
@@ -484,6 +521,81 @@ func TestReportExclusionAndStats(t *testing.T) {
 		}
 		if r := e.Do("GET", "/api/v1/reports/stats?year=2026&from=2025", e.Tokens["manager"], nil); r.Code != 400 {
 			t.Errorf("year with from: %d", r.Code)
+		}
+	})
+}
+
+// TestReportIntakeByHandlerAndReporterView: a handler records a letter with
+// its enclosure; the receipt opens it for the reporter, who reads the
+// office's answer but never an internal note nor a handler's name; the
+// handler downloads the enclosure decrypted, the download audited.
+func TestReportIntakeByHandlerAndReporterView(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		designateHandlers(t, e)
+		letter := aLetter
+		if r := e.Do("POST", "/api/v1/reports/intake", e.Tokens["manager"], letter); r.Code != 403 {
+			t.Errorf("a manager who is not a handler recorded a report: %d", r.Code)
+		}
+		web := map[string]any{}
+		for k, v := range letter {
+			web[k] = v
+		}
+		web["channel"] = "web"
+		if r := e.Do("POST", "/api/v1/reports/intake", e.Tokens["handler"], web); r.Code != 422 || !strings.Contains(r.Body, `"channel"`) {
+			t.Errorf("channel web recorded by hand: %d %s", r.Code, r.Body)
+		}
+		pdf := append([]byte("%PDF-1.4\n"), []byte(strings.Repeat("掃描檔", 100))...)
+		receipt := recordLetter(t, e, letter, pdf)
+		p := queue(t, e, "handler", nil)
+		if len(p.Items) != 1 {
+			t.Fatalf("queue: %+v", p.Items)
+		}
+		id := p.Items[0].ID
+		path := "/api/v1/reports/" + id
+		for _, m := range []map[string]any{{"text": "王專員曾處理該業者陳情，指派時排除。", "internal": true}, {"text": "黃先生您好，來函已收到，本處將依規定處理。"}} {
+			if r := e.Do("POST", path+"/messages", e.Tokens["handler"], m); r.Code != 201 {
+				t.Fatalf("message: %d %s", r.Code, r.Body)
+			}
+		}
+		d := e.Do("GET", path, e.Tokens["handler"], nil).JSON()
+		if d["channel"] != "letter" || d["identity"].(map[string]any)["name"] != "黃老闆" {
+			t.Errorf("recorded report: %v", d)
+		}
+		file := d["files"].([]any)[0].(map[string]any)
+		fr := e.Do("GET", path+"/files/"+file["id"].(string), e.Tokens["handler"], nil)
+		if fr.Code != 200 || fr.Body != string(pdf) || fr.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(fr.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("download: %d %q %v", fr.Code, fr.Header.Get("Content-Type"), fr.Header)
+		}
+		if n := e.Count(&models.AuditEvent{}, "action = ? AND entity_id = ? AND actor_id = ?", "report.file_read", id, e.Users["handler"].ID); n != 1 {
+			t.Errorf("%d downloads audited", n)
+		}
+		for _, who := range []string{"manager", "admin", "officer"} {
+			if r := e.Do("GET", path+"/files/"+file["id"].(string), e.Tokens[who], nil); r.Code != 403 {
+				t.Errorf("download as %s: %d", who, r.Code)
+			}
+		}
+		if r := e.Do("GET", path+"/files/"+uuid.NewString(), e.Tokens["handler"], nil); r.Code != 404 {
+			t.Errorf("unknown file: %d", r.Code)
+		}
+		// The reporter's side.
+		acc := e.Do("POST", "/api/v1/reports/access", "", map[string]any{"receipt": receipt})
+		if acc.Code != 200 {
+			t.Fatalf("access: %d %s", acc.Code, acc.Body)
+		}
+		mine := e.Do("GET", "/api/v1/reports/mine", acc.JSON()["access_token"].(string), nil)
+		if mine.Code != 200 {
+			t.Fatalf("mine: %d %s", mine.Code, mine.Body)
+		}
+		for _, secret := range []string{"王專員", "陳承辦", e.Users["handler"].ID, "handler", "internal"} {
+			if strings.Contains(mine.Body, secret) {
+				t.Errorf("the reporter sees %q: %s", secret, mine.Body)
+			}
+		}
+		if !strings.Contains(mine.Body, "黃先生您好") || mine.JSON()["state"] != "received" {
+			t.Errorf("the reporter does not see the answer: %s", mine.Body)
+		}
+		if r := e.Do("GET", path, acc.JSON()["access_token"].(string), nil); r.Code != 401 && r.Code != 403 {
+			t.Errorf("the reporter's token read the handler view: %d", r.Code)
 		}
 	})
 }

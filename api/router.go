@@ -172,6 +172,8 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.POST("/reports/:id/assign", auth, staff, h.AssignReport)
 	v1.POST("/reports/:id/transition", auth, staff, h.TransitionReport)
 	v1.POST("/reports/:id/messages", auth, staff, h.ReplyToReport)
+	v1.GET("/reports/:id/files/:file_id", auth, staff, h.GetReportFile)
+	v1up.POST("/reports/intake", limitBody(MaxReportBody), auth, staff, h.RecordReport)
 
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil

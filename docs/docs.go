@@ -5986,6 +5986,101 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/reports/intake": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web. Who: designated report handlers.",
+                "consumes": [
+                    "application/json",
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Record a report received by letter, phone, mailbox or in person",
+                "operationId": "recordReport",
+                "parameters": [
+                    {
+                        "description": "the report: the body, or the part named report followed by parts named file",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RecordReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: fields name the paths (channel, what, identity.name, disclosure, file…)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/reports/mine": {
             "get": {
                 "security": [
@@ -6457,6 +6552,89 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "the assignee is not an active handler or is involved; an unknown involved account",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}/files/{file_id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Streams the file decrypted, with its content type; every download is written to the audit trail (report.file_read) with the reader before a byte is sent. Who: designated report handlers (others 403); a handler the report is about gets 404.",
+                "produces": [
+                    "image/jpeg",
+                    "image/png",
+                    "image/webp",
+                    "image/heic",
+                    "application/pdf",
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Download an evidence file of a report",
+                "operationId": "getReportFile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "file id",
+                        "name": "file_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report or file, or the report is about the caller",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -11731,6 +11909,59 @@ const docTemplate = `{
                 "knows_how_to_report": {
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "handlers.RecordReportRequest": {
+            "type": "object",
+            "required": [
+                "channel",
+                "disclosure",
+                "what"
+            ],
+            "properties": {
+                "channel": {
+                    "description": "Channel is how the report reached the office.",
+                    "type": "string",
+                    "enum": [
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "letter"
+                },
+                "disclosure": {
+                    "description": "Disclosure: anonymous (no identity), confidential (known only to the\nhandlers) or open.",
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "confidential"
+                },
+                "how_known": {
+                    "type": "string",
+                    "example": "業者親身經歷"
+                },
+                "identity": {
+                    "$ref": "#/definitions/handlers.PublicIdentityDTO"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "what": {
+                    "type": "string",
+                    "example": "來函檢舉：環保局稽查員疑於稽查時向業者索取紅包。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "115年9月"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "嘉義市東區某工廠"
                 }
             }
         },

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -491,4 +494,144 @@ func (h *Handler) ReportStats(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toReportStats(s))
+}
+
+// GetReportFile godoc
+//
+//	@Summary		Download an evidence file of a report
+//	@Description	Streams the file decrypted, with its content type; every download is written to the audit trail (report.file_read) with the reader before a byte is sent. Who: designated report handlers (others 403); a handler the report is about gets 404.
+//	@ID				getReportFile
+//	@Tags			reports
+//	@Produce		image/jpeg,image/png,image/webp,image/heic,application/pdf,json
+//	@Security		BearerAuth
+//	@Param			id		path		string	true	"report id"
+//	@Param			file_id	path		string	true	"file id"
+//	@Success		200		{file}		binary
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse	"not a designated report handler"
+//	@Failure		404		{object}	ErrorResponse	"no such report or file, or the report is about the caller"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/reports/{id}/files/{file_id} [get]
+func (h *Handler) GetReportFile(c *gin.Context) {
+	f, rc, err := h.Reports.OpenFile(c.Request.Context(), actor(c), c.Param("id"), c.Param("file_id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	defer rc.Close()
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", f.ContentType)
+	c.Header("Content-Length", strconv.FormatInt(f.Size, 10))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	c.Status(http.StatusOK)
+	_, _ = io.Copy(c.Writer, rc)
+}
+
+// RecordReportRequest is a report received by letter, phone, mailbox or in
+// person, recorded by a handler.
+type RecordReportRequest struct {
+	// Channel is how the report reached the office.
+	Channel  string            `json:"channel" binding:"required" enums:"letter,phone,mailbox,in_person" example:"letter"`
+	What     string            `json:"what" binding:"required" example:"來函檢舉：環保局稽查員疑於稽查時向業者索取紅包。"`
+	Involved PublicInvolvedDTO `json:"involved"`
+	When     string            `json:"when" example:"115年9月"`
+	Where    string            `json:"where" example:"嘉義市東區某工廠"`
+	HowKnown string            `json:"how_known" example:"業者親身經歷"`
+	// Disclosure: anonymous (no identity), confidential (known only to the
+	// handlers) or open.
+	Disclosure string            `json:"disclosure" binding:"required" enums:"anonymous,confidential,open" example:"confidential"`
+	Identity   PublicIdentityDTO `json:"identity"`
+}
+
+// RecordReport godoc
+//
+//	@Summary		Record a report received by letter, phone, mailbox or in person
+//	@Description	A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web. Who: designated report handlers.
+//	@ID				recordReport
+//	@Tags			reports
+//	@Accept			json,multipart/form-data
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		RecordReportRequest	true	"the report: the body, or the part named report followed by parts named file"
+//	@Success		201		{object}	ReportReceiptDTO
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse	"not a designated report handler"
+//	@Failure		413		{object}	ErrorResponse
+//	@Failure		415		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse	"validation_failed: fields name the paths (channel, what, identity.name, disclosure, file…)"
+//	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/reports/intake [post]
+func (h *Handler) RecordReport(c *gin.Context) {
+	var (
+		req   RecordReportRequest
+		files reports.FileSource
+	)
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt == "multipart/form-data" {
+		mr, err := c.Request.MultipartReader()
+		if err != nil {
+			fail(c, services.BadRequest("malformed multipart body"))
+			return
+		}
+		part, err := mr.NextPart()
+		if err != nil || part.FormName() != "report" {
+			if err != nil && !errors.Is(err, io.EOF) {
+				fail(c, bodyError(err))
+				return
+			}
+			fail(c, services.Invalid("report", "required: the first part must be named report and hold the report's JSON"))
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(bodyReader{part}, maxReportJSON+1))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if len(body) > maxReportJSON {
+			fail(c, services.E(services.CodeTooLarge, "the report part is larger than %d bytes", maxReportJSON))
+			return
+		}
+		if err := decodeReportPart(body, &req); err != nil {
+			fail(c, err)
+			return
+		}
+		files = func() (string, io.Reader, error) {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return "", nil, io.EOF
+			}
+			if err != nil {
+				return "", nil, bodyError(err)
+			}
+			if part.FormName() != "file" {
+				return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
+			}
+			return part.FileName(), bodyReader{part}, nil
+		}
+	} else {
+		if c.Request.ContentLength > maxReportJSON {
+			fail(c, services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxReportJSON))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxReportJSON)
+		if err := bindJSON(c, &req); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	in := reports.ReportInput{What: req.What, Involved: reports.Involved(req.Involved), When: req.When, Where: req.Where, HowKnown: req.HowKnown,
+		Disclosure: req.Disclosure, Identity: reports.Identity(req.Identity)}
+	rec, err := h.Reports.Record(c.Request.Context(), actor(c), req.Channel, in, files)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, ReportReceiptDTO{Receipt: rec.Receipt})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"gorm.io/gorm"
@@ -246,3 +247,63 @@ func nextDue(r models.Report, now time.Time) (*time.Time, bool) {
 }
 
 const nextDueExpr = `(CASE WHEN reports.first_answered_at IS NULL AND reports.first_answer_due < reports.assessment_due THEN reports.first_answer_due ELSE reports.assessment_due END)`
+
+// Record stores a report a handler received otherwise than through the
+// public page (channel: letter, phone, mailbox or in_person) with its
+// enclosures, exactly as the intake stores a web report: sealed, with its
+// deadlines from now, audited (report.receive) with the handler as actor.
+// The receipt is for the handler to pass on to the reporter (in the answer
+// letter, on the phone), who follows the report up with it like anyone.
+// Errors: forbidden, validation_failed (channel and the report's fields),
+// payload_too_large, unsupported_media_type.
+func (s *Service) Record(ctx context.Context, actor services.Actor, channel string, in ReportInput, files FileSource) (Receipt, error) {
+	if _, err := s.handler(ctx, actor); err != nil {
+		return Receipt{}, err
+	}
+	in, err := validateReport(in)
+	if channel == "web" || !oneOf(channel, models.ReportChannels) {
+		err = mergeFields(err, services.Invalid("channel", "must be letter, phone, mailbox or in_person (web reports come through the public page)"))
+	}
+	if err != nil {
+		return Receipt{}, err
+	}
+	return s.receive(ctx, actor, channel, in, files, nil)
+}
+
+// OpenFile opens evidence file fileID of report id for a handler: its
+// name, type and size and the plain bytes as a stream (the caller closes
+// it). Each download is audited (report.file_read) before a byte is sent.
+// Errors: forbidden, not_found (no such report or file, or the handler is
+// excluded from the report).
+func (s *Service) OpenFile(ctx context.Context, actor services.Actor, id, fileID string) (FileInfo, io.ReadCloser, error) {
+	if _, err := s.handler(ctx, actor); err != nil {
+		return FileInfo{}, nil, err
+	}
+	var f models.ReportFile
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := takeReport(tx, id, actor.UserID); err != nil {
+			return err
+		}
+		err := tx.Where("id = ? AND report_id = ?", fileID, id).Take(&f).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return services.NotFound("file")
+		}
+		if err != nil {
+			return err
+		}
+		return services.AppendAudit(ctx, tx, s.now, services.AuditEntry{Actor: actor, Action: "report.file_read", EntityType: "report", EntityID: id,
+			After: map[string]any{"file_id": f.ID}})
+	})
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	name, err := s.fileName(f)
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	rc, err := s.openFile(ctx, f)
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	return FileInfo{ID: f.ID, Name: name, Size: f.Size, ContentType: f.ContentType, From: f.Author, At: f.CreatedAt}, rc, nil
+}
