@@ -599,3 +599,29 @@ func TestReportIntakeByHandlerAndReporterView(t *testing.T) {
 		}
 	})
 }
+
+// TestReportMetaLabels: the report enumerations come with the office's
+// words, in the workflow's order.
+func TestReportMetaLabels(t *testing.T) {
+	e := apitest.New(t, "sqlite")
+	var meta map[string][]map[string]string
+	e.Do("GET", "/api/v1/meta", "", nil).Decode(&meta)
+	want := map[string]string{
+		"report_states":           "received:已收件 assessing:評估中 referred:已移送 closed:已結案",
+		"report_channels":         "web:網路 letter:書面 phone:電話 mailbox:檢舉信箱 in_person:親自",
+		"report_disclosures":      "anonymous:匿名 confidential:保密（身分僅承辦人知悉） open:具名",
+		"report_referral_targets": "aac:法務部廉政署 prosecutor:地方檢察署 agency:權責機關",
+	}
+	for name, w := range want {
+		var got []string
+		for _, v := range meta[name] {
+			got = append(got, v["value"]+":"+v["zh_tw"])
+			if v["en"] == "" {
+				t.Errorf("%s.%s has no English label", name, v["value"])
+			}
+		}
+		if strings.Join(got, " ") != w {
+			t.Errorf("%s: %v, want %s", name, got, w)
+		}
+	}
+}
