@@ -156,19 +156,17 @@ func (h *Handler) SubmitReport(c *gin.Context) {
 			return
 		}
 		files = func() (string, io.Reader, error) {
-			for {
-				part, err := mr.NextPart()
-				if errors.Is(err, io.EOF) {
-					return "", nil, io.EOF
-				}
-				if err != nil {
-					return "", nil, bodyError(err)
-				}
-				if part.FormName() == "file" {
-					return part.FileName(), bodyReader{part}, nil
-				}
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return "", nil, io.EOF
+			}
+			if err != nil {
+				return "", nil, bodyError(err)
+			}
+			if part.FormName() != "file" {
 				return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
 			}
+			return part.FileName(), bodyReader{part}, nil
 		}
 	} else {
 		// Only a multipart body may be larger than the JSON limit.
@@ -333,7 +331,7 @@ func (h *Handler) MyReport(c *gin.Context) {
 		return
 	}
 	out := MyReportDTO{State: v.State, ReceivedAt: v.ReceivedAt.UTC(), Channel: v.Channel, Disclosure: v.Disclosure, FirstAnswerDue: v.FirstAnswerDue.UTC(),
-		Content: MyReportContentDTO{What: v.Content.What, Involved: PublicInvolvedDTO(v.Content.Involved), When: v.Content.When, Where: v.Content.Where, HowKnown: v.Content.HowKnown},
+		Content:  MyReportContentDTO{What: v.Content.What, Involved: PublicInvolvedDTO(v.Content.Involved), When: v.Content.When, Where: v.Content.Where, HowKnown: v.Content.HowKnown},
 		Messages: make([]MyReportMessageDTO, 0, len(v.Messages)), Files: make([]MyReportFileDTO, 0, len(v.Files))}
 	for _, m := range v.Messages {
 		out.Messages = append(out.Messages, toMyMessage(m))
