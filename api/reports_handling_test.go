@@ -25,7 +25,7 @@ import (
 // TestReportHandlingRoles (they need designated handlers and a report);
 // listed here for the coverage check.
 var reportHandlingRoutes = []string{
-	"GET /api/v1/reports/stats", "GET /api/v1/reports", "GET /api/v1/reports/:id",
+	"GET /api/v1/reports/stats", "GET /api/v1/reports/handlers", "GET /api/v1/reports", "GET /api/v1/reports/:id",
 	"POST /api/v1/reports/:id/assign", "POST /api/v1/reports/:id/transition", "POST /api/v1/reports/:id/messages",
 	"GET /api/v1/reports/:id/files/:file_id", "POST /api/v1/reports/intake",
 }
@@ -191,6 +191,7 @@ func TestReportHandlingRoles(t *testing.T) {
 		rows := []row{
 			{"GET", "/api/v1/reports/stats", nil, map[string]int{"handler": 200, "handler2": 200, "named": 200, "manager": 200, "admin": 200}},
 			{"GET", "/api/v1/reports", nil, map[string]int{"handler": 200, "handler2": 200, "named": 200}},
+			{"GET", "/api/v1/reports/handlers", nil, map[string]int{"handler": 200, "handler2": 200, "named": 200}},
 			{"GET", "/api/v1/reports/{id}", nil, ok(200)},
 			{"POST", "/api/v1/reports/{id}/assign", func() any {
 				return map[string]any{"assignee_id": e.Users["handler2"].ID, "version": 2}
@@ -488,6 +489,10 @@ func TestReportExclusionAndStats(t *testing.T) {
 			if it.ID == about {
 				t.Error("the handler it is about sees it in the queue")
 			}
+		}
+		hl := e.Do("GET", "/api/v1/reports/handlers", e.Tokens["handler"], nil)
+		if hl.Code != 200 || strings.Count(hl.Body, `"display_name"`) != 3 || strings.Contains(hl.Body, e.Users["officer"].ID) {
+			t.Errorf("handlers: %d %s", hl.Code, hl.Body)
 		}
 		if n := len(queue(t, e, "handler", nil).Items); n != 4 {
 			t.Errorf("handler's queue: %d", n)

@@ -167,6 +167,7 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	// (designated handlers, not excluded) is the reports service's rule;
 	// the counts are for managers and admins too.
 	v1.GET("/reports/stats", auth, staff, h.ReportStats)
+	v1.GET("/reports/handlers", auth, staff, h.ListReportHandlers)
 	v1.GET("/reports", auth, staff, h.ListReports)
 	v1.GET("/reports/:id", auth, staff, h.GetReport)
 	v1.POST("/reports/:id/assign", auth, staff, h.AssignReport)

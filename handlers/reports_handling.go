@@ -706,3 +706,36 @@ func reportLabelEn(enum, value string) string {
 	}
 	return value
 }
+
+// ReportHandlerList is the designated report handlers.
+type ReportHandlerList struct {
+	Items []ReportPersonDTO `json:"items" binding:"required"`
+}
+
+// ListReportHandlers godoc
+//
+//	@Summary		The designated report handlers
+//	@Description	The active report handlers by name: whom a report can be assigned to, and the accounts a handler may name as involved (excluded from the report). Who: designated report handlers. Read-only.
+//	@ID				listReportHandlers
+//	@Tags			reports
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	ReportHandlerList
+//	@Failure		401	{object}	ErrorResponse
+//	@Failure		403	{object}	ErrorResponse	"not a designated report handler"
+//	@Failure		500	{object}	ErrorResponse	"internal: a bug, logged with the request id"
+//	@Failure		503	{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
+//	@Header			503	{integer}	Retry-After		"seconds to wait before retrying"
+//	@Router			/api/v1/reports/handlers [get]
+func (h *Handler) ListReportHandlers(c *gin.Context) {
+	ps, err := h.Reports.Handlers(c.Request.Context(), actor(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := ReportHandlerList{Items: make([]ReportPersonDTO, 0, len(ps))}
+	for _, p := range ps {
+		out.Items = append(out.Items, ReportPersonDTO{ID: p.ID, DisplayName: p.DisplayName})
+	}
+	c.JSON(http.StatusOK, out)
+}

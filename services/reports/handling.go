@@ -307,3 +307,23 @@ func (s *Service) OpenFile(ctx context.Context, actor services.Actor, id, fileID
 	}
 	return FileInfo{ID: f.ID, Name: name, Size: f.Size, ContentType: f.ContentType, From: f.Author, At: f.CreatedAt}, rc, nil
 }
+
+// Handlers lists the active report handlers (by name), for a handler
+// choosing an assignee or the accounts a report is about.
+// Errors: forbidden (not a handler).
+func (s *Service) Handlers(ctx context.Context, actor services.Actor) ([]Person, error) {
+	if _, err := s.handler(ctx, actor); err != nil {
+		return nil, err
+	}
+	var users []models.User
+	if err := s.db.WithContext(ctx).Select("id", "display_name").
+		Where("report_handler = ? AND status = ? AND role IN ?", true, models.StatusActive, []string{models.RoleOfficer, models.RoleManager}).
+		Order("display_name, id").Find(&users).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Person, 0, len(users))
+	for _, u := range users {
+		out = append(out, Person{ID: u.ID, DisplayName: u.DisplayName})
+	}
+	return out, nil
+}
