@@ -26,7 +26,7 @@ type Deadlines struct {
 // the first answer is due by the end of the firstAnswerDays-th working day
 // after the day of reception, the assessment by the end of the
 // assessDays-th calendar day after it, both days in loc (the office time
-// zone). Working days are Monday to Friday: public holidays and make-up
+// zone); the times are in UTC, as stored. Working days are Monday to Friday: public holidays and make-up
 // working days are not known to the service, so a deadline that falls
 // after a holiday comes that much early, never late. Days below 1 mean the
 // defaults.
@@ -52,10 +52,11 @@ func DeadlinesFor(received time.Time, loc *time.Location, firstAnswerDays, asses
 	return Deadlines{FirstAnswer: endOfDay(first), Assessment: endOfDay(day.AddDate(0, 0, assessDays))}
 }
 
-// endOfDay is the last instant of the local day starting at midnight d:
-// a deadline "by 12 December" still holds at 23:59 that day.
+// endOfDay is the last instant of the local day starting at midnight d, in
+// UTC as every stored time: a deadline "by 12 December" still holds at
+// 23:59 that day.
 func endOfDay(d time.Time) time.Time {
-	return d.AddDate(0, 0, 1).Add(-time.Microsecond)
+	return d.AddDate(0, 0, 1).Add(-time.Microsecond).UTC()
 }
 
 // deadlines are the deadlines of a report received at received under this
