@@ -2,7 +2,7 @@
 // network. Network first (so a new version shows at once), the kept copy
 // when offline. API calls are never cached here: the page keeps its data in
 // IndexedDB itself.
-const CACHE = 'ethicsops-shell-v13';
+const CACHE = 'ethicsops-shell-v14';
 const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css/manager.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
   '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js', '/static/js/mapview.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',
@@ -10,6 +10,9 @@ const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css
   '/static/js/screens/manager-review.js', '/static/js/screens/manager-declarations.js', '/static/js/api-manager.js', '/static/js/review-note.js',
   '/static/js/screens/manager-ethics.js', '/static/js/screens/manager-analysis.js',
   '/static/js/officer-text.js', '/static/js/api-officer.js', '/static/js/screens/registers.js',
+  // The report handlers' screens (檢舉); their data (/api/v1/reports…) is personal and never kept here.
+  '/static/css/reports.css', '/static/js/api-reports.js', '/static/js/screens/reports-text.js', '/static/js/screens/reports-common.js',
+  '/static/js/screens/reports-queue.js', '/static/js/screens/reports-detail.js', '/static/js/screens/reports-stats.js',
   '/static/icon.svg', '/static/manifest.webmanifest'];
 
 self.addEventListener('install', (ev) => {

@@ -34,5 +34,11 @@ queue.onChange((items, ev) => {
   if (s && s.expires_at - Date.now() < 10_000) { try { await api.refresh(); } catch { /* handled by onSession */ } }
   await queue.start();
   await render();
+  // The account may have changed since sign-in (an admin designated a report
+  // handler): read it again and show the tabs it has now.
+  if (api.currentSession()) {
+    const before = Boolean(api.currentUser()?.report_handler);
+    api.me().then((u) => { if (Boolean(u?.report_handler) !== before) render(); }).catch(() => {});
+  }
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 })();

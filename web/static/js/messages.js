@@ -58,6 +58,13 @@ export const FIELD_NAMES = {
   activity_id: ['來源紀錄', 'Source record'],
 };
 
+// ---- whistle-blowing reports, handlers' screens (檢舉)
+Object.assign(FIELD_NAMES, {
+  to: ['處理狀態', 'State'], referred_to: ['移送機關', 'Referred to'], referred_agency: ['受移送機關名稱', 'Receiving office'],
+  referred_on: ['移送日期', 'Referral date'], reason: ['理由', 'Reason'], text: ['內容', 'Text'], internal: ['內部註記', 'Internal note'],
+  assignee_id: ['承辦人', 'Handler'], involved_user_ids: ['涉案帳號', 'Accounts involved'], report_handler: ['檢舉承辦人', 'Report handler'],
+});
+
 // Paths whose last part means something else elsewhere (a servant's name is not a site's).
 const FIELD_PATHS = {
   'servant.name': ['當事人姓名', 'Civil servant'], 'servant.title': ['當事人職稱', 'Title'], 'servant.unit_id': ['服務機關', 'Agency'],

@@ -12,10 +12,16 @@ import { eventsView, hoursView } from './screens/volunteer.js';
 import { kpiView, approvalsView, MANAGER_ROUTES, MANAGER_PARENT, managerTabs } from './screens/manager.js';
 import { regsView, regNewView, regView, warningsView, warnNewView, warnEditView, warnView } from './screens/registers.js';
 import { ot } from './officer-text.js';
+import { queueView as reportsView } from './screens/reports-queue.js';
+import { detailView as reportView } from './screens/reports-detail.js';
+import { handlersAdminView } from './screens/reports-stats.js';
+import { rt } from './screens/reports-common.js';
 
 // The officer's register pages and the tab each belongs to.
 const OFFICER_PARENT = { 'reg-new': 'regs', reg: 'regs', 'warn-new': 'warnings', 'warn-edit': 'warnings', w: 'warnings' };
-const PARENT = (name) => MANAGER_PARENT[name] || OFFICER_PARENT[name];
+// The report handlers' pages (檢舉) and the admin's designation of handlers.
+const REPORTS_PARENT = { report: 'reports', 'rh-admin': 'kpi' };
+const PARENT = (name) => MANAGER_PARENT[name] || OFFICER_PARENT[name] || REPORTS_PARENT[name];
 
 export const $ = (id) => document.getElementById(id);
 export const view = $('view');
@@ -102,6 +108,11 @@ function queueActions(it) {
 
 export function tabsFor(user) {
   if (!user || user.status === 'pending') return [];
+  // A designated report handler (officer or manager) has the 檢舉 tab too.
+  const reports = user.report_handler && (user.role === 'officer' || user.role === 'manager') ? [['reports', null, () => rt('tab_reports')]] : [];
+  return [...roleTabs(user), ...reports];
+}
+function roleTabs(user) {
   switch (user.role) {
     case 'officer': return [['today', 'tab_today'], ['new', 'tab_new'], ['regs', null, () => ot('tab_regs')], ['warnings', null, () => ot('tab_warnings')]];
     case 'volunteer': return [['events', 'tab_events'], ['hours', 'tab_hours']];
@@ -174,6 +185,7 @@ export async function render() {
       const sub = PARENT(r.name) && tabs.includes(PARENT(r.name));
       const name = ['a', 'edit', 'fix'].includes(r.name) || sub ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
       screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView,
+        reports: reportsView, report: () => reportView(r.arg), 'rh-admin': handlersAdminView,
         regs: regsView, 'reg-new': regNewView, reg: () => regView(r.arg), warnings: warningsView, 'warn-new': warnNewView, 'warn-edit': () => warnEditView(r.arg), w: () => warnView(r.arg) })[name]();
     }
   } catch (e) {
