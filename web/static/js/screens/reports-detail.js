@@ -61,7 +61,7 @@ function identityPart(r) {
   const rule = d === 'confidential' ? rt('id_confidential') : d === 'open' ? rt('id_open') : rt('id_anonymous');
   return h('section', { class: 'card rep-identity ' + (d || 'anonymous'), id: 'rep-identity', 'aria-labelledby': 'rep-identity-h' },
     h('h3', { id: 'rep-identity-h' }, rt('identity_h'), ' ', h('span', { class: 'badge disc-' + (d || 'anonymous') }, lab('disclosure', d || 'anonymous'))),
-    h('p', { class: 'rep-rule' + (d === 'confidential' ? ' strong' : '') }, d === 'confidential' ? '🔒\u00a0' : '', rule),
+    h('p', { class: 'rep-rule' + (d === 'confidential' ? ' strong' : '') }, rule),
     given ? h('dl', { class: 'rep-dl' },
       id.name ? pair(rt('id_name'), id.name) : null,
       id.phone ? [h('dt', {}, rt('id_phone')), h('dd', {}, h('a', { href: 'tel:' + id.phone.replace(/[^\d+]/g, ''), class: 'link' }, id.phone))] : null,
@@ -84,16 +84,16 @@ function deadlinesPart(r) {
       open || r.assessed_at ? line(rt('assess_due'), r.assessment_due, r.assessed_at) : null));
 }
 
-const authorName = (m) => m.author?.display_name || m.author_name || m.author_display_name || '';
+const authorName = (m) => m.author?.display_name || '';
 
 function conversationPart(r) {
   const msgs = r.messages || [];
   const item = (m) => {
-    const kind = m.internal ? 'internal' : m.from === 'reporter' || m.author === 'reporter' ? 'reporter' : 'office';
+    const kind = m.internal ? 'internal' : m.from === 'reporter' ? 'reporter' : 'office';
     const who = kind === 'internal' ? rt('from_internal') : kind === 'reporter' ? rt('from_reporter') : rt('from_office');
     const name = kind !== 'reporter' ? authorName(m) : '';
     return h('li', { class: 'msg ' + kind, dataset: { kind } },
-      h('p', { class: 'msg-head' }, h('strong', {}, kind === 'internal' ? '📝\u00a0' : '', who), name ? ' · ' + name : '', ' · ', h('span', { class: 'msg-time' }, formatDateTime(m.created_at))),
+      h('p', { class: 'msg-head' }, h('strong', {}, who), name ? ' · ' + name : '', ' · ', h('span', { class: 'msg-time' }, formatDateTime(m.created_at))),
       h('p', { class: 'msg-text' }, m.text));
   };
   return h('section', { class: 'card', id: 'rep-conv', 'aria-labelledby': 'rep-conv-h' },
@@ -155,7 +155,7 @@ function filesPart(r) {
       });
       return h('li', { class: 'rep-file' },
         h('span', {}, h('strong', {}, f.name), h('br'), h('small', { class: 'muted' },
-          f.from === 'office' || f.author === 'handler' ? rt('file_from_office') : rt('file_from_reporter'), ' · ', fileSize(f.size), ' · ', rocDate(f.created_at))),
+          f.from === 'handler' ? rt('file_from_office') : rt('file_from_reporter'), ' · ', fileSize(f.size), ' · ', rocDate(f.created_at))),
         b);
     })) : h('p', { class: 'muted' }, rt('files_none')));
 }
@@ -186,10 +186,13 @@ function flowPart(r) {
     yes.focus();
   };
   const referPanel = () => {
-    const suggest = { aac: '法務部廉政署', prosecutor: '臺灣嘉義地方檢察署', agency: '' };
-    const agency = h('input', { id: 'rep-ref-agency', name: 'referred_agency', maxlength: 100, value: suggest.aac, autocomplete: 'off' });
+    // The agency's name is asked only for 權責機關: 廉政署 and the
+    // prosecutors are named by the target itself.
+    const agency = h('input', { id: 'rep-ref-agency', name: 'referred_agency', maxlength: 100, autocomplete: 'off' });
+    const agencyField = field(rt('refer_agency'), agency, rt('refer_agency_hint'));
+    agencyField.hidden = true;
     const radios = values('referral').map((v, i) => h('label', { class: 'check' },
-      h('input', { type: 'radio', name: 'referred_to', value: v, checked: i === 0, onchange: () => { agency.value = suggest[v]; } }), lab('referral', v)));
+      h('input', { type: 'radio', name: 'referred_to', value: v, checked: i === 0, onchange: () => { agencyField.hidden = v !== 'agency'; } }), lab('referral', v)));
     const on = h('input', { type: 'date', id: 'rep-ref-on', name: 'referred_on', value: today(), max: today() });
     const ask = h('div', { class: 'confirm', hidden: true, id: 'rep-refer-check' });
     const go = h('button', { type: 'submit', class: 'primary', id: 'rep-refer-go' }, rt('refer'));
@@ -197,19 +200,22 @@ function flowPart(r) {
       ev.preventDefault();
       err.textContent = '';
       const to = form.querySelector('input[name=referred_to]:checked')?.value;
-      if (!agency.value.trim()) { err.textContent = rt('agency_needed'); agency.focus(); return; }
+      const name = to === 'agency' ? agency.value.trim() : '';
+      if (to === 'agency' && !name) { err.textContent = rt('agency_needed'); agency.focus(); return; }
       if (!on.value) { err.textContent = rt('date_needed'); on.focus(); return; }
       const yes = h('button', { type: 'button', class: 'danger', id: 'rep-refer-yes' }, rt('refer_confirm'));
       const no = h('button', { type: 'button', onclick: () => { ask.hidden = true; go.focus(); } }, rt('cancel'));
-      yes.addEventListener('click', () => step({ to: 'referred', referred_to: to, referred_agency: agency.value.trim(), referred_on: on.value }, yes));
-      ask.replaceChildren(h('p', { role: 'alert' }, rt('refer_check', { to: agency.value.trim() || lab('referral', to) })), h('div', { class: 'actions' }, yes, no));
+      const body = { to: 'referred', referred_to: to, referred_on: on.value };
+      if (name) body.referred_agency = name;
+      yes.addEventListener('click', () => step(body, yes));
+      ask.replaceChildren(h('p', { role: 'alert' }, rt('refer_check', { to: lab('referral', to) + (name ? `（${name}）` : ''), d: rocDate(on.value + 'T12:00:00') })), h('div', { class: 'actions' }, yes, no));
       ask.hidden = false;
       yes.focus();
     } },
     h('h4', {}, rt('refer_h')),
     h('fieldset', { class: 'part' }, h('legend', {}, rt('refer_to')), radios),
-    field(rt('refer_agency'), agency, rt('refer_agency_hint')),
-    field(rt('refer_on'), on),
+    agencyField,
+    field(rt('refer_on'), on, rt('refer_on_hint')),
     h('div', { class: 'actions' }, go, cancel()),
     ask);
     panel.replaceChildren(form);
@@ -244,14 +250,12 @@ function flowPart(r) {
     buttons = [h('button', { type: 'button', class: 'primary', id: 'rep-refer', onclick: referPanel }, rt('refer')),
       h('button', { type: 'button', id: 'rep-close', onclick: closePanel }, rt('close'))];
   }
-  const ref = r.referral || {};
-  const to = r.referred_to || ref.to;
-  const done = r.state === 'referred'
-    ? h('p', { id: 'rep-flow-done' }, rt('flow_done_referred', {
-      d: rocDate(r.referred_on || ref.on), to: lab('referral', to),
-      agency: (r.referred_agency || ref.agency) && (r.referred_agency || ref.agency) !== lab('referral', to) ? `（${r.referred_agency || ref.agency}）` : '' }))
+  const ref = r.referral;
+  const done = r.state === 'referred' && ref
+    ? h('p', { id: 'rep-flow-done' }, rt('flow_done_referred', { d: rocDate(ref.on + 'T12:00:00'), to: lab('referral', ref.to), agency: ref.agency ? `（${ref.agency}）` : '' }),
+      r.outcome_reason ? [h('br'), rt('flow_note', { r: r.outcome_reason })] : null)
     : r.state === 'closed' ? h('p', { id: 'rep-flow-done' }, rt('flow_done_closed'),
-      r.closed_reason || r.reason ? [h('br'), rt('flow_reason', { r: r.closed_reason || r.reason })] : null) : null;
+      r.outcome_reason ? [h('br'), rt('flow_reason', { r: r.outcome_reason })] : null) : null;
   return h('section', { class: 'card', id: 'rep-flow', 'aria-labelledby': 'rep-flow-h' },
     h('h3', { id: 'rep-flow-h' }, rt('flow_h'), ' ', h('span', { class: 'badge rep-state ' + r.state }, lab('state', r.state))),
     done,
@@ -259,15 +263,16 @@ function flowPart(r) {
     err, panel);
 }
 
-/** handlerChoices: the handlers a report can go to — the server's list
- * when it sends one, else the assignees the queue showed and the caller. */
+/** handlerChoices: the handlers this page knows — the assignee, the
+ * assignees the queue showed, and the caller (a handler cannot list
+ * accounts); the accounts already excluded are not offered. */
 function handlerChoices(r) {
   const me = api.currentUser();
   const seen = new Map();
-  for (const x of r.handlers || []) seen.set(x.id, x.display_name);
   if (r.assignee) seen.set(r.assignee.id, r.assignee.display_name);
   for (const [id, name] of knownHandlers) if (!seen.has(id)) seen.set(id, name);
   if (me && !seen.has(me.id)) seen.set(me.id, me.display_name || me.username);
+  for (const x of r.involved_users || []) seen.delete(x.id);
   return [...seen].map(([id, display_name]) => ({ id, display_name }));
 }
 
@@ -309,7 +314,8 @@ function assignPart(r) {
   field(rt('assign_to'), sel),
   people.length <= 1 ? h('p', { class: 'muted' }, rt('handlers_only_me')) : null,
   h('fieldset', { class: 'part' }, h('legend', {}, rt('involved_h')),
-    h('p', { class: 'hint', id: 'rep-involved-hint' }, rt('involved_hint')), boxes),
+    h('p', { class: 'hint', id: 'rep-involved-hint' }, rt('involved_hint')), boxes,
+    (r.involved_users || []).length ? h('p', { id: 'rep-excluded' }, rt('excluded_now', { u: r.involved_users.map((x) => x.display_name).join('、') })) : null),
   err,
   h('div', { class: 'actions' }, go),
   ask);
