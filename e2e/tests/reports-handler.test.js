@@ -34,8 +34,8 @@ function zeroBits(buf, n) {
 /** fileReport sends a report through the public API with its proof of work; answers the receipt. */
 async function fileReport(base, what) {
   const ch = await api(base, 'GET', '/reports/challenge');
-  needRoute(ch, 'GET /api/v1/reports/challenge');
-  assert.equal(ch.status, 200, ch.text);
+  // Before the public intake is merged the path falls to GET /reports/{id} (401 without a token).
+  assert.equal(ch.status, 200, `MISSING on this server (branch i18-public not merged?): GET /api/v1/reports/challenge answered ${ch.status} ${ch.text}`);
   const { challenge, difficulty } = ch.json;
   let nonce = 0;
   while (!zeroBits(createHash('sha256').update(`${challenge}:${nonce}`).digest(), difficulty)) nonce++;

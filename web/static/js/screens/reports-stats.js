@@ -54,6 +54,10 @@ export async function handlersAdminView() {
   const recount = () => { count.textContent = rt('admin_count', { n: (people || []).filter((u) => u.report_handler).length }); };
   const line = (u) => {
     const box = h('input', { type: 'checkbox', role: 'switch', id: 'rh-' + u.id, checked: Boolean(u.report_handler), 'aria-describedby': 'rh-meta-' + u.id });
+    // The state in words beside the box: a tick alone is easy to misread.
+    const word = h('span', { class: 'rh-state', 'aria-hidden': 'true' });
+    const show = () => { word.textContent = u.report_handler ? rt('admin_is') : rt('admin_isnt'); word.className = 'rh-state ' + (u.report_handler ? 'on' : 'off'); };
+    show();
     box.addEventListener('change', async () => {
       const want = box.checked;
       box.disabled = true;
@@ -66,12 +70,13 @@ export async function handlersAdminView() {
         if (e instanceof api.SessionExpired) throw e;
         box.checked = !want;
         toast(errText(e), 'bad');
-      } finally { box.disabled = false; recount(); }
+      } finally { box.disabled = false; show(); recount(); }
     });
     return h('li', { class: 'act rh-line', dataset: { user: u.username } },
       h('label', { class: 'check rh-switch', for: 'rh-' + u.id },
         box,
-        h('span', {}, h('span', { class: 'act-title' }, u.display_name), ' ', h('span', { class: 'switch-word' }, rt('admin_switch')))),
+        h('span', {}, h('span', { class: 'act-title' }, u.display_name), ' ', h('span', { class: 'switch-word' }, rt('admin_switch'))),
+        word),
       h('span', { class: 'act-meta', id: 'rh-meta-' + u.id }, rt('role_' + u.role), ' · ', u.username));
   };
   if (people) recount();

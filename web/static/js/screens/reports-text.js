@@ -109,6 +109,7 @@ export const TEXT = {
   admin_h: ['檢舉承辦人指定', 'Report handlers'],
   admin_intro: ['只有被指定的政風人員或主管能查看檢舉內容。請只指定實際承辦檢舉的同仁。', 'Only designated officers or managers read reports. Designate only those who handle them.'],
   admin_switch: ['檢舉承辦人', 'Report handler'],
+  admin_is: ['已指定', 'Designated'], admin_isnt: ['未指定', 'Not designated'],
   admin_on: ['已指定「{u}」為檢舉承辦人。', '{u} is now a report handler.'],
   admin_off: ['已取消「{u}」的檢舉承辦人身分。', '{u} is no longer a report handler.'],
   admin_none: ['沒有政風人員或主管帳號。', 'No officer or manager accounts.'],
