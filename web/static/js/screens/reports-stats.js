@@ -13,7 +13,7 @@ import { rt, lab, values } from './reports-common.js';
 const table = (id, caption, kind, counts) => {
   const keys = [...new Set([...values(kind), ...Object.keys(counts || {})])];
   const total = keys.reduce((a, k) => a + (Number(counts?.[k]) || 0), 0);
-  return h('table', { class: 'report rep-stats', id },
+  return h('table', { class: 'rep-stats', id },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, rt('stats_kind')), h('th', { scope: 'col', class: 'num' }, rt('stats_count')))),
     h('tbody', {}, keys.map((k) => h('tr', { dataset: { key: k } }, h('th', { scope: 'row' }, lab(kind, k)), h('td', { class: 'num' }, formatNumber(Number(counts?.[k]) || 0))))),
