@@ -97,7 +97,8 @@ for (const size of SIZES) {
     const { context, page, problems } = await phone(browser, server.base, size.opts);
     await signIn(page, 'officer');
     await page.locator('#tabs a[href="#/reports"]').click();
-    await page.locator('#reports-list').waitFor();
+    await page.locator('#reports-list li, #reports .notice').first().waitFor();
+    assert.equal(await page.locator('#reports .notice').count(), 0, 'the queue loads: ' + await page.locator('#reports').innerText());
 
     // ---- the queue: ordered by deadline, an overdue report marked in words
     const overdue = page.locator('#reports-list li.rep.overdue').first();
@@ -144,6 +145,7 @@ for (const size of SIZES) {
     assert.match(await note.innerText(), /內部註記/);
     assert.match(await note.innerText(), /檢舉人看不到/);
     await page.locator('#rep-conv').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.locator('#toast').waitFor({ state: 'hidden' });
     await assertClean(`detail ${size.name}`, page);
     await shot(page, `reports-detail-${size.name}`);
 
