@@ -158,6 +158,16 @@ for (const size of SIZES) {
     assert.match(said, /哪一天交付/);
     assert.doesNotMatch(said, /調閱驗收紀錄/);
 
+    // Nothing of a report is kept in the browser: the service worker's
+    // cache holds the client's own files and no /api/ answer.
+    const cached = await page.evaluate(async () => {
+      const urls = [];
+      for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) urls.push(r.url);
+      return urls;
+    });
+    assert.ok(cached.some((u) => u.includes('/static/js/screens/reports-detail.js')) || cached.length === 0, 'the shell lists the report screens');
+    assert.deepEqual(cached.filter((u) => u.includes('/api/')), [], 'no API answer in the service worker cache');
+
     // ---- a colleague changes the report meanwhile: a sentence and a reload
     const before = (await api(server.base, 'GET', `/reports/${mine.id}`, { token: officerTok })).json;
     const me = (await api(server.base, 'GET', '/me', { token: officerTok })).json;
