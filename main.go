@@ -31,6 +31,8 @@
 //	@tag.description			績效指標 The four-year plan's KPIs: report, exports, targets, closing a year.
 //	@tag.name					units
 //	@tag.description			機關學校 Agencies and schools.
+//	@tag.name					reports
+//	@tag.description			檢舉 Whistle-blowing reports: the public intake without an account (challenge, proof of work, report, receipt) and the reporter's follow-up with the receipt; sealed at rest, read only by designated handlers.
 //	@tag.name					users
 //	@tag.description			帳號管理 Accounts and approval of volunteers.
 //	@tag.name					audit
@@ -43,6 +45,10 @@
 //	@in							header
 //	@name						Authorization
 //	@description				"Bearer " followed by the access token from /api/v1/auth/login.
+//	@securityDefinitions.apikey	ReportAccess
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by the reporter's access token from /api/v1/reports/access (scoped to one report; refused everywhere else).
 package main
 
 import (
@@ -200,7 +206,18 @@ func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, e
 	if err != nil {
 		return nil, err
 	}
-	return reports.New(svc.DB, reports.Options{Key: key, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location})
+	var previous [][]byte
+	if cfg.ReportsOldKey != "" {
+		// A rotation is under way (`ethicsops reports rotate-key`): what the
+		// old key sealed still opens until everything is re-sealed.
+		old, err := reports.ParseKey(cfg.ReportsOldKey)
+		if err != nil {
+			return nil, err
+		}
+		previous = append(previous, old)
+	}
+	return reports.New(svc.DB, reports.Options{Key: key, PreviousKeys: previous, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
+		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays, PowBits: cfg.ReportsPowBits})
 }
 
 // listenProblem is the one line printed when the server cannot listen on

@@ -71,7 +71,10 @@ func logRequests(log *slog.Logger) gin.HandlerFunc {
 		attrs := []any{
 			"request_id", requestID(c), "method", c.Request.Method, "path", route,
 			"status", c.Writer.Status(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
-			"bytes", c.Writer.Size(), "client_ip", c.ClientIP(),
+			"bytes", c.Writer.Size(),
+		}
+		if !unlogged(route) {
+			attrs = append(attrs, "client_ip", c.ClientIP())
 		}
 		if a, ok := c.Get(handlers.ActorKey); ok {
 			attrs = append(attrs, "user_id", a.(services.Actor).UserID)

@@ -152,6 +152,29 @@ func NewRouter(d Deps) (*gin.Engine, error) {
 	v1.DELETE("/ethics-registrations/:id", auth, staff, h.DeleteEthicsRegistration)
 	v1up.POST("/ethics-registrations/:id/attachments", limitBody(MaxUploadBody), auth, staff, h.UploadEthicsRegistrationAttachment)
 
+	// Whistle-blowing reports, public side: no account; never cached; no
+	// client address in their request logs. The reporter's routes take
+	// only a reporter's token (one report), which every other route refuses.
+	pub, reporter := noStore(), reporterAuth(h)
+	v1.GET("/reports/challenge", pub, h.ReportChallenge)
+	v1up.POST("/reports", pub, limitBody(MaxReportBody), h.SubmitReport)
+	v1.POST("/reports/access", pub, h.ReportAccess)
+	v1.GET("/reports/mine", pub, reporter, h.MyReport)
+	v1.POST("/reports/mine/messages", pub, reporter, h.PostMyReportMessage)
+	v1up.POST("/reports/mine/files", pub, limitBody(MaxUploadBody), reporter, h.PostMyReportFile)
+
+	// Whistle-blowing reports, the handlers' side: who may read a report
+	// (designated handlers, not excluded) is the reports service's rule;
+	// the counts are for managers and admins too.
+	v1.GET("/reports/stats", auth, staff, h.ReportStats)
+	v1.GET("/reports", auth, staff, h.ListReports)
+	v1.GET("/reports/:id", auth, staff, h.GetReport)
+	v1.POST("/reports/:id/assign", auth, staff, h.AssignReport)
+	v1.POST("/reports/:id/transition", auth, staff, h.TransitionReport)
+	v1.POST("/reports/:id/messages", auth, staff, h.ReplyToReport)
+	v1.GET("/reports/:id/files/:file_id", auth, staff, h.GetReportFile)
+	v1up.POST("/reports/intake", limitBody(MaxReportBody), auth, staff, h.RecordReport)
+
 	web.Register(r) // the mobile web client at /, /sw.js and /static/*
 	return r, nil
 }

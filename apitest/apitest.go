@@ -80,6 +80,10 @@ type Env struct {
 // ReportsKey is the test servers' whistle-blowing reports key (32 bytes).
 var ReportsKey = []byte("ethicsops-test-reports-key-32byt")
 
+// TestPowBits is the test servers' proof-of-work difficulty for reports:
+// enough for a wrong nonce to fail (1 in 256 passes), cheap to solve.
+const TestPowBits = 8
+
 // Each runs fn once per driver (SQLite, and MySQL when configured), each on a
 // fresh database with a fresh server.
 func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
@@ -116,7 +120,7 @@ func NewOnDB(t testing.TB, driver string, db *gorm.DB, seed bool, opts ...Option
 	}
 	svc := services.New(db, o)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rep, err := reports.New(db, reports.Options{Key: ReportsKey, Files: storage.NewLocal(o.DataDir), Location: loc, Clock: clock.Now})
+	rep, err := reports.New(db, reports.Options{Key: ReportsKey, Files: storage.NewLocal(o.DataDir), Location: loc, Clock: clock.Now, PowBits: TestPowBits})
 	if err != nil {
 		t.Fatal(err)
 	}

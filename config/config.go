@@ -64,6 +64,18 @@ type Config struct {
 	// made once into the data directory; with mysql it is required, so that
 	// every server seals and opens with the same key.
 	ReportsKey string
+	// ReportsFirstAnswerDays (working days) and ReportsAssessDays (calendar
+	// days) are the handling deadlines of a report: the first answer to the
+	// reporter and the assessment (1..365 each).
+	ReportsFirstAnswerDays int
+	ReportsAssessDays      int
+	// ReportsOldKey is the previous reports key while a rotation is under
+	// way (ETHICSOPS_REPORTS_OLD_KEY): content sealed under it still opens.
+	ReportsOldKey string
+	// ReportsPowBits is the proof-of-work difficulty of the public intake
+	// in leading zero bits (0..28; 0: any nonce, the challenge is still
+	// required).
+	ReportsPowBits int
 
 	// Location is Timezone loaded; set by Validate.
 	Location *time.Location
@@ -100,6 +112,9 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	fs.StringVar(&c.SwaggerUI, "swagger-ui", env("SWAGGER_UI", "on"), "on or off: serve the Swagger UI at /swagger/index.html; /swagger/doc.json stays (ETHICSOPS_SWAGGER_UI)")
 	memLimit := fs.Int("memory-limit-mib", atoi(env("MEMORY_LIMIT_MIB", "24")), "Go soft memory limit in MiB, 0 for none (ETHICSOPS_MEMORY_LIMIT_MIB)")
 	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
+	firstAnswer := fs.Int("reports-first-answer-days", atoi(env("REPORTS_FIRST_ANSWER_DAYS", "10")), "working days to give a reporter a first answer (ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS)")
+	assess := fs.Int("reports-assess-days", atoi(env("REPORTS_ASSESS_DAYS", "30")), "calendar days to assess a report (ETHICSOPS_REPORTS_ASSESS_DAYS)")
+	powBits := fs.Int("reports-pow-bits", atoi(env("REPORTS_POW_BITS", "16")), "proof-of-work difficulty of the public report intake, 0..28 bits (ETHICSOPS_REPORTS_POW_BITS)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", poolSize(env("DB_MAX_OPEN", "")), "max open DB connections, 0 for the driver's default (ETHICSOPS_DB_MAX_OPEN)")
@@ -110,6 +125,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.JWTSecret = getenv("ETHICSOPS_JWT_SECRET")
 	c.AdminPassword = getenv("ETHICSOPS_ADMIN_PASSWORD")
 	c.ReportsKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_KEY"))
+	c.ReportsOldKey = strings.TrimSpace(getenv("ETHICSOPS_REPORTS_OLD_KEY"))
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -128,6 +144,8 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	c.DBMaxOpen, c.DBMaxIdle, c.DBConnLifetime, c.ShutdownTimeout = *maxOpen, *maxIdle, *lifetime, *shutdown
 	c.MemoryLimit = *memLimit
 	c.RegisterPerHour = *regPerHour
+	c.ReportsFirstAnswerDays, c.ReportsAssessDays = *firstAnswer, *assess
+	c.ReportsPowBits = *powBits
 	return c, nil
 }
 
@@ -212,6 +230,18 @@ func (c *Config) Validate() error {
 	if c.RegisterPerHour < 1 || c.RegisterPerHour > 100000 {
 		p = append(p, "ETHICSOPS_REGISTER_PER_HOUR must be a number between 1 and 100000")
 	}
+	if c.ReportsFirstAnswerDays < 1 || c.ReportsFirstAnswerDays > 365 {
+		p = append(p, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS must be a number of working days between 1 and 365")
+	}
+	if c.ReportsAssessDays < 1 || c.ReportsAssessDays > 365 {
+		p = append(p, "ETHICSOPS_REPORTS_ASSESS_DAYS must be a number of days between 1 and 365")
+	}
+	if c.ReportsPowBits < 0 || c.ReportsPowBits > 28 {
+		p = append(p, "ETHICSOPS_REPORTS_POW_BITS must be a number of bits between 0 and 28")
+	}
+	if c.ReportsOldKey != "" && !validReportsKey(c.ReportsOldKey) {
+		p = append(p, fmt.Sprintf("ETHICSOPS_REPORTS_OLD_KEY must be the standard base64 encoding of %d random bytes", ReportsKeySize))
+	}
 	if c.DBConnLifetime <= 0 || c.ShutdownTimeout <= 0 {
 		p = append(p, "ETHICSOPS_DB_CONN_LIFETIME and ETHICSOPS_SHUTDOWN_TIMEOUT must be positive durations")
 	}
@@ -245,6 +275,11 @@ func (c *Config) Fields() map[string]any {
 		"memory_limit_mib":  c.MemoryLimit,
 		"register_per_hour": c.RegisterPerHour,
 		"swagger_ui":        c.SwaggerUI,
+
+		"reports_first_answer_days": c.ReportsFirstAnswerDays,
+		"reports_assess_days":       c.ReportsAssessDays,
+		"reports_pow_bits":          c.ReportsPowBits,
+		"reports_old_key":           mask(c.ReportsOldKey),
 	}
 }
 

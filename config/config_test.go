@@ -36,6 +36,10 @@ func TestValidate(t *testing.T) {
 		{"register per hour zero", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "0"}, nil, "ETHICSOPS_REGISTER_PER_HOUR"},
 		{"register per hour not a number", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "many"}, nil, "ETHICSOPS_REGISTER_PER_HOUR"},
 		{"register per hour for a booth", map[string]string{"ETHICSOPS_REGISTER_PER_HOUR": "60"}, nil, ""},
+		{"reports first answer zero", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "0"}, nil, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS"},
+		{"reports first answer not a number", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "ten"}, nil, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS"},
+		{"reports assess too long", map[string]string{"ETHICSOPS_REPORTS_ASSESS_DAYS": "366"}, nil, "ETHICSOPS_REPORTS_ASSESS_DAYS"},
+		{"reports deadlines set", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "7", "ETHICSOPS_REPORTS_ASSESS_DAYS": "365"}, nil, ""},
 		{"flag wins", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, []string{"--db-driver", "sqlite"}, ""},
 	}
 	for _, tc := range cases {

@@ -5655,6 +5655,1231 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/reports": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The reports the caller may handle, without their content: the open ones (received, assessing) first by their next deadline (the first answer to the reporter while there is none, then the assessment), the earliest on top, overdue ones marked; then the referred and closed ones. A report about the caller (they were named as involved at assignment) is never listed. Keyset pages (limit, cursor). Who: designated report handlers only; other accounts 403 (managers and admins see GET /reports/stats).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "The handlers' queue of whistle-blowing reports",
+                "operationId": "listReports",
+                "parameters": [
+                    {
+                        "enum": [
+                            "received",
+                            "assessing",
+                            "referred",
+                            "closed"
+                        ],
+                        "type": "string",
+                        "description": "only reports in this state",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "true: only the reports whose next deadline has passed",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "me"
+                        ],
+                        "type": "string",
+                        "description": "me: only the reports assigned to the caller",
+                        "name": "assigned",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (1-200, default 50)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportQueue"
+                        }
+                    },
+                    "400": {
+                        "description": "an unknown parameter or value, a bad limit or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "an unknown state",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "application/json (the body, at most 1 MiB) or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF decided by the content). Every field is checked and named by its path (what, involved.agency, identity.email, disclosure, pow, file…); unknown fields are refused. Disclosure anonymous needs an empty identity; confidential and open need identity.name and a phone or an e-mail. pow is the proof of GET /api/v1/reports/challenge: missing, wrong, expired or already used is a 422 naming pow. The report, its files and the spent challenge are stored together or not at all; the answer is the receipt (16 digits), shown this once. Sending the same report with the same proof again within the challenge's life (a phone that lost the answer) answers 200 with the same receipt and stores nothing. Limits: 5 reports an hour from one address, 200 an hour from all (429 with Retry-After). Nothing of the report and not the client address is logged.",
+                "consumes": [
+                    "application/json",
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Send a whistle-blowing report (anyone, no account)",
+                "operationId": "submitReport",
+                "parameters": [
+                    {
+                        "description": "the report: the body (application/json), or the part named report (multipart/form-data) followed by up to 5 parts named file",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.PublicReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the same report sent again with the same proof: its receipt",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: fields name the paths (pow for the proof, file for the files)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "too many reports from this address or from all; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until a report is accepted again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/access": {
+            "post": {
+                "description": "Exchanges the receipt for an access token of 30 minutes scoped to that one report (send it as Authorization: Bearer to /api/v1/reports/mine…; every other route refuses it). A wrong receipt is a 401, the same whether or not it is well formed. Wrong receipts are limited to 10 an hour from one address and 1000 an hour from all (429 with Retry-After): with 10^16 receipts a search is hopeless (README). Neither the receipt nor the client address is logged.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Open a report with its receipt (anyone, no account)",
+                "operationId": "accessReport",
+                "parameters": [
+                    {
+                        "description": "the receipt",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportAccessRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportAccessDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "this receipt opens no report",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "too many wrong receipts from this address or from all; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds until a receipt is checked again"
+                            }
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached, or too many receipts are being checked at once; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/challenge": {
+            "get": {
+                "description": "A light proof of work instead of a captcha. Find a decimal nonce (digits only, at most 20) such that SHA-256 of the UTF-8 bytes challenge + \":\" + nonce begins with difficulty zero bits (the most significant bit of the first byte first), and send both as pow in POST /api/v1/reports. A challenge is single-use and expires after 10 minutes; any server of the installation accepts it. The difficulty is ETHICSOPS_REPORTS_POW_BITS (default 16, about a second on a mid-range phone; 0: any nonce, the challenge still required). No account; never cached. Read-only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Get a proof-of-work challenge for a report (anyone)",
+                "operationId": "getReportChallenge",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportChallengeDTO"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/intake": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web. Who: designated report handlers.",
+                "consumes": [
+                    "application/json",
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Record a report received by letter, phone, mailbox or in person",
+                "operationId": "recordReport",
+                "parameters": [
+                    {
+                        "description": "the report: the body, or the part named report followed by parts named file",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RecordReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: fields name the paths (channel, what, identity.name, disclosure, file…)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine": {
+            "get": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "The report of the reporter's token (POST /api/v1/reports/access): its state, what was written (not the identity: the reporter knows it), the messages between the reporter and the office (never the handler's name, never internal notes), the files and the due date of the first answer. Read-only; never cached.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Read my report (reporter's token)",
+                "operationId": "getMyReport",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine/files": {
+            "post": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "multipart/form-data with one part named file (at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF decided by the content), sealed at rest. A reporter sends at most 5 files with a report in all (those of the report included): more is a 422 naming file. Not idempotent.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Add a file to my report (reporter's token)",
+                "operationId": "postMyReportFile",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportFileDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: file (missing, empty, or a sixth file)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/mine/messages": {
+            "post": {
+                "security": [
+                    {
+                        "ReportAccess": []
+                    }
+                ],
+                "description": "Adds the reporter's message (at most 5000 characters) to their report. Not idempotent: each call adds a message.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Answer the office (reporter's token)",
+                "operationId": "postMyReportMessage",
+                "parameters": [
+                    {
+                        "description": "the message",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportMessageRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.MyReportMessageDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "no, a wrong or an expired reporter's token (staff tokens included)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: text",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/stats": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The number of reports by state, by channel, and by year, state and channel, and how many open ones are overdue, for the 廉政會報 and the yearly analysis: never content, never ids. year=2026 counts the reports received that year (office time zone); from and to bound a range of years; none counts every year. Who: managers, admins and designated report handlers (every report counted, including those about the caller).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Counts of whistle-blowing reports",
+                "operationId": "reportStats",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "one year (Gregorian)",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "first year (Gregorian)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "last year (Gregorian)",
+                        "name": "to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportStatsDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "an unknown parameter, a year that is not an integer, year with from or to",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "an officer who is not a report handler, or a volunteer",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "a year outside 2000–2200, to before from",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The whole report, decrypted: the reporter's content, their identity when they gave it, the messages (internal notes included, with their authors), the files, the referral and the deadlines. Every read is written to the audit trail (report.read) with the reader. Who: designated report handlers (others 403); a handler the report is about (named as involved) gets 404, as for a report that does not exist.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Read a whistle-blowing report",
+                "operationId": "getReport",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportDTO"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report, or the report is about the caller",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}/assign": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Gives the report to a handler and names the staff accounts it is about (involved_user_ids): these are excluded from the report from then on (they get 404 on it and never see it in the queue), even if they are handlers, and cannot be assigned it. The assignee must be an active report handler not among them. Who: designated report handlers not excluded from the report.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Assign a report to a handler",
+                "operationId": "assignReport",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "assignee, involved accounts, version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.AssignReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report, or the report is about the caller",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict: the report changed since it was read",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "the assignee is not an active handler or is involved; an unknown involved account",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}/files/{file_id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Streams the file decrypted, with its content type; every download is written to the audit trail (report.file_read) with the reader before a byte is sent. Who: designated report handlers (others 403); a handler the report is about gets 404.",
+                "produces": [
+                    "image/jpeg",
+                    "image/png",
+                    "image/webp",
+                    "image/heic",
+                    "application/pdf",
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Download an evidence file of a report",
+                "operationId": "getReportFile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "file id",
+                        "name": "file_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report or file, or the report is about the caller",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}/messages": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A message to the reporter (they read it with their receipt; it comes from \"the office\", never a name), or with internal=true a note only handlers read. The first message to the reporter is the first answer: it sets first_answered_at. Who: designated report handlers not excluded from the report.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Write to the reporter, or an internal note",
+                "operationId": "replyToReport",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the text",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportReplyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportMessageDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report, or the report is about the caller",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "an empty text or one over 5000 characters",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/reports/{id}/transition": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "received → assessing → referred or closed. A referral names its target (法務部廉政署 aac, 地方檢察署 prosecutor, or the agency concerned with its name) and its date; closing needs a reason. Referring or closing ends the assessment (assessed_at). The agency's name and the reason are sealed with the report and never shown to the reporter, who sees the new state. Who: designated report handlers not excluded from the report.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "reports"
+                ],
+                "summary": "Move a report on: assess, refer or close it",
+                "operationId": "transitionReport",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "report id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new state and what it needs",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.TransitionReportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ReportDTO"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "not a designated report handler",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no such report, or the report is about the caller",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "version_conflict: the report changed since it was read; conflict: the workflow does not allow this move from the report's state",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "a missing referral target, agency name, date (or one before reception or in the future), or closing reason",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "500": {
+                        "description": "internal: a bug, logged with the request id",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "unavailable: the database cannot be reached; retry after Retry-After seconds",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        },
+                        "headers": {
+                            "Retry-After": {
+                                "type": "integer",
+                                "description": "seconds to wait before retrying"
+                            }
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/sync": {
             "post": {
                 "security": [
@@ -6384,7 +7609,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field",
+                        "description": "invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, report_handler on an account that is not an officer or a manager, or another field",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -7239,6 +8464,33 @@ const docTemplate = `{
                 "unit_name": {
                     "type": "string",
                     "example": "嘉義市政府工務處"
+                }
+            }
+        },
+        "handlers.AssignReportRequest": {
+            "type": "object",
+            "required": [
+                "assignee_id",
+                "version"
+            ],
+            "properties": {
+                "assignee_id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "involved_user_ids": {
+                    "description": "InvolvedUserIDs are the accounts of the people the report is about:\nexcluded from it for good (at most 20).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "0192f1c4-6a1b-7d2c-8e3f-4a5b6c7d8e9f"
+                    ]
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },
@@ -9743,6 +10995,197 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.MyReportContentDTO": {
+            "type": "object",
+            "required": [
+                "how_known",
+                "involved",
+                "what",
+                "when",
+                "where"
+            ],
+            "properties": {
+                "how_known": {
+                    "type": "string",
+                    "example": "親眼所見"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "what": {
+                    "type": "string",
+                    "example": "工務局採購承辦人於標案開標前多次接受特定廠商招待飲宴。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "2026年2月上旬，多次"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "市區某餐廳"
+                }
+            }
+        },
+        "handlers.MyReportDTO": {
+            "type": "object",
+            "required": [
+                "channel",
+                "content",
+                "disclosure",
+                "files",
+                "first_answer_due",
+                "messages",
+                "received_at",
+                "state"
+            ],
+            "properties": {
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "web",
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "web"
+                },
+                "content": {
+                    "$ref": "#/definitions/handlers.MyReportContentDTO"
+                },
+                "disclosure": {
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "files": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.MyReportFileDTO"
+                    }
+                },
+                "first_answer_due": {
+                    "type": "string",
+                    "example": "2026-03-13T15:59:59Z"
+                },
+                "messages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.MyReportMessageDTO"
+                    }
+                },
+                "received_at": {
+                    "type": "string",
+                    "example": "2026-03-01T09:05:00Z"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "received",
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "received"
+                }
+            }
+        },
+        "handlers.MyReportFileDTO": {
+            "type": "object",
+            "required": [
+                "content_type",
+                "created_at",
+                "from",
+                "id",
+                "name",
+                "size"
+            ],
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp",
+                        "image/heic",
+                        "application/pdf"
+                    ],
+                    "example": "image/jpeg"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-01T09:05:00Z"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "office"
+                    ],
+                    "example": "reporter"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "收據.jpg"
+                },
+                "size": {
+                    "type": "integer",
+                    "example": 482133
+                }
+            }
+        },
+        "handlers.MyReportMessageDTO": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "from",
+                "id",
+                "text"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-03-02T10:00:00Z"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "office"
+                    ],
+                    "example": "office"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "5f0c6a1e-8d2b-4c3a-9e7f-1a2b3c4d5e6f"
+                },
+                "text": {
+                    "type": "string",
+                    "example": "請問您記得招待的確切日期嗎？"
+                }
+            }
+        },
+        "handlers.MyReportMessageRequest": {
+            "type": "object",
+            "required": [
+                "text"
+            ],
+            "properties": {
+                "text": {
+                    "description": "Text: at most 5000 characters.",
+                    "type": "string",
+                    "example": "日期是2月3日與2月10日，地點在同一家餐廳。"
+                }
+            }
+        },
         "handlers.OpinionVisitDTO": {
             "type": "object",
             "required": [
@@ -10209,6 +11652,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "0912-345-678"
                 },
+                "report_handler": {
+                    "description": "ReportHandler designates an officer or manager to handle\nwhistle-blowing reports (or no longer).",
+                    "type": "boolean",
+                    "example": true
+                },
                 "role": {
                     "type": "string",
                     "enum": [
@@ -10251,6 +11699,23 @@ const docTemplate = `{
                 "subject": {
                     "type": "string",
                     "example": "反對垃圾轉運站設置"
+                }
+            }
+        },
+        "handlers.PowProofDTO": {
+            "type": "object",
+            "required": [
+                "challenge",
+                "nonce"
+            ],
+            "properties": {
+                "challenge": {
+                    "type": "string",
+                    "example": "AQ8xY2h0ZXN0Y2hhbGxlbmdlAAAAAGmS3gD8aQ7a1b2c3d4e5f60718"
+                },
+                "nonce": {
+                    "type": "string",
+                    "example": "48213"
                 }
             }
         },
@@ -10336,6 +11801,86 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.PublicIdentityDTO": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "reporter@example.tw"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "陳小明"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0912-345-678"
+                }
+            }
+        },
+        "handlers.PublicInvolvedDTO": {
+            "type": "object",
+            "properties": {
+                "agency": {
+                    "type": "string",
+                    "example": "某市政府工務局"
+                },
+                "person": {
+                    "type": "string",
+                    "example": "王○○"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "採購承辦人"
+                }
+            }
+        },
+        "handlers.PublicReportRequest": {
+            "type": "object",
+            "required": [
+                "disclosure",
+                "pow",
+                "what"
+            ],
+            "properties": {
+                "disclosure": {
+                    "description": "Disclosure: anonymous (no identity), confidential (known only to\nthe handlers) or open.",
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "how_known": {
+                    "type": "string",
+                    "example": "親眼所見"
+                },
+                "identity": {
+                    "$ref": "#/definitions/handlers.PublicIdentityDTO"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "pow": {
+                    "$ref": "#/definitions/handlers.PowProofDTO"
+                },
+                "what": {
+                    "description": "What happened (≤ 10000 characters).",
+                    "type": "string",
+                    "example": "工務局採購承辦人於標案開標前多次接受特定廠商招待飲宴。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "2026年2月上旬，多次"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "市區某餐廳"
+                }
+            }
+        },
         "handlers.QuestionnaireDTO": {
             "type": "object",
             "required": [
@@ -10364,6 +11909,59 @@ const docTemplate = `{
                 "knows_how_to_report": {
                     "type": "boolean",
                     "example": true
+                }
+            }
+        },
+        "handlers.RecordReportRequest": {
+            "type": "object",
+            "required": [
+                "channel",
+                "disclosure",
+                "what"
+            ],
+            "properties": {
+                "channel": {
+                    "description": "Channel is how the report reached the office.",
+                    "type": "string",
+                    "enum": [
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "letter"
+                },
+                "disclosure": {
+                    "description": "Disclosure: anonymous (no identity), confidential (known only to the\nhandlers) or open.",
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "confidential"
+                },
+                "how_known": {
+                    "type": "string",
+                    "example": "業者親身經歷"
+                },
+                "identity": {
+                    "$ref": "#/definitions/handlers.PublicIdentityDTO"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.PublicInvolvedDTO"
+                },
+                "what": {
+                    "type": "string",
+                    "example": "來函檢舉：環保局稽查員疑於稽查時向業者索取紅包。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "115年9月"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "嘉義市東區某工廠"
                 }
             }
         },
@@ -10459,6 +12057,698 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 500,
                     "example": "本年度志工名額已滿，歡迎明年再報名"
+                }
+            }
+        },
+        "handlers.ReportAccessDTO": {
+            "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "token_type"
+            ],
+            "properties": {
+                "access_token": {
+                    "type": "string",
+                    "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOlsiZXRoaWNzb3BzLXJlcG9ydCJdfQ.c2lnbmF0dXJl"
+                },
+                "expires_in": {
+                    "description": "ExpiresIn is the token's life in seconds.",
+                    "type": "integer",
+                    "example": 1800
+                },
+                "token_type": {
+                    "type": "string",
+                    "enum": [
+                        "Bearer"
+                    ],
+                    "example": "Bearer"
+                }
+            }
+        },
+        "handlers.ReportAccessRequest": {
+            "type": "object",
+            "required": [
+                "receipt"
+            ],
+            "properties": {
+                "receipt": {
+                    "type": "string",
+                    "example": "4829105736201948"
+                }
+            }
+        },
+        "handlers.ReportChallengeDTO": {
+            "type": "object",
+            "required": [
+                "challenge",
+                "difficulty",
+                "expires_at"
+            ],
+            "properties": {
+                "challenge": {
+                    "description": "Challenge is opaque: send it back as it is.",
+                    "type": "string",
+                    "example": "AQ8xY2h0ZXN0Y2hhbGxlbmdlAAAAAGmS3gD8aQ7a1b2c3d4e5f60718"
+                },
+                "difficulty": {
+                    "description": "Difficulty is the number of leading zero bits SHA-256(challenge \":\" nonce) must have.",
+                    "type": "integer",
+                    "example": 16
+                },
+                "expires_at": {
+                    "description": "ExpiresAt: the challenge is refused after this.",
+                    "type": "string",
+                    "example": "2026-03-01T09:10:00Z"
+                }
+            }
+        },
+        "handlers.ReportContentDTO": {
+            "type": "object",
+            "required": [
+                "how_known",
+                "involved",
+                "what",
+                "when",
+                "where"
+            ],
+            "properties": {
+                "how_known": {
+                    "type": "string",
+                    "example": "同桌親眼所見"
+                },
+                "involved": {
+                    "$ref": "#/definitions/handlers.ReportInvolvedDTO"
+                },
+                "what": {
+                    "type": "string",
+                    "example": "工務處採購承辦人於驗收前收受廠商招待餐敘，疑似放水驗收。"
+                },
+                "when": {
+                    "type": "string",
+                    "example": "115年10月中旬某日晚間"
+                },
+                "where": {
+                    "type": "string",
+                    "example": "嘉義市西區某餐廳"
+                }
+            }
+        },
+        "handlers.ReportDTO": {
+            "type": "object",
+            "required": [
+                "assessed_at",
+                "assessment_due",
+                "assignee",
+                "channel",
+                "closed_at",
+                "content",
+                "disclosure",
+                "files",
+                "first_answer_due",
+                "first_answered_at",
+                "id",
+                "identity",
+                "involved_users",
+                "messages",
+                "next_due",
+                "outcome_reason",
+                "overdue",
+                "received_at",
+                "ref",
+                "referral",
+                "state",
+                "unread_from_reporter",
+                "version"
+            ],
+            "properties": {
+                "assessed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-12-10T16:00:00+08:00"
+                },
+                "assessment_due": {
+                    "type": "string",
+                    "example": "2026-12-20T23:59:59.999999+08:00"
+                },
+                "assignee": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportPersonDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "web",
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "web"
+                },
+                "closed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-12-10T16:00:00+08:00"
+                },
+                "content": {
+                    "$ref": "#/definitions/handlers.ReportContentDTO"
+                },
+                "disclosure": {
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "files": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportFileDTO"
+                    }
+                },
+                "first_answer_due": {
+                    "type": "string",
+                    "example": "2026-12-04T23:59:59.999999+08:00"
+                },
+                "first_answered_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-11-24T10:00:00+08:00"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "identity": {
+                    "description": "Identity is null for an anonymous report.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportIdentityDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "involved_users": {
+                    "description": "Involved are the staff accounts the report is about: excluded from it.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportPersonDTO"
+                    }
+                },
+                "messages": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportMessageDTO"
+                    }
+                },
+                "next_due": {
+                    "description": "NextDue is the earlier of the deadlines still open; null once\nreferred or closed.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-12-04T23:59:59.999999+08:00"
+                },
+                "outcome_reason": {
+                    "description": "ClosedReason is why the report was closed (or the note on a referral).",
+                    "type": "string",
+                    "example": "查無具體事證，函復檢舉人後結案"
+                },
+                "overdue": {
+                    "description": "Overdue: the next deadline has passed.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "received_at": {
+                    "type": "string",
+                    "example": "2026-11-20T09:30:00+08:00"
+                },
+                "ref": {
+                    "description": "Ref is the office's reference: the 民國 year and the number within it.",
+                    "type": "string",
+                    "example": "115-0007"
+                },
+                "referral": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportReferralDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "received",
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "received"
+                },
+                "unread_from_reporter": {
+                    "description": "UnreadFromReporter counts the reporter's messages no handler has\nwritten after.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "handlers.ReportFileDTO": {
+            "type": "object",
+            "required": [
+                "content_type",
+                "created_at",
+                "from",
+                "id",
+                "name",
+                "size"
+            ],
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "example": "image/jpeg"
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-11-20T09:30:00+08:00"
+                },
+                "from": {
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "handler"
+                    ],
+                    "example": "reporter"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "收據.jpg"
+                },
+                "size": {
+                    "type": "integer",
+                    "example": 482113
+                }
+            }
+        },
+        "handlers.ReportIdentityDTO": {
+            "type": "object",
+            "required": [
+                "email",
+                "name",
+                "phone"
+            ],
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "hua@example.com"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "李小華"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "0912-345-678"
+                }
+            }
+        },
+        "handlers.ReportInvolvedDTO": {
+            "type": "object",
+            "required": [
+                "agency",
+                "person",
+                "role"
+            ],
+            "properties": {
+                "agency": {
+                    "type": "string",
+                    "example": "嘉義市政府工務處"
+                },
+                "person": {
+                    "type": "string",
+                    "example": "王○○"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "採購承辦人"
+                }
+            }
+        },
+        "handlers.ReportMessageDTO": {
+            "type": "object",
+            "required": [
+                "author",
+                "created_at",
+                "from",
+                "id",
+                "internal",
+                "text"
+            ],
+            "properties": {
+                "author": {
+                    "description": "Author is the handler who wrote it; null for the reporter.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportPersonDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-11-24T10:00:00+08:00"
+                },
+                "from": {
+                    "description": "From: the reporter, or a handler (\"office\" to the reporter).",
+                    "type": "string",
+                    "enum": [
+                        "reporter",
+                        "handler"
+                    ],
+                    "example": "handler"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "internal": {
+                    "description": "Internal notes are never shown to the reporter.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "text": {
+                    "type": "string",
+                    "example": "您好，本處已收到您的檢舉，請問餐敘的日期是否記得？"
+                }
+            }
+        },
+        "handlers.ReportPersonDTO": {
+            "type": "object",
+            "required": [
+                "display_name",
+                "id"
+            ],
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "陳承辦"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                }
+            }
+        },
+        "handlers.ReportQueue": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_cursor"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportQueueItemDTO"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJrIjoiMHwyMDI2LTEyLTA0VDE1OjU5OjU5Ljk5OTk5OVoiLCJpIjoiMDE5MiJ9"
+                }
+            }
+        },
+        "handlers.ReportQueueItemDTO": {
+            "type": "object",
+            "required": [
+                "assessed_at",
+                "assessment_due",
+                "assignee",
+                "channel",
+                "disclosure",
+                "first_answer_due",
+                "first_answered_at",
+                "id",
+                "next_due",
+                "overdue",
+                "received_at",
+                "ref",
+                "state",
+                "unread_from_reporter",
+                "version"
+            ],
+            "properties": {
+                "assessed_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-12-10T16:00:00+08:00"
+                },
+                "assessment_due": {
+                    "type": "string",
+                    "example": "2026-12-20T23:59:59.999999+08:00"
+                },
+                "assignee": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportPersonDTO"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "web",
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "web"
+                },
+                "disclosure": {
+                    "type": "string",
+                    "enum": [
+                        "anonymous",
+                        "confidential",
+                        "open"
+                    ],
+                    "example": "anonymous"
+                },
+                "first_answer_due": {
+                    "type": "string",
+                    "example": "2026-12-04T23:59:59.999999+08:00"
+                },
+                "first_answered_at": {
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-11-24T10:00:00+08:00"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "0192f1c4-7a8e-7b3e-9c1d-2f5e8a9b0c1d"
+                },
+                "next_due": {
+                    "description": "NextDue is the earlier of the deadlines still open; null once\nreferred or closed.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "2026-12-04T23:59:59.999999+08:00"
+                },
+                "overdue": {
+                    "description": "Overdue: the next deadline has passed.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "received_at": {
+                    "type": "string",
+                    "example": "2026-11-20T09:30:00+08:00"
+                },
+                "ref": {
+                    "description": "Ref is the office's reference: the 民國 year and the number within it.",
+                    "type": "string",
+                    "example": "115-0007"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "received",
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "received"
+                },
+                "unread_from_reporter": {
+                    "description": "UnreadFromReporter counts the reporter's messages no handler has\nwritten after.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "handlers.ReportReceiptDTO": {
+            "type": "object",
+            "required": [
+                "receipt"
+            ],
+            "properties": {
+                "receipt": {
+                    "type": "string",
+                    "example": "4829105736201948"
+                }
+            }
+        },
+        "handlers.ReportReferralDTO": {
+            "type": "object",
+            "required": [
+                "agency",
+                "on",
+                "to"
+            ],
+            "properties": {
+                "agency": {
+                    "description": "Agency names the agency concerned for \"agency\" (\"\" otherwise).",
+                    "type": "string",
+                    "example": "嘉義市政府工務處"
+                },
+                "on": {
+                    "type": "string",
+                    "example": "2026-12-10"
+                },
+                "to": {
+                    "type": "string",
+                    "enum": [
+                        "aac",
+                        "prosecutor",
+                        "agency"
+                    ],
+                    "example": "aac"
+                }
+            }
+        },
+        "handlers.ReportReplyRequest": {
+            "type": "object",
+            "required": [
+                "text"
+            ],
+            "properties": {
+                "internal": {
+                    "description": "Internal notes stay among the handlers; the reporter never sees them.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "text": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "您好，本處已收到您的檢舉，請問餐敘的日期是否記得？"
+                }
+            }
+        },
+        "handlers.ReportStatsDTO": {
+            "type": "object",
+            "required": [
+                "by_channel",
+                "by_state",
+                "overdue",
+                "total",
+                "years"
+            ],
+            "properties": {
+                "by_channel": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "in_person": 0,
+                        "letter": 1,
+                        "mailbox": 1,
+                        "phone": 1,
+                        "web": 5
+                    }
+                },
+                "by_state": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "assessing": 1,
+                        "closed": 4,
+                        "received": 2,
+                        "referred": 1
+                    }
+                },
+                "overdue": {
+                    "description": "Overdue counts the open reports whose next deadline has passed.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 8
+                },
+                "years": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportYearCountDTO"
+                    }
+                }
+            }
+        },
+        "handlers.ReportYearCountDTO": {
+            "type": "object",
+            "required": [
+                "channel",
+                "count",
+                "state",
+                "year"
+            ],
+            "properties": {
+                "channel": {
+                    "type": "string",
+                    "enum": [
+                        "web",
+                        "letter",
+                        "phone",
+                        "mailbox",
+                        "in_person"
+                    ],
+                    "example": "web"
+                },
+                "count": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "received",
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "closed"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
                 }
             }
         },
@@ -10957,6 +13247,54 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.TransitionReportRequest": {
+            "type": "object",
+            "required": [
+                "to",
+                "version"
+            ],
+            "properties": {
+                "reason": {
+                    "description": "Reason is required to close (at most 2000 characters).",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "查無具體事證，函復檢舉人後結案"
+                },
+                "referred_agency": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "嘉義市政府工務處"
+                },
+                "referred_on": {
+                    "description": "ReferredOn is the date of the referral (YYYY-MM-DD): not before the\nreport was received, not after today.",
+                    "type": "string",
+                    "example": "2026-12-10"
+                },
+                "referred_to": {
+                    "description": "ReferredTo, with to=referred: 法務部廉政署 (aac), 地方檢察署\n(prosecutor) or the agency concerned (agency, named in\nreferred_agency).",
+                    "type": "string",
+                    "enum": [
+                        "aac",
+                        "prosecutor",
+                        "agency"
+                    ],
+                    "example": "aac"
+                },
+                "to": {
+                    "type": "string",
+                    "enum": [
+                        "assessing",
+                        "referred",
+                        "closed"
+                    ],
+                    "example": "referred"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
         "handlers.UnitDTO": {
             "type": "object",
             "required": [
@@ -11079,6 +13417,7 @@ const docTemplate = `{
                 "display_name",
                 "id",
                 "rejection_reason",
+                "report_handler",
                 "role",
                 "status",
                 "unit_id",
@@ -11114,6 +13453,11 @@ const docTemplate = `{
                     "description": "RejectionReason is why a manager rejected the volunteer application\n(\"\" unless status is rejected).",
                     "type": "string",
                     "example": "本年度志工名額已滿，歡迎明年再報名"
+                },
+                "report_handler": {
+                    "description": "ReportHandler: an admin designated this officer or manager to handle\nwhistle-blowing reports.",
+                    "type": "boolean",
+                    "example": false
                 },
                 "role": {
                     "type": "string",
@@ -11437,6 +13781,12 @@ const docTemplate = `{
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
+        },
+        "ReportAccess": {
+            "description": "\"Bearer \" followed by the reporter's access token from /api/v1/reports/access (scoped to one report; refused everywhere else).",
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header"
         }
     },
     "tags": [
@@ -11487,6 +13837,10 @@ const docTemplate = `{
         {
             "description": "機關學校 Agencies and schools.",
             "name": "units"
+        },
+        {
+            "description": "檢舉 Whistle-blowing reports: the public intake without an account (challenge, proof of work, report, receipt) and the reporter's follow-up with the receipt; sealed at rest, read only by designated handlers.",
+            "name": "reports"
         },
         {
             "description": "帳號管理 Accounts and approval of volunteers.",

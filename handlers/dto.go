@@ -23,13 +23,16 @@ type UserDTO struct {
 	RejectionReason string    `json:"rejection_reason" example:"本年度志工名額已滿，歡迎明年再報名" binding:"required"`
 	CreatedAt       time.Time `json:"created_at" binding:"required" example:"2026-11-20T14:00:00+08:00"`
 	UpdatedAt       time.Time `json:"updated_at" binding:"required" example:"2026-11-28T11:31:00+08:00"`
+	// ReportHandler: an admin designated this officer or manager to handle
+	// whistle-blowing reports.
+	ReportHandler bool `json:"report_handler" example:"false" binding:"required"`
 }
 
 func toUserDTO(u models.User) UserDTO {
 	return UserDTO{
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Status: u.Status,
 		UnitID: u.UnitID, Phone: u.Phone, Email: u.Email, ApprovedAt: u.ApprovedAt, RejectionReason: u.RejectionReason,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, ReportHandler: u.ReportHandler,
 	}
 }
 
@@ -90,6 +93,9 @@ type PatchUserRequest struct {
 	Password    *string `json:"password,omitempty" example:"a-long-passphrase"`
 	Phone       *string `json:"phone,omitempty" example:"0912-345-678"`
 	Email       *string `json:"email,omitempty" example:"lin@example.gov.tw"`
+	// ReportHandler designates an officer or manager to handle
+	// whistle-blowing reports (or no longer).
+	ReportHandler *bool `json:"report_handler,omitempty" example:"true"`
 }
 
 // RegisterRequest is a volunteer's self-registration.

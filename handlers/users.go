@@ -99,7 +99,7 @@ func (h *Handler) CreateUser(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, or another field"
+//	@Failure		422		{object}	ErrorResponse	"invalid: a new password not 12–72 bytes (a password set before stays valid), display name over 100 characters, report_handler on an account that is not an officer or a manager, or another field"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
 //	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached, or too many passwords are being checked at once; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
@@ -112,7 +112,7 @@ func (h *Handler) UpdateUser(c *gin.Context) {
 	}
 	u, err := h.Users.Update(c.Request.Context(), actor(c), c.Param("id"), services.UserPatch{
 		DisplayName: req.DisplayName, Role: req.Role, Status: req.Status, UnitID: req.UnitID,
-		Password: req.Password, Phone: req.Phone, Email: req.Email,
+		Password: req.Password, Phone: req.Phone, Email: req.Email, ReportHandler: req.ReportHandler,
 	})
 	if err != nil {
 		fail(c, err)

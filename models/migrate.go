@@ -35,6 +35,9 @@ var schema = []any{
 	&ReportExclusion{},
 	&ReportMessage{},
 	&ReportFile{},
+	&ReportSecret{},
+	&ReportChallenge{},
+	&ReportThrottle{},
 }
 
 // Migrate brings the schema up to date. It is idempotent and safe to run on

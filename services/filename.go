@@ -58,3 +58,7 @@ func attachmentFilename(name, ctype string) string {
 	}
 	return base + typeExtensions[ctype]
 }
+
+// SafeFilename is attachmentFilename for other packages (the sealed report
+// evidence names).
+func SafeFilename(name, ctype string) string { return attachmentFilename(name, ctype) }

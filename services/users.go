@@ -64,6 +64,9 @@ type UserPatch struct {
 	Password    *string
 	Phone       *string
 	Email       *string
+	// ReportHandler designates (or no longer) the account to handle
+	// whistle-blowing reports: officers and managers only.
+	ReportHandler *bool
 }
 
 // UserFilter selects accounts in List.
@@ -208,6 +211,9 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 			f.Add("status", "you cannot disable your own account")
 		}
 	}
+	if p.ReportHandler != nil && *p.ReportHandler && p.Role != nil && !canHandleReports(*p.Role) {
+		f.Add("report_handler", "only an officer or a manager can handle reports")
+	}
 	if p.UnitID != nil && *p.UnitID != "" {
 		if ok, err := s.unitExists(ctx, *p.UnitID); err != nil {
 			return models.User{}, err
@@ -260,6 +266,19 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 			set("email", "***", "***")
 			u.Email = *p.Email
 		}
+		if p.ReportHandler != nil && *p.ReportHandler && !canHandleReports(u.Role) {
+			return Invalid("report_handler", "only an officer or a manager can handle reports")
+		}
+		if p.ReportHandler != nil && *p.ReportHandler != u.ReportHandler {
+			set("report_handler", u.ReportHandler, *p.ReportHandler)
+			u.ReportHandler = *p.ReportHandler
+		}
+		if u.ReportHandler && !canHandleReports(u.Role) {
+			// A handler who becomes a volunteer or an admin stops
+			// handling reports: the flag goes with the role.
+			set("report_handler", true, false)
+			u.ReportHandler = false
+		}
 		if p.Password != nil {
 			h, err := s.auth.HashPassword(*p.Password)
 			if err != nil {
@@ -291,6 +310,12 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 		return appendAudit(ctx, tx, s.now, AuditEntry{Actor: actor, Action: "user.update", EntityType: "user", EntityID: u.ID, Before: before, After: after})
 	})
 	return out, err
+}
+
+// canHandleReports: only officers and managers may be designated to handle
+// whistle-blowing reports.
+func canHandleReports(role string) bool {
+	return role == models.RoleOfficer || role == models.RoleManager
 }
 
 // MaxPasswordChangeFailures wrong current passwords end the session that

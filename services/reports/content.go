@@ -19,6 +19,18 @@ type Content struct {
 	HowKnown string `json:"how_known"`
 	// Identity is empty for an anonymous report.
 	Identity Identity `json:"identity"`
+	// Outcome is the handlers' decision (the agency a report was referred
+	// to, the reason it was closed), sealed with the rest because it names
+	// whom the report is about; never shown to the reporter.
+	Outcome Outcome `json:"outcome,omitzero"`
+}
+
+// Outcome is what the handlers decided about a report.
+type Outcome struct {
+	// ReferredAgency names the agency concerned when referred to "agency".
+	ReferredAgency string `json:"referred_agency,omitempty"`
+	// Reason is why the report was closed (or a note on the referral).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Involved names the agency, person and role a report is about.

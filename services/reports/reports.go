@@ -30,6 +30,16 @@ type Options struct {
 	Location *time.Location
 	// Clock is the time source; nil means services.SystemClock.
 	Clock services.Clock
+	// FirstAnswerDays (working days) and AssessDays (calendar days) are the
+	// handling deadlines (deadlines.go); 0 means the defaults.
+	FirstAnswerDays int
+	AssessDays      int
+	// PowBits is the proof-of-work difficulty of the public intake in
+	// leading zero bits (pow.go); 0: any nonce, the challenge still required.
+	PowBits int
+	// Limits are the public side's throttles (throttle.go); zero fields
+	// mean the defaults.
+	Limits Limits
 }
 
 // Service is the whistle-blowing intake and its handling.
@@ -40,6 +50,8 @@ type Service struct {
 	sealer *Sealer
 	files  storage.Store
 	opts   Options
+	// pub is the state of the public side (receipt salt, hash slots).
+	pub publicState
 }
 
 // New builds the service over db.
@@ -57,5 +69,5 @@ func New(db *gorm.DB, o Options) (*Service, error) {
 	if o.Files == nil {
 		return nil, fmt.Errorf("reports: no file store")
 	}
-	return &Service{db: db, now: o.Clock, loc: o.Location, sealer: sealer, files: o.Files, opts: o}, nil
+	return &Service{db: db, now: o.Clock, loc: o.Location, sealer: sealer, files: o.Files, opts: o, pub: newPublicState()}, nil
 }
