@@ -112,8 +112,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 2
 		}
 		sub, args = args[0], args[1:]
+	case "reports":
+		if len(args) == 0 || args[0] != "rotate-key" {
+			fmt.Fprintln(stderr, "ethicsops: usage: ethicsops reports rotate-key [flags]")
+			return 2
+		}
+		args = args[1:]
 	default:
-		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify, kpi rebuild, kpi verify)\n", cmd)
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify, kpi rebuild, kpi verify, reports rotate-key)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(args, getenv)
@@ -137,7 +143,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		defer ln.Close()
 	}
 	logOut := stdout
-	if cmd == "audit" || cmd == "kpi" {
+	if cmd == "audit" || cmd == "kpi" || cmd == "reports" {
 		logOut = stderr // stdout carries the result
 	}
 	log := newLogger(cfg.LogLevel, logOut)
@@ -146,7 +152,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
 	}
-	if err := cfg.EnsureReportsKey(); err != nil {
+	keyFiles := false
+	if cmd == "reports" {
+		keyFiles, err = cfg.BeginReportsRotation()
+	} else if err = cfg.EnsureReportsKey(); err == nil {
+		err = cfg.LoadReportsOldKey()
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
 	}
@@ -179,6 +191,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	}
 	if cmd == "kpi" {
 		return kpiCommand(ctx, sub, svc.KPIs, stdout, stderr)
+	}
+	if cmd == "reports" {
+		return rotateReportsKey(ctx, cfg, svc, keyFiles, stdout, stderr)
 	}
 	if stale, was, err := svc.KPIs.EnsureTimezone(ctx); err != nil {
 		log.Error("kpi time zone", "error", err.Error())
@@ -218,6 +233,37 @@ func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, e
 	}
 	return reports.New(svc.DB, reports.Options{Key: key, PreviousKeys: previous, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
 		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays, PowBits: cfg.ReportsPowBits})
+}
+
+// rotateReportsKey re-seals every report under the new key (cfg's
+// ReportsKey; the old one is ReportsOldKey) and prints what it did. It can
+// be run again after an interruption, and again after the end (it then
+// re-seals nothing). With the embedded default's key files, reports.key.old
+// is removed at the end.
+func rotateReportsKey(ctx context.Context, cfg *config.Config, svc *services.Services, keyFiles bool, stdout, stderr io.Writer) int {
+	rep, err := newReports(cfg, svc)
+	if err != nil {
+		fmt.Fprintln(stderr, "ethicsops:", err)
+		return 2
+	}
+	c, err := rep.Rotate(ctx, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "ethicsops: rotate-key stopped: %v (run it again to go on; servers keep opening both keys meanwhile)\n", err)
+		return 1
+	}
+	if keyFiles {
+		if err := cfg.EndReportsRotation(); err != nil {
+			fmt.Fprintln(stderr, "ethicsops:", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "done: %d reports, %d messages, %d files re-sealed under key %s\n", c.Reports, c.Messages, c.Files, reports.KeyID(mustKey(cfg.ReportsKey)))
+	return 0
+}
+
+func mustKey(s string) []byte {
+	k, _ := reports.ParseKey(s)
+	return k
 }
 
 // listenProblem is the one line printed when the server cannot listen on

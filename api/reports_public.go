@@ -58,4 +58,3 @@ func reporterAuth(h *handlers.Handler) gin.HandlerFunc {
 		c.Next()
 	}
 }
-

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"mime/multipart"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +16,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ethicsops/api"
 	"ethicsops/apitest"
+	"ethicsops/handlers"
 	"ethicsops/models"
 	"ethicsops/services/reports"
 )
@@ -557,4 +562,194 @@ func engineRoutes(t *testing.T, e *apitest.Env) gin.RoutesInfo {
 		t.Fatalf("router is %T", e.Router)
 	}
 	return engine.Routes()
+}
+
+// TestReportPublicRoutesRoles is the role matrix of the public report
+// routes: the intake is anyone's (a token, if sent, changes nothing); the
+// reporter's routes take only a reporter's token, so every role and the
+// anonymous caller get 401 there.
+func TestReportPublicRoutesRoles(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		receipt := receiptOf(t, send(e, reporterIP, "POST", "/api/v1/reports", "", "", report(e, "矩陣")))
+		reporter := access(e, reporterIP, receipt).JSON()["access_token"].(string)
+		for i, who := range []string{"", "pending", "volunteer", "officer", "manager", "admin"} {
+			ip := fmt.Sprintf("203.0.113.%d", 10+i)
+			tok := e.Tokens[who]
+			if r := send(e, ip, "GET", "/api/v1/reports/challenge", tok, "", nil); r.Code != 200 {
+				t.Errorf("challenge as %q: %d", who, r.Code)
+			}
+			if r := send(e, ip, "POST", "/api/v1/reports", tok, "", report(e, "由"+who)); r.Code != 201 {
+				t.Errorf("report as %q: %d %s", who, r.Code, r.Body)
+			}
+			if r := send(e, ip, "POST", "/api/v1/reports/access", tok, "", map[string]string{"receipt": receipt}); r.Code != 200 {
+				t.Errorf("access as %q: %d %s", who, r.Code, r.Body)
+			}
+			if r := send(e, ip, "GET", "/api/v1/reports/mine", tok, "", nil); r.Code != 401 {
+				t.Errorf("mine as %q: %d", who, r.Code)
+			}
+			if r := send(e, ip, "POST", "/api/v1/reports/mine/messages", tok, "", map[string]string{"text": "x"}); r.Code != 401 {
+				t.Errorf("message as %q: %d", who, r.Code)
+			}
+			if r := upload(t, e, "/api/v1/reports/mine/files", tok, "file", "a.png", []byte(pngFile("m"))); r.Code != 401 {
+				t.Errorf("file as %q: %d", who, r.Code)
+			}
+		}
+		if r := send(e, reporterIP, "GET", "/api/v1/reports/mine", reporter, "", nil); r.Code != 200 {
+			t.Errorf("mine as the reporter: %d", r.Code)
+		}
+		if r := send(e, reporterIP, "POST", "/api/v1/reports/mine/messages", reporter, "", map[string]string{"text": "x"}); r.Code != 201 {
+			t.Errorf("message as the reporter: %d", r.Code)
+		}
+		if r := upload(t, e, "/api/v1/reports/mine/files", reporter, "file", "a.png", []byte(pngFile("m"))); r.Code != 201 {
+			t.Errorf("file as the reporter: %d %s", r.Code, r.Body)
+		}
+	})
+}
+
+// Markers of one report: none may be found at rest or in a log.
+const (
+	markWhat  = "MARKWHAT承辦人於開標前收受招待"
+	markName  = "MARKNAME陳大文"
+	markPhone = "0987-654-321"
+	markEmail = "markmail@example.tw"
+	markFile  = "FILEBYTESQZX"
+	markReply = "MARKREPLY補充日期"
+	markIP    = "203.0.113.77"
+)
+
+// sendMarked sends a confidential report with a file, opens it and
+// answers, all from markIP, and returns its receipt.
+func sendMarked(t *testing.T, e *apitest.Env) string {
+	t.Helper()
+	rep := report(e, markWhat)
+	rep["disclosure"] = "confidential"
+	rep["identity"] = map[string]any{"name": markName, "phone": markPhone, "email": markEmail}
+	body, ctype := multipartReport(t, rep, [2]string{"evidence.png", pngFile(markFile)})
+	receipt := receiptOf(t, send(e, markIP, "POST", "/api/v1/reports", "", ctype, body))
+	tok := access(e, markIP, receipt).JSON()["access_token"].(string)
+	if r := send(e, markIP, "POST", "/api/v1/reports/mine/messages", tok, "", map[string]string{"text": markReply}); r.Code != 201 {
+		t.Fatalf("reply: %d %s", r.Code, r.Body)
+	}
+	if r := access(e, markIP, "0000000000000000"); r.Code != 401 {
+		t.Fatalf("wrong receipt: %d", r.Code)
+	}
+	return receipt
+}
+
+func findMarks(s string, marks []string) []string {
+	var found []string
+	for _, m := range marks {
+		if strings.Contains(s, m) {
+			found = append(found, m)
+		}
+	}
+	return found
+}
+
+// TestReportsLeaveNoPlaintextAtRest reads every column of every row of the
+// report tables and the audit trail, and every file of the data directory,
+// and finds nothing of a report: not its text, the reporter's identity,
+// the file's bytes, the receipt or the reporter's address.
+func TestReportsLeaveNoPlaintextAtRest(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		receipt := sendMarked(t, e)
+		marks := []string{markWhat, markName, markPhone, markEmail, markFile, markReply, markIP, receipt, "evidence"}
+		rows := 0
+		for _, table := range []string{"reports", "report_messages", "report_files", "report_exclusions", "report_challenges", "report_throttles", "report_secrets", "audit_events"} {
+			rs, err := e.DB.Raw("SELECT * FROM " + table).Rows()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols, _ := rs.Columns()
+			for rs.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rs.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				rows++
+				for i, v := range vals {
+					s := fmt.Sprint(v)
+					if b, ok := v.([]byte); ok {
+						s = string(b)
+					}
+					if f := findMarks(s, marks); len(f) > 0 {
+						t.Errorf("%s.%s holds %q", table, cols[i], f)
+					}
+				}
+			}
+			rs.Close()
+		}
+		if rows < 8 {
+			t.Fatalf("only %d rows read", rows)
+		}
+		files := 0
+		err := filepath.Walk(e.DataDir, func(p string, info os.FileInfo, err error) error {
+			if err != nil || info.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files++
+			if f := findMarks(string(b), marks); len(f) > 0 {
+				t.Errorf("%s holds %q", p, f)
+			}
+			return nil
+		})
+		if err != nil || files == 0 {
+			t.Fatalf("walk: %v, %d files", err, files)
+		}
+	})
+}
+
+// TestReportsLeaveNothingInTheLogs captures every log line of a server
+// while a report is sent with a file, opened, answered and a wrong
+// receipt tried, and while the store fails (a 500): none names the text,
+// the identity, the file's bytes, the receipt or the client's address,
+// which the request log of other routes does name.
+func TestReportsLeaveNothingInTheLogs(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		var buf apitest.SyncBuffer
+		log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		prev := slog.Default()
+		slog.SetDefault(log)
+		defer slog.SetDefault(prev)
+		h := handlers.New(e.Svc)
+		h.Reports = e.Reports
+		router, err := api.NewRouter(api.Deps{Handler: h, Auth: e.Svc.Auth, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Router = router
+		receipt := sendMarked(t, e)
+		// The store fails: the 500 is logged, without the report.
+		if err := os.RemoveAll(filepath.Join(e.DataDir, "tmp")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(e.DataDir, "tmp"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rep := report(e, markWhat)
+		body, ctype := multipartReport(t, rep, [2]string{"evidence.png", pngFile(markFile)})
+		if r := send(e, markIP, "POST", "/api/v1/reports", "", ctype, body); r.Code != 500 {
+			t.Fatalf("failing store: %d %s", r.Code, r.Body)
+		}
+		logs := buf.String()
+		if !strings.Contains(logs, "/api/v1/reports/mine/messages") || !strings.Contains(logs, "internal error") {
+			t.Fatalf("the requests were not logged:\n%s", logs)
+		}
+		if f := findMarks(logs, []string{markWhat, markName, markPhone, markEmail, markFile, markReply, markIP, receipt, "evidence"}); len(f) > 0 {
+			t.Fatalf("the logs hold %q:\n%s", f, logs)
+		}
+		// Other routes' request lines do carry the address.
+		send(e, markIP, "GET", "/api/v1/meta", "", "", nil)
+		if !strings.Contains(buf.String(), markIP) {
+			t.Fatal("the request log of /api/v1/meta has no client address")
+		}
+	})
 }

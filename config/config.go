@@ -462,3 +462,107 @@ func (c *Config) EnsureReportsKey() error {
 	c.ReportsKey = key
 	return nil
 }
+
+// ReportsOldKeyFile keeps the previous reports key of the embedded default
+// while `ethicsops reports rotate-key` re-seals; it is removed at the end.
+const ReportsOldKeyFile = "reports.key.old"
+
+// LoadReportsOldKey fills ReportsOldKey, for the embedded default, from
+// reports.key.old when a rotation was cut short: a server started then
+// still opens what the old key sealed.
+func (c *Config) LoadReportsOldKey() error {
+	if c.ReportsOldKey != "" || c.DBDriver != DriverSQLite {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(c.DataDir, ReportsOldKeyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if k := strings.TrimSpace(string(b)); validReportsKey(k) && k != c.ReportsKey {
+		c.ReportsOldKey = k
+	}
+	return nil
+}
+
+// BeginReportsRotation sets ReportsKey (new) and ReportsOldKey (old) for
+// `ethicsops reports rotate-key`. With keys from the environment both must
+// be set (ETHICSOPS_REPORTS_KEY the new one, ETHICSOPS_REPORTS_OLD_KEY the
+// old one). With the embedded default's key file, the old key is first
+// copied to reports.key.old, then a new key replaces reports.key (written
+// aside and renamed: reports.key is never missing, so nothing can make
+// another key in its place), and a rotation cut short is resumed with the
+// two files as they are. fromFiles says which it was (EndReportsRotation
+// removes reports.key.old then).
+func (c *Config) BeginReportsRotation() (fromFiles bool, err error) {
+	if c.ReportsKey != "" || c.DBDriver != DriverSQLite {
+		if c.ReportsKey == "" || c.ReportsOldKey == "" {
+			return false, errors.New("rotate-key needs ETHICSOPS_REPORTS_KEY (the new key) and ETHICSOPS_REPORTS_OLD_KEY (the key in use until now)")
+		}
+		if c.ReportsKey == c.ReportsOldKey {
+			return false, errors.New("ETHICSOPS_REPORTS_KEY and ETHICSOPS_REPORTS_OLD_KEY are the same key")
+		}
+		return false, nil
+	}
+	if err := c.EnsureReportsKey(); err != nil {
+		return true, err
+	}
+	oldPath := filepath.Join(c.DataDir, ReportsOldKeyFile)
+	old := c.ReportsKey
+	if b, err := os.ReadFile(oldPath); err == nil {
+		old = strings.TrimSpace(string(b))
+		if !validReportsKey(old) {
+			return true, fmt.Errorf("%s does not hold a reports key; restore it from where it was kept", oldPath)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return true, err
+	} else if err := writeKeyFile(oldPath, old); err != nil {
+		return true, err
+	}
+	if c.ReportsKey == old {
+		// Not yet replaced: make the new key.
+		raw := make([]byte, ReportsKeySize)
+		if _, err := rand.Read(raw); err != nil {
+			return true, err
+		}
+		key := base64.StdEncoding.EncodeToString(raw)
+		path := filepath.Join(c.DataDir, ReportsKeyFile)
+		if err := writeKeyFile(path+".new", key); err != nil {
+			return true, err
+		}
+		if err := os.Rename(path+".new", path); err != nil {
+			return true, err
+		}
+		c.ReportsKey = key
+	}
+	c.ReportsOldKey = old
+	return true, nil
+}
+
+// EndReportsRotation removes reports.key.old once everything is re-sealed.
+func (c *Config) EndReportsRotation() error {
+	err := os.Remove(filepath.Join(c.DataDir, ReportsOldKeyFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// writeKeyFile writes a key file (mode 0600) and syncs it.
+func writeKeyFile(path, key string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -39,6 +39,11 @@ func TestValidate(t *testing.T) {
 		{"reports first answer zero", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "0"}, nil, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS"},
 		{"reports first answer not a number", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "ten"}, nil, "ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS"},
 		{"reports assess too long", map[string]string{"ETHICSOPS_REPORTS_ASSESS_DAYS": "366"}, nil, "ETHICSOPS_REPORTS_ASSESS_DAYS"},
+		{"pow bits too many", map[string]string{"ETHICSOPS_REPORTS_POW_BITS": "29"}, nil, "ETHICSOPS_REPORTS_POW_BITS"},
+		{"pow bits negative", map[string]string{"ETHICSOPS_REPORTS_POW_BITS": "-1"}, nil, "ETHICSOPS_REPORTS_POW_BITS"},
+		{"pow off", map[string]string{"ETHICSOPS_REPORTS_POW_BITS": "0"}, nil, ""},
+		{"pow hardest", map[string]string{"ETHICSOPS_REPORTS_POW_BITS": "28"}, nil, ""},
+		{"old reports key not a key", map[string]string{"ETHICSOPS_REPORTS_OLD_KEY": "abc"}, nil, "ETHICSOPS_REPORTS_OLD_KEY"},
 		{"reports deadlines set", map[string]string{"ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS": "7", "ETHICSOPS_REPORTS_ASSESS_DAYS": "365"}, nil, ""},
 		{"flag wins", map[string]string{"ETHICSOPS_DB_DRIVER": "oracle"}, []string{"--db-driver", "sqlite"}, ""},
 	}

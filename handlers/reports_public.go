@@ -333,7 +333,7 @@ func (h *Handler) MyReport(c *gin.Context) {
 		return
 	}
 	out := MyReportDTO{State: v.State, ReceivedAt: v.ReceivedAt.UTC(), Channel: v.Channel, Disclosure: v.Disclosure, FirstAnswerDue: v.FirstAnswerDue.UTC(),
-		Content: MyReportContentDTO{What: v.Content.What, Involved: PublicInvolvedDTO(v.Content.Involved), When: v.Content.When, Where: v.Content.Where, HowKnown: v.Content.HowKnown},
+		Content:  MyReportContentDTO{What: v.Content.What, Involved: PublicInvolvedDTO(v.Content.Involved), When: v.Content.When, Where: v.Content.Where, HowKnown: v.Content.HowKnown},
 		Messages: make([]MyReportMessageDTO, 0, len(v.Messages)), Files: make([]MyReportFileDTO, 0, len(v.Files))}
 	for _, m := range v.Messages {
 		out.Messages = append(out.Messages, toMyMessage(m))
