@@ -135,7 +135,7 @@ export function renderChrome() {
   const r = route();
   const names = list.map(([n]) => n);
   // The home tab is lit on first landing and on a record's pages too.
-  const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
+  const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && (['a', 'edit', 'fix'].includes(r.name) || (r.name === '' && names[0] === 'today')) ? 'today' : names[0]);
   tabs.classList.toggle('many', list.length > 4);
   tabs.replaceChildren(...list.map(([name, key, text]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, text ? text() : t(key))));
   renderNet();
