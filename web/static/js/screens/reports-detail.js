@@ -34,6 +34,8 @@ const saveBlob = (blob, name) => {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 };
 
+// The colon after a name: full-width in Chinese.
+const colon = () => rt('colon');
 const dd = (v) => (v && String(v).trim() ? v : h('span', { class: 'muted' }, rt('c_empty')));
 const pair = (k, v, cls) => [h('dt', {}, k), h('dd', { class: cls || null }, dd(v))];
 
@@ -47,7 +49,7 @@ function contentPart(r) {
       h('dt', {}, rt('c_involved')),
       h('dd', {}, inv.agency || inv.person || inv.role
         ? h('ul', { class: 'plain' }, [['c_agency', inv.agency], ['c_person', inv.person], ['c_role', inv.role]]
-          .filter(([, v]) => v).map(([k, v]) => h('li', {}, rt(k), '：', v)))
+          .filter(([, v]) => v).map(([k, v]) => h('li', {}, rt(k), colon(), v)))
         : dd('')),
       pair(rt('c_when'), c.when), pair(rt('c_where'), c.where), pair(rt('c_how'), c.how_known, 'rep-text'),
       pair(rt('channel'), lab('channel', r.channel)),
@@ -71,9 +73,9 @@ function identityPart(r) {
 function deadlinesPart(r) {
   const line = (name, due, done) => {
     if (!due) return null;
-    if (done) return h('li', {}, name, '：', rocDate(due), ' · ', h('span', { class: 'good' }, '✓\u00a0', rt('done_on', { d: rocDate(done) })));
+    if (done) return h('li', {}, name, colon(), rocDate(due), ' · ', h('span', { class: 'good' }, '✓\u00a0', rt('done_on', { d: rocDate(done) })));
     const w = dueWords(due);
-    return h('li', { class: w.overdue ? 'late' : '' }, name, '：', rocDate(due), ' ',
+    return h('li', { class: w.overdue ? 'late' : '' }, name, colon(), rocDate(due), ' ',
       h('strong', { class: w.overdue ? 'bad' : '' }, w.overdue ? '⚠\u00a0' : '', '（', w.text, '）'));
   };
   const open = r.state === 'received' || r.state === 'assessing';

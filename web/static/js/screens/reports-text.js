@@ -4,7 +4,7 @@
 // the same words for a server (or a cached /meta) that does not.
 
 export const TEXT = {
-  tab_reports: ['檢舉', 'Reports'],
+  tab_reports: ['檢舉', 'Reports'], colon: ['：', ': '],
   queue_h: ['檢舉案件', 'Whistle-blowing reports'],
   queue_intro: ['依下一個期限排序，最急的在最上面。', 'Ordered by the next deadline, the most urgent first.'],
   f_state: ['處理狀態', 'State'], f_all_states: ['全部狀態', 'All states'], f_open: ['處理中（未結案、未移送）', 'Open (not referred or closed)'],
