@@ -217,9 +217,18 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 // newReports builds the whistle-blowing service with the configured key
 // (config.EnsureReportsKey has filled it) over the data directory's files.
 func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, error) {
-	key, err := reports.ParseKey(cfg.ReportsKey)
+	o, err := reportsOptions(cfg)
 	if err != nil {
 		return nil, err
+	}
+	return reports.New(svc.DB, o)
+}
+
+// reportsOptions are the reports service's options from the configuration.
+func reportsOptions(cfg *config.Config) (reports.Options, error) {
+	key, err := reports.ParseKey(cfg.ReportsKey)
+	if err != nil {
+		return reports.Options{}, err
 	}
 	var previous [][]byte
 	if cfg.ReportsOldKey != "" {
@@ -227,12 +236,12 @@ func newReports(cfg *config.Config, svc *services.Services) (*reports.Service, e
 		// old key sealed still opens until everything is re-sealed.
 		old, err := reports.ParseKey(cfg.ReportsOldKey)
 		if err != nil {
-			return nil, err
+			return reports.Options{}, err
 		}
 		previous = append(previous, old)
 	}
-	return reports.New(svc.DB, reports.Options{Key: key, PreviousKeys: previous, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
-		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays, PowBits: cfg.ReportsPowBits})
+	return reports.Options{Key: key, PreviousKeys: previous, Files: storage.NewLocal(cfg.DataDir), Location: cfg.Location,
+		FirstAnswerDays: cfg.ReportsFirstAnswerDays, AssessDays: cfg.ReportsAssessDays, PowBits: cfg.ReportsPowBits}, nil
 }
 
 // rotateReportsKey re-seals every report under the new key (cfg's
@@ -283,7 +292,15 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 		if err != nil {
 			return err
 		}
+		receipt := ""
 		if office != nil {
+			opts, err := reportsOptions(cfg)
+			if err != nil {
+				return err
+			}
+			if receipt, err = demo.SeedReports(ctx, svc, office, opts); err != nil {
+				return err
+			}
 			fmt.Fprintln(out, "\nDemo office created. Sign in with (username / password):")
 		} else {
 			fmt.Fprintln(out, "\nThe database already has accounts; demo data was not added. Demo sign-ins, if this is the demo database:")
@@ -297,6 +314,11 @@ func prepareData(ctx context.Context, svc *services.Services, cfg *config.Config
 		}
 		fmt.Fprintf(out, "  %-10s %s / %s (registered, waiting for a manager's approval)\n", "volunteer", demo.PendingVolunteer.Username, demo.PendingVolunteer.Password)
 		fmt.Fprintf(out, "  %-10s %s / %s (application rejected: sign-in shows the reason)\n", "volunteer", demo.RejectedVolunteer.Username, demo.RejectedVolunteer.Password)
+		fmt.Fprintln(out, "  Report handlers (檢舉承辦人): manager and officer2.")
+		if receipt != "" {
+			// A demo receipt only: a real one is shown to its reporter alone.
+			fmt.Fprintf(out, "  Whistle-blower receipt of a demo report (follow it up at #/report/follow): %s\n", receipt)
+		}
 		return nil
 	}
 	created, generated, err := svc.Users.Bootstrap(ctx, cfg.AdminPassword)

@@ -192,7 +192,7 @@ func TestEthicsAnalysisWorkbook(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { _ = f.Close() }()
-		if got := strings.Join(f.GetSheetList(), ","); got != "廉政倫理登錄,預警作為,民意訪查,採購監辦,績效指標依機關,績效指標" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "廉政倫理登錄,預警作為,民意訪查,採購監辦,績效指標依機關,績效指標,檢舉案件" {
 			t.Fatalf("sheets: %s", got)
 		}
 		for _, sh := range f.GetSheetList() {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 
 	"ethicsops/apitest"
 	"ethicsops/models"
@@ -596,6 +598,91 @@ func TestReportIntakeByHandlerAndReporterView(t *testing.T) {
 		}
 		if r := e.Do("GET", path, acc.JSON()["access_token"].(string), nil); r.Code != 401 && r.Code != 403 {
 			t.Errorf("the reporter's token read the handler view: %d", r.Code)
+		}
+	})
+}
+
+// TestReportMetaLabels: the report enumerations come with the office's
+// words, in the workflow's order.
+func TestReportMetaLabels(t *testing.T) {
+	e := apitest.New(t, "sqlite")
+	var meta map[string][]map[string]string
+	e.Do("GET", "/api/v1/meta", "", nil).Decode(&meta)
+	want := map[string]string{
+		"report_states":           "received:已收件 assessing:評估中 referred:已移送 closed:已結案",
+		"report_channels":         "web:網路 letter:書面 phone:電話 mailbox:檢舉信箱 in_person:親自",
+		"report_disclosures":      "anonymous:匿名 confidential:保密（身分僅承辦人知悉） open:具名",
+		"report_referral_targets": "aac:法務部廉政署 prosecutor:地方檢察署 agency:權責機關",
+	}
+	for name, w := range want {
+		var got []string
+		for _, v := range meta[name] {
+			got = append(got, v["value"]+":"+v["zh_tw"])
+			if v["en"] == "" {
+				t.Errorf("%s.%s has no English label", name, v["value"])
+			}
+		}
+		if strings.Join(got, " ") != w {
+			t.Errorf("%s: %v, want %s", name, got, w)
+		}
+	}
+}
+
+// TestReportsInYearlyAnalysis: the yearly analysis counts the year's
+// reports by state and channel, in its JSON and in a sheet of the
+// workbook, without a word of any report.
+func TestReportsInYearlyAnalysis(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		designateHandlers(t, e)
+		setClock(t, e, taipei(t, e, "2026-12-01 10:00"))
+		seedReport(t, e, taipei(t, e, "2025-12-31 23:30"), "web", "anonymous", bribery("去年最後一天的檢舉")) // 2025 in Taipei
+		seedReport(t, e, taipei(t, e, "2026-01-01 00:30"), "web", "anonymous", bribery("新年第一件"))
+		seedReport(t, e, taipei(t, e, "2026-03-01 09:00"), "letter", "open", bribery("書面檢舉"))
+		closed := seedReport(t, e, taipei(t, e, "2026-05-01 09:00"), "web", "confidential", bribery("結案的檢舉"))
+		for _, step := range []map[string]any{{"to": "assessing", "version": 1}, {"to": "closed", "reason": "查無不法", "version": 2}} {
+			if r := e.Do("POST", "/api/v1/reports/"+closed+"/transition", e.Tokens["handler"], step); r.Code != 200 {
+				t.Fatalf("transition: %d %s", r.Code, r.Body)
+			}
+		}
+		r := e.Do("GET", "/api/v1/ethics-analysis?year=2026", e.Tokens["manager"], nil)
+		if r.Code != 200 {
+			t.Fatalf("analysis: %d %s", r.Code, r.Body)
+		}
+		var a struct {
+			Reports struct {
+				Total     int              `json:"total"`
+				ByState   map[string]int   `json:"by_state"`
+				ByChannel map[string]int   `json:"by_channel"`
+				Cells     []map[string]any `json:"cells"`
+			} `json:"reports"`
+		}
+		r.Decode(&a)
+		if a.Reports.Total != 3 || a.Reports.ByState["received"] != 2 || a.Reports.ByState["closed"] != 1 || a.Reports.ByChannel["web"] != 2 ||
+			a.Reports.ByChannel["letter"] != 1 || len(a.Reports.Cells) != 20 {
+			t.Errorf("reports section: %+v", a.Reports)
+		}
+		for _, word := range []string{"新年第一件", "書面檢舉", "查無不法", closed} {
+			if strings.Contains(r.Body, word) {
+				t.Errorf("the analysis carries %q", word)
+			}
+		}
+		x := e.Do("GET", "/api/v1/ethics-analysis?year=2026&format=xlsx", e.Tokens["manager"], nil)
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = f.Close() }()
+		rows, err := f.GetRows("檢舉案件")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, row := range rows[4:] {
+			got = append(got, strings.Join(row, ","))
+		}
+		want := []string{"受理管道,已收件,評估中,已移送,已結案,合計", "網路,1,0,0,1,2", "書面,1,0,0,0,1", "電話,0,0,0,0,0", "檢舉信箱,0,0,0,0,0", "親自,0,0,0,0,0", "合計,2,0,0,1,3"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("sheet:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 }

@@ -4127,7 +4127,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets, then the informational lines (informational: true). ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
+                "description": "政風狀況整體分析評估: for one year (` + "`" + `year` + "`" + `, or ` + "`" + `roc_year` + "`" + ` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); ` + "`" + `reports` + "`" + ` (檢舉案件) counts the whistle-blowing reports received in the year, office-wide, by state and channel (counts only, never content; its own sheet in the workbook); ` + "`" + `kpis` + "`" + ` are the office's KPI lines with targets, then the informational lines (informational: true). ` + "`" + `format=xlsx` + "`" + ` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); ` + "`" + `format=csv` + "`" + ` the registrations sheet only (UTF-8 with BOM). ` + "`" + `lang=en` + "`" + ` for English headers. Who: managers and admins. Read-only.",
                 "produces": [
                     "application/json",
                     "text/csv",
@@ -10123,6 +10123,7 @@ const docTemplate = `{
                 "as_of",
                 "kpis",
                 "office",
+                "reports",
                 "roc_year",
                 "timezone",
                 "units",
@@ -10141,6 +10142,14 @@ const docTemplate = `{
                 },
                 "office": {
                     "$ref": "#/definitions/handlers.AnalysisSectionDTO"
+                },
+                "reports": {
+                    "description": "Reports (檢舉案件) counts the whistle-blowing reports received in the\nyear by state and channel: office-wide, never content.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.ReportYearTallyDTO"
+                        }
+                    ]
                 },
                 "roc_year": {
                     "type": "integer",
@@ -12749,6 +12758,53 @@ const docTemplate = `{
                 "year": {
                     "type": "integer",
                     "example": 2026
+                }
+            }
+        },
+        "handlers.ReportYearTallyDTO": {
+            "type": "object",
+            "required": [
+                "by_channel",
+                "by_state",
+                "cells",
+                "total"
+            ],
+            "properties": {
+                "by_channel": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "in_person": 0,
+                        "letter": 2,
+                        "mailbox": 1,
+                        "phone": 2,
+                        "web": 7
+                    }
+                },
+                "by_state": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    },
+                    "example": {
+                        "assessing": 1,
+                        "closed": 6,
+                        "received": 2,
+                        "referred": 3
+                    }
+                },
+                "cells": {
+                    "description": "Cells are the counts by channel (rows) and state (columns), as the\nworkbook's sheet: every channel and state, zero included.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.ReportYearCountDTO"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 12
                 }
             }
         },

@@ -10,6 +10,7 @@ import (
 
 	"ethicsops/models"
 	"ethicsops/services"
+	"ethicsops/services/reports"
 )
 
 // RegistrationTallyDTO counts a year's ethics-code registrations (by the
@@ -107,6 +108,9 @@ type EthicsAnalysisDTO struct {
 	Units    []AnalysisSectionDTO `json:"units" binding:"required"`
 	Office   AnalysisSectionDTO   `json:"office" binding:"required"`
 	KPIs     []AnalysisKPIDTO     `json:"kpis" binding:"required"`
+	// Reports (檢舉案件) counts the whistle-blowing reports received in the
+	// year by state and channel: office-wide, never content.
+	Reports ReportYearTallyDTO `json:"reports" binding:"required"`
 }
 
 func toAnalysisSectionDTO(s services.AnalysisSection) AnalysisSectionDTO {
@@ -143,7 +147,7 @@ func toEthicsAnalysisDTO(a services.Analysis) EthicsAnalysisDTO {
 // EthicsAnalysis godoc
 //
 //	@Summary		The yearly ethics analysis by agency
-//	@Description	政風狀況整體分析評估: for one year (`year`, or `roc_year` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); `kpis` are the office's KPI lines with targets, then the informational lines (informational: true). `format=xlsx` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); `format=csv` the registrations sheet only (UTF-8 with BOM). `lang=en` for English headers. Who: managers and admins. Read-only.
+//	@Description	政風狀況整體分析評估: for one year (`year`, or `roc_year` 民國年; neither: this year in the office time zone), per agency (unit) and for the whole office: ethics-code registrations by type and late ones (by the year of event_date, as the register's year filter), early warnings by risk area and status (the year each is listed under), opinion visits completed in the year (count, respondents, average integrity and efficiency scores, shares asked for favours and knowing how to report), procurement supervisions completed in the year with deficiencies and their correction rate, and the KPI counts from the same numbers as the KPI report (completed_at in the office time zone); `reports` (檢舉案件) counts the whistle-blowing reports received in the year, office-wide, by state and channel (counts only, never content; its own sheet in the workbook); `kpis` are the office's KPI lines with targets, then the informational lines (informational: true). `format=xlsx` downloads it as a workbook, a sheet per section, titled 嘉義市政府政風處 ○○○年度政風狀況整體分析評估 (produced at and by, bold frozen header repeated on every printed page, A4 landscape); `format=csv` the registrations sheet only (UTF-8 with BOM). `lang=en` for English headers. Who: managers and admins. Read-only.
 //	@ID				ethicsAnalysis
 //	@Tags			kpis
 //	@Produce		json
@@ -195,13 +199,22 @@ func (h *Handler) EthicsAnalysis(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	rs, err := h.Reports.CountYears(c.Request.Context(), reports.StatsFilter{From: a.Year, To: a.Year})
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	if format == "csv" || format == "xlsx" {
+		doc := analysisDoc(a, en)
+		doc.sheets = append(doc.sheets, reportsSheet(rs, en))
 		name := fmt.Sprintf("ethicsops-analysis-%d", a.Year)
 		if f.ROCYear != 0 {
 			name = fmt.Sprintf("ethicsops-analysis-%d年", a.ROCYear)
 		}
-		writeExport(c, format, name, analysisDoc(a, en), en)
+		writeExport(c, format, name, doc, en)
 		return
 	}
-	c.JSON(http.StatusOK, toEthicsAnalysisDTO(a))
+	out := toEthicsAnalysisDTO(a)
+	out.Reports = toReportYearTally(rs)
+	c.JSON(http.StatusOK, out)
 }

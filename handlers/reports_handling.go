@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"ethicsops/models"
 	"ethicsops/services"
 	"ethicsops/services/reports"
 )
@@ -634,4 +635,74 @@ func (h *Handler) RecordReport(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, ReportReceiptDTO{Receipt: rec.Receipt})
+}
+
+// ReportYearTallyDTO is the 檢舉案件 section of the yearly analysis: the
+// reports received in the year by state and channel, counts only.
+type ReportYearTallyDTO struct {
+	Total     int            `json:"total" example:"12" binding:"required"`
+	ByState   map[string]int `json:"by_state" binding:"required" example:"received:2,assessing:1,referred:3,closed:6"`
+	ByChannel map[string]int `json:"by_channel" binding:"required" example:"web:7,letter:2,phone:2,mailbox:1,in_person:0"`
+	// Cells are the counts by channel (rows) and state (columns), as the
+	// workbook's sheet: every channel and state, zero included.
+	Cells []ReportYearCountDTO `json:"cells" binding:"required"`
+}
+
+func toReportYearTally(s reports.Stats) ReportYearTallyDTO {
+	out := ReportYearTallyDTO{Total: s.Total, ByState: s.ByState, ByChannel: s.ByChannel, Cells: []ReportYearCountDTO{}}
+	n := reportCells(s)
+	for _, ch := range models.ReportChannels {
+		for _, st := range models.ReportStates {
+			out.Cells = append(out.Cells, ReportYearCountDTO{State: st, Channel: ch, Count: n[ch+"/"+st]})
+		}
+	}
+	return out
+}
+
+// reportCells sums the counts of s by channel and state.
+func reportCells(s reports.Stats) map[string]int {
+	n := map[string]int{}
+	for _, y := range s.Years {
+		n[y.Channel+"/"+y.State] += y.Count
+	}
+	return n
+}
+
+// reportsSheet is the 檢舉案件 sheet of the yearly analysis workbook: a row
+// per channel, a column per state, the totals; nothing of any report.
+func reportsSheet(s reports.Stats, en bool) exportSheet {
+	cols := []exportCol{{"受理管道", "Channel"}}
+	for _, st := range models.ReportStates {
+		cols = append(cols, exportCol{services.LabelZh("report_states", st), reportLabelEn("report_states", st)})
+	}
+	cols = append(cols, exportCol{"合計", "Total"})
+	n := reportCells(s)
+	var rows [][]any
+	for _, ch := range models.ReportChannels {
+		name := services.LabelZh("report_channels", ch)
+		if en {
+			name = reportLabelEn("report_channels", ch)
+		}
+		row := []any{name}
+		for _, st := range models.ReportStates {
+			row = append(row, count(n[ch+"/"+st]))
+		}
+		rows = append(rows, append(row, count(s.ByChannel[ch])))
+	}
+	total := []any{pick([2]string{"合計", "Total"}, en)}
+	for _, st := range models.ReportStates {
+		total = append(total, count(s.ByState[st]))
+	}
+	rows = append(rows, append(total, count(s.Total)))
+	return exportSheet{name: pick([2]string{"檢舉案件", "Whistle-blowing reports"}, en), cols: cols, rows: rows}
+}
+
+// reportLabelEn is the English label of a report enumeration's value.
+func reportLabelEn(enum, value string) string {
+	for _, l := range services.GetMeta()[enum] {
+		if l.Value == value {
+			return l.En
+		}
+	}
+	return value
 }

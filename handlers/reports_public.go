@@ -156,19 +156,17 @@ func (h *Handler) SubmitReport(c *gin.Context) {
 			return
 		}
 		files = func() (string, io.Reader, error) {
-			for {
-				part, err := mr.NextPart()
-				if errors.Is(err, io.EOF) {
-					return "", nil, io.EOF
-				}
-				if err != nil {
-					return "", nil, bodyError(err)
-				}
-				if part.FormName() == "file" {
-					return part.FileName(), bodyReader{part}, nil
-				}
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return "", nil, io.EOF
+			}
+			if err != nil {
+				return "", nil, bodyError(err)
+			}
+			if part.FormName() != "file" {
 				return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
 			}
+			return part.FileName(), bodyReader{part}, nil
 		}
 	} else {
 		// Only a multipart body may be larger than the JSON limit.

@@ -86,6 +86,25 @@ var overrides = map[string]map[string][2]string{
 		models.HandlingHandedToAgency: {"交機關處理", "Handed to the agency"}, models.HandlingDonated: {"轉贈慈善機構", "Donated to charity"},
 		models.HandlingReportedOnly: {"簽報長官知悉", "Reported to the superior only"}, models.HandlingOther: {"其他（附說明）", "Other (see note)"},
 	},
+
+	// Whistle-blowing reports (檢舉案件): named within their enumerations
+	// ("closed", "open", "agency" mean other things elsewhere).
+	"report_states": {
+		models.ReportReceived: {"已收件", "Received"}, models.ReportAssessing: {"評估中", "Being assessed"},
+		models.ReportReferred: {"已移送", "Referred"}, models.ReportClosed: {"已結案", "Closed"},
+	},
+	"report_channels": {
+		"web": {"網路", "Web"}, "letter": {"書面", "Letter"}, "phone": {"電話", "Phone"},
+		"mailbox": {"檢舉信箱", "Report mailbox"}, "in_person": {"親自", "In person"},
+	},
+	"report_disclosures": {
+		"anonymous": {"匿名", "Anonymous"}, "confidential": {"保密（身分僅承辦人知悉）", "Confidential (identity known only to the handlers)"},
+		"open": {"具名", "Named"},
+	},
+	"report_referral_targets": {
+		"aac": {"法務部廉政署", "Agency Against Corruption (Ministry of Justice)"}, "prosecutor": {"地方檢察署", "District prosecutors office"},
+		"agency": {"權責機關", "The agency concerned"},
+	},
 }
 
 // GetMeta returns every enumeration with its labels, in form order.
@@ -115,6 +134,10 @@ func GetMeta() Meta {
 		"registration_types":       models.RegistrationTypes,
 		"counterparty_kinds":       models.CounterpartyKinds,
 		"registration_handlings":   models.RegistrationHandlings,
+		"report_states":            models.ReportStates,
+		"report_channels":          models.ReportChannels,
+		"report_disclosures":       models.ReportDisclosures,
+		"report_referral_targets":  models.ReportReferralTargets,
 	}
 	m := Meta{}
 	for name, values := range enums {
