@@ -46,12 +46,13 @@ export function dueWords(iso, now = new Date()) {
   return { text: rt('days_left', { n: days }), overdue: false, days };
 }
 
-/** nextDue names the deadline that comes next for a report (list item or whole report). */
+/** nextDue names the deadline that comes next for a report still open
+ * (received or assessing); a referred or closed report has none. */
 export function nextDue(r) {
-  if (!r.first_answered_at && r.first_answer_due) return { what: rt('due_first'), at: r.first_answer_due };
-  if (!r.assessed_at && r.assessment_due && (r.state === 'received' || r.state === 'assessing')) return { what: rt('due_assess'), at: r.assessment_due };
-  if (r.next_due) return { what: '', at: r.next_due };
-  return null;
+  if (r.state !== 'received' && r.state !== 'assessing') return null;
+  if (!r.first_answered_at && r.first_answer_due && (!r.assessment_due || r.first_answer_due <= r.assessment_due)) return { what: rt('due_first'), at: r.first_answer_due };
+  if (!r.assessed_at && r.assessment_due) return { what: rt('due_assess'), at: r.assessment_due };
+  return r.next_due ? { what: '', at: r.next_due } : null;
 }
 
 /** rocDate is the 民國 date with the weekday (115/11/28（六）). */

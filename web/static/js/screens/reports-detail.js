@@ -71,14 +71,15 @@ function identityPart(r) {
 }
 
 function deadlinesPart(r) {
+  const open = r.state === 'received' || r.state === 'assessing';
   const line = (name, due, done) => {
     if (!due) return null;
     if (done) return h('li', {}, name, colon(), rocDate(due), ' · ', h('span', { class: 'good' }, '✓\u00a0', rt('done_on', { d: rocDate(done) })));
+    if (!open) return h('li', {}, name, colon(), rocDate(due));
     const w = dueWords(due);
     return h('li', { class: w.overdue ? 'late' : '' }, name, colon(), rocDate(due), ' ',
       h('strong', { class: w.overdue ? 'bad' : '' }, w.overdue ? '⚠\u00a0' : '', '（', w.text, '）'));
   };
-  const open = r.state === 'received' || r.state === 'assessing';
   return h('section', { class: 'card', id: 'rep-deadlines', 'aria-labelledby': 'rep-deadlines-h' },
     h('h3', { id: 'rep-deadlines-h' }, rt('deadlines_h')),
     h('ul', { class: 'plain rep-deadlines' },

@@ -25,7 +25,8 @@ export function row(r) {
   if (r.assignee?.id) knownHandlers.set(r.assignee.id, r.assignee.display_name);
   const due = nextDue(r);
   const words = due ? dueWords(due.at) : null;
-  const overdue = Boolean(r.overdue || words?.overdue);
+  // The server says what is overdue (its clock, its working days).
+  const overdue = Boolean(r.overdue);
   return h('li', { class: 'rep' + (overdue ? ' overdue' : ''), dataset: { id: r.id, ref: r.ref || '', overdue: overdue ? '1' : '0' } },
     h('a', { class: 'rep-link', href: '#/report/' + encodeURIComponent(r.id) },
       h('span', { class: 'rep-top' },
@@ -35,7 +36,7 @@ export function row(r) {
       h('span', { class: 'rep-meta' }, lab('channel', r.channel), ' · ', rt('received'), ' ', rocDate(r.received_at)),
       due ? h('span', { class: 'rep-due' + (overdue ? ' late' : '') },
         due.what ? rt('due_line', { what: due.what, d: rocDate(due.at) }) : rocDate(due.at),
-        h('strong', {}, '（', words.text, '）')) : h('span', { class: 'rep-due' }, rt('no_due')),
+        h('strong', {}, '（', overdue && !words.overdue ? rt('overdue') : words.text, '）')) : h('span', { class: 'rep-due' }, rt('no_due')),
       r.unread_from_reporter > 0 ? h('span', { class: 'rep-unread' }, '✉\u00a0', rt('unread', { n: r.unread_from_reporter })) : null,
       h('span', { class: 'rep-who' }, r.assignee ? rt('assignee', { u: r.assignee.display_name }) : rt('unassigned'))));
 }
