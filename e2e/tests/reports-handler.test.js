@@ -91,7 +91,7 @@ for (const size of SIZES) {
     }
 
     // A report from a citizen, sent while the handler works.
-    const what = `工務處某技士於驗收時收受承商紅包（${size.name}）`;
+    const what = `工務處某技士於驗收時收受承商紅包（${size.name === 'phone' ? '手機' : '桌機'}測試）`;
     const receipt = await fileReport(server.base, what);
 
     const { context, page, problems } = await phone(browser, server.base, size.opts);
@@ -139,6 +139,8 @@ for (const size of SIZES) {
     assert.match(idText, /保密/);
     assert.match(idText, /身分僅承辦人知悉/);
     assert.match(idText, /陳大明/);
+    await assertClean(`detail ${size.name}`, page);
+    await shot(page, `reports-detail-${size.name}`);
 
     // ---- reply to the reporter (confirmed) and an internal note
     await page.locator('#rep-text').fill('您好，本處已收到您的檢舉，請問紅包是在哪一天交付？');
@@ -153,8 +155,8 @@ for (const size of SIZES) {
     assert.match(await note.innerText(), /檢舉人看不到/);
     await page.locator('#rep-conv').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.locator('#toast').waitFor({ state: 'hidden' });
-    await assertClean(`detail ${size.name}`, page);
-    await shot(page, `reports-detail-${size.name}`);
+    await assertClean(`conversation ${size.name}`, page);
+    await shot(page, `reports-conversation-${size.name}`);
 
     // The reporter reads the reply with the receipt, never the note.
     const acc = await api(server.base, 'POST', '/reports/access', { body: { receipt } });
