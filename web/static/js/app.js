@@ -36,5 +36,11 @@ queue.onChange((items, ev) => {
   await render();
   // A report kept unsent from an earlier visit goes out while the page is open.
   import('./screens/report.js').then((m) => m.start()).catch(() => {});
+  // The account may have changed since sign-in (an admin designated a report
+  // handler): read it again and show the tabs it has now.
+  if (api.currentSession()) {
+    const before = Boolean(api.currentUser()?.report_handler);
+    api.me().then((u) => { if (Boolean(u?.report_handler) !== before) render(); }).catch(() => {});
+  }
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 })();

@@ -58,6 +58,13 @@ export const FIELD_NAMES = {
   activity_id: ['來源紀錄', 'Source record'],
 };
 
+// ---- whistle-blowing reports, handlers' screens (檢舉)
+Object.assign(FIELD_NAMES, {
+  to: ['處理狀態', 'State'], referred_to: ['移送機關', 'Referred to'], referred_agency: ['受移送機關名稱', 'Receiving office'],
+  referred_on: ['移送日期', 'Referral date'], reason: ['理由', 'Reason'], text: ['內容', 'Text'], internal: ['內部註記', 'Internal note'],
+  assignee_id: ['承辦人', 'Handler'], involved_user_ids: ['涉案帳號', 'Accounts involved'], report_handler: ['檢舉承辦人', 'Report handler'],
+});
+
 // Paths whose last part means something else elsewhere (a servant's name is not a site's).
 const FIELD_PATHS = {
   'servant.name': ['當事人姓名', 'Civil servant'], 'servant.title': ['當事人職稱', 'Title'], 'servant.unit_id': ['服務機關', 'Agency'],
@@ -78,6 +85,19 @@ const RULES = [
   [/^must not be before submitted_to_head_on/, () => '不能早於陳報首長的日期。', () => 'Cannot be before the day it was submitted.'],
   [/^no such activity$/, () => '找不到這筆紀錄。', () => 'No such record.'],
   [/^required to complete$/, () => '結案前必須填寫。', () => 'Required to complete the record.'],
+  // whistle-blowing reports, handlers' side
+  [/^the report is about this account/, () => '本案涉及這個帳號，請指派給其他承辦人。', () => 'The report is about this account: assign it to another handler.'],
+  [/^must be an active report handler$/, () => '只能指派給已指定的檢舉承辦人。', () => 'Only a designated report handler can be assigned.'],
+  [/^names an account that does not exist$/, () => '勾選的帳號不存在，請重新整理後再選。', () => 'An account ticked does not exist; reload and choose again.'],
+  [/^name the agency the report is referred to$/, () => '請填寫權責機關名稱。', () => 'Name the agency concerned.'],
+  [/^only for a referral to an agency$/, () => '只有移送權責機關時才填機關名稱。', () => 'Only for a referral to the agency concerned.'],
+  [/^say why the report is closed$/, () => '請填寫結案理由。', () => 'Say why the report is closed.'],
+  [/^is before the report was received$/, () => '不能早於收件日。', () => 'Cannot be before the report was received.'],
+  [/^is in the future$/, () => '不能是未來的日期。', () => 'Cannot be in the future.'],
+  [/^(must be a date|is required) \(?YYYY-MM-DD\)?$/, () => '請填寫正確的日期。', () => 'Give a valid date.'],
+  [/^at most (\d+) characters$/, (m) => `最多 ${m[1]} 個字。`, (m) => `At most ${m[1]} characters.`],
+  [/^only when referring$/, () => '只有移送時才選移送機關。', () => 'Only when referring.'],
+  [/^must be one of (assessing|aac)/, () => '請從選項中選擇。', () => 'Pick one of the choices.'],
   [/^(is )?required( for kind .*)?$/, () => '必填。', () => 'Required.'],
   [/^no such unit$/, () => '找不到這個機關，請從清單中選擇。', () => 'No such agency: pick one from the list.'],
   [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 個字。`, (m) => `At most ${m[1]} characters.`],

@@ -14,11 +14,17 @@ import { regsView, regNewView, regView, warningsView, warnNewView, warnEditView,
 import { ot } from './officer-text.js';
 import { reportView } from './screens/report.js';
 import { followView } from './screens/report-follow.js';
-import { rt } from './report-text.js';
+import { rt as publicText } from './report-text.js';
+import { queueView as reportsView } from './screens/reports-queue.js';
+import { detailView as caseView } from './screens/reports-detail.js';
+import { handlersAdminView } from './screens/reports-stats.js';
+import { rt } from './screens/reports-common.js';
 
 // The officer's register pages and the tab each belongs to.
 const OFFICER_PARENT = { 'reg-new': 'regs', reg: 'regs', 'warn-new': 'warnings', 'warn-edit': 'warnings', w: 'warnings' };
-const PARENT = (name) => MANAGER_PARENT[name] || OFFICER_PARENT[name];
+// The report handlers' pages (檢舉) and the admin's designation of handlers.
+const REPORTS_PARENT = { case: 'reports', 'rh-admin': 'kpi' };
+const PARENT = (name) => MANAGER_PARENT[name] || OFFICER_PARENT[name] || REPORTS_PARENT[name];
 
 export const $ = (id) => document.getElementById(id);
 export const view = $('view');
@@ -105,6 +111,11 @@ function queueActions(it) {
 
 export function tabsFor(user) {
   if (!user || user.status === 'pending') return [];
+  // A designated report handler (officer or manager) has the 檢舉 tab too.
+  const reports = user.report_handler && (user.role === 'officer' || user.role === 'manager') ? [['reports', null, () => rt('tab_reports')]] : [];
+  return [...roleTabs(user), ...reports];
+}
+function roleTabs(user) {
   switch (user.role) {
     case 'officer': return [['today', 'tab_today'], ['new', 'tab_new'], ['regs', null, () => ot('tab_regs')], ['warnings', null, () => ot('tab_warnings')]];
     case 'volunteer': return [['events', 'tab_events'], ['hours', 'tab_hours']];
@@ -116,8 +127,8 @@ export function renderChrome() {
   const user = api.currentUser();
   // The public report pages speak for the office, not for the field app.
   const pub = route().name === 'report';
-  document.title = (pub ? rt('header') : t('app_title')) + ' · ethicsops';
-  $('app-title').textContent = pub ? rt('header') : t('app_title');
+  document.title = (pub ? publicText('header') : t('app_title')) + ' · ethicsops';
+  $('app-title').textContent = pub ? publicText('header') : t('app_title');
   $('lang-switch').textContent = getLang() === 'en' ? '中文' : 'EN';
   // The spoken name starts with the visible text (WCAG 2.5.3, label in name).
   $('lang-switch').setAttribute('aria-label', getLang() === 'en' ? '中文（切換為中文）' : 'EN (Switch to English)');
@@ -129,7 +140,7 @@ export function renderChrome() {
   tabs.hidden = !list.length;
   const names = list.map(([n]) => n);
   // The home tab is lit on first landing and on a record's pages too.
-  const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && ['', 'a', 'edit', 'fix'].includes(r.name) ? 'today' : names[0]);
+  const cur = names.includes(r.name) ? r.name : PARENT(r.name) && names.includes(PARENT(r.name)) ? PARENT(r.name) : (names.includes('today') && (['a', 'edit', 'fix'].includes(r.name) || (r.name === '' && names[0] === 'today')) ? 'today' : names[0]);
   tabs.classList.toggle('many', list.length > 4);
   tabs.replaceChildren(...list.map(([name, key, text]) => h('a', { href: '#/' + name, class: cur === name ? 'active' : '', 'aria-current': cur === name ? 'page' : null }, text ? text() : t(key))));
   renderNet();
@@ -181,6 +192,7 @@ export async function render() {
       const sub = PARENT(r.name) && tabs.includes(PARENT(r.name));
       const name = ['a', 'edit', 'fix'].includes(r.name) || sub ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
       screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView,
+        reports: reportsView, case: () => caseView(r.arg), 'rh-admin': handlersAdminView,
         regs: regsView, 'reg-new': regNewView, reg: () => regView(r.arg), warnings: warningsView, 'warn-new': warnNewView, 'warn-edit': () => warnEditView(r.arg), w: () => warnView(r.arg) })[name]();
     }
   } catch (e) {

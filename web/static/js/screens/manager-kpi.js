@@ -11,6 +11,7 @@ import { h } from '../dom.js';
 import { kpiChart, kpiState, monthChart } from '../chart.js';
 import { formatNumber, formatRocDate, formatTime, formatDate, gregorianYear } from '../format.js';
 import { errText, go, missing } from '../shell.js';
+import { statsCard } from './reports-stats.js';
 import { mt, zh, hashParams, hashWith, readRocYear, rocYearSelect, unitSelect, unitName, unitNames, field, downloadButton } from './manager-common.js';
 
 /** unitWord is what a KPI counts in: %, 件 or 次 (English: %, records, events). */
@@ -73,6 +74,8 @@ export async function kpiView() {
   const uname = await unitName(unit);
   if (r) box.append(kpiReport(r, { y, unit, uname }));
   const qs = `roc_year=${y}` + (unit ? `&unit_id=${encodeURIComponent(unit)}` : '');
+  // The whistle-blowing counts of the year (no content), for the 廉政會報.
+  const reports = await statsCard(y).catch((e) => { if (e instanceof api.SessionExpired) throw e; return null; });
   return h('section', { id: 'kpi', class: 'kpi-screen', dataset: { y, unit } },
     h('h2', { class: 'no-print' }, mt('kpi_h', { y })),
     h('form', { class: 'filters no-print', onsubmit: (ev) => { ev.preventDefault(); go(hashWith('kpi', { y: yearSel.value, unit: unitSel.value })); } },
@@ -83,7 +86,8 @@ export async function kpiView() {
       downloadButton('dl-xlsx', mt('download_xlsx'), '/kpis?format=xlsx&' + qs, `kpi-${y}.xlsx`),
       downloadButton('dl-csv', mt('download_csv'), '/kpis?format=csv&' + qs, `kpi-${y}.csv`),
       h('button', { type: 'button', id: 'kpi-print', onclick: () => window.print() }, mt('print'))),
-    h('p', { class: 'muted no-print' }, mt('print_hint')));
+    h('p', { class: 'muted no-print' }, mt('print_hint')),
+    reports);
 }
 
 /** titleBlock is the report's heading as the filed XLSX has it. */
