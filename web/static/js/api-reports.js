@@ -20,6 +20,8 @@ const post = async (path, body) => (await call('POST', path, { body })).data;
 export const queue = (p) => get('/reports' + q({ limit: 50, ...p }));
 /** report: the whole report (content, identity when given, messages with internal notes, files, version). Each read is audited. */
 export const report = (id) => get('/reports/' + enc(id));
+// The active handlers: whom a report can be assigned to and whom it can name.
+export const handlers = () => get('/reports/handlers');
 /** transition: {to: assessing|referred|closed, referred_to, referred_agency, referred_on, reason, version}. */
 export const transition = (id, body) => post(`/reports/${enc(id)}/transition`, body);
 /** assign: {assignee_id, involved_user_ids, version}. */

@@ -65,6 +65,7 @@ export function fileSize(n) {
   return Math.max(1, Math.round(b / 1024)) + '\u00a0KB';
 }
 
-/** knownHandlers: the assignees the queue showed (id → name), offered when
- * a report is assigned if the server sends no list of handlers. */
+/** knownHandlers: the handlers seen so far (id → name): the queue's
+ * assignees and the list of GET /reports/handlers, offered when a report is
+ * assigned. */
 export const knownHandlers = new Map();

@@ -266,9 +266,9 @@ function flowPart(r) {
     err, panel);
 }
 
-/** handlerChoices: the handlers this page knows — the assignee, the
- * assignees the queue showed, and the caller (a handler cannot list
- * accounts); the accounts already excluded are not offered. */
+/** handlerChoices: the handlers this page knows — the assignee, every
+ * active handler (GET /reports/handlers), and the caller; the accounts
+ * already excluded are not offered. */
 function handlerChoices(r) {
   const me = api.currentUser();
   const seen = new Map();
@@ -329,7 +329,12 @@ export async function detailView(id) {
   let r;
   const note = flash;
   flash = null;
-  try { r = await rapi.report(id); } catch (e) {
+  try {
+    r = await rapi.report(id);
+    // Every handler can be chosen or named as involved, not only those the
+    // queue happened to show; without the list the page still offers those.
+    try { for (const p of (await rapi.handlers()).items || []) knownHandlers.set(p.id, p.display_name); } catch (e) { if (e instanceof api.SessionExpired) throw e; }
+  } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
     return h('section', { id: 'report' },
       h('a', { href: '#/reports', class: 'link' }, '← ' + rt('back_queue')),
