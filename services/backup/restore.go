@@ -145,12 +145,17 @@ func Restore(ctx context.Context, db *gorm.DB, o RestoreOptions) (*Result, error
 	}
 	defer src.close()
 	res := &Result{Manifest: m}
+	l := &loader{db: sqlDB, mysql: mysql}
+	defer l.rollback()
 	for _, d := range m.Tables {
-		n, err := loadTable(ctx, sqlDB, mysql, seeded[d.Name], d, src)
+		n, err := l.table(ctx, seeded[d.Name], d, src)
 		if err != nil {
 			return nil, fmt.Errorf("restore %s: %w", d.Name, err)
 		}
 		res.Rows += n
+	}
+	if err := l.commit(); err != nil {
+		return nil, err
 	}
 	if res.Files, err = restoreFiles(ctx, o, m); err != nil {
 		return nil, err
@@ -283,50 +288,73 @@ const (
 	restoreCommit = 5000
 )
 
-// loadTable inserts the rows of d, replacing the migrations' seed rows
-// when the table is seeded.
-func loadTable(ctx context.Context, db *sql.DB, mysql, seeded bool, d TableDigest, src *source) (int64, error) {
+// loader inserts rows in batches, in transactions of about restoreCommit
+// rows that run on across tables (one sync per transaction on SQLite).
+type loader struct {
+	db    *sql.DB
+	mysql bool
+	tx    *sql.Tx
+	since int // rows since the last commit
+}
+
+func (l *loader) exec(ctx context.Context, q string, args ...any) error {
+	if l.tx == nil {
+		var err error
+		if l.tx, err = l.db.BeginTx(ctx, nil); err != nil {
+			return err
+		}
+	}
+	_, err := l.tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+func (l *loader) commit() error {
+	l.since = 0
+	if l.tx == nil {
+		return nil
+	}
+	err := l.tx.Commit()
+	l.tx = nil
+	return err
+}
+
+func (l *loader) rollback() {
+	if l.tx != nil {
+		_ = l.tx.Rollback()
+		l.tx = nil
+	}
+}
+
+// table inserts the rows of d, replacing the migrations' seed rows when the
+// table is seeded.
+func (l *loader) table(ctx context.Context, seeded bool, d TableDigest, src *source) (int64, error) {
 	if seeded {
-		if _, err := db.ExecContext(ctx, "DELETE FROM "+quote(mysql, d.Name)); err != nil {
+		if err := l.exec(ctx, "DELETE FROM "+quote(l.mysql, d.Name)); err != nil {
 			return 0, err
 		}
 	}
-	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", quote(mysql, d.Name), columnList(mysql, d.Columns))
+	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", quote(l.mysql, d.Name), columnList(l.mysql, d.Columns))
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(d.Columns)), ", ") + ")"
 	var (
-		tx    *sql.Tx
 		args  []any
 		batch int
 		size  int
 		n     int64
-		since int // rows since the last commit
 	)
-	flush := func(commit bool) error {
-		if batch > 0 {
-			if tx == nil {
-				var err error
-				if tx, err = db.BeginTx(ctx, nil); err != nil {
-					return err
-				}
-			}
-			q := head + strings.TrimSuffix(strings.Repeat(one+", ", batch), ", ")
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
-			args, batch, size = args[:0], 0, 0
+	flush := func() error {
+		if batch == 0 {
+			return nil
 		}
-		if commit && tx != nil {
-			err := tx.Commit()
-			tx = nil
+		if err := l.exec(ctx, head+strings.TrimSuffix(strings.Repeat(one+", ", batch), ", "), args...); err != nil {
 			return err
+		}
+		l.since += batch
+		args, batch, size = args[:0], 0, 0
+		if l.since >= restoreCommit {
+			return l.commit()
 		}
 		return nil
 	}
-	defer func() {
-		if tx != nil {
-			_ = tx.Rollback()
-		}
-	}()
 	err := src.lines(ctx, d, func(line []byte) error {
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.UseNumber()
@@ -343,19 +371,14 @@ func loadTable(ctx context.Context, db *sql.DB, mysql, seeded bool, d TableDiges
 		}
 		batch++
 		n++
-		since++
 		size += len(line)
 		if batch == restoreBatch || size >= restoreBytes {
-			commit := since >= restoreCommit
-			if commit {
-				since = 0
-			}
-			return flush(commit)
+			return flush()
 		}
 		return nil
 	})
 	if err == nil {
-		err = flush(true)
+		err = flush()
 	}
 	return n, err
 }
