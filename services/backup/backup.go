@@ -210,11 +210,11 @@ func digest(ctx context.Context, q func(table string) (querier, func(), error), 
 		d := TableDigest{Name: t.Name, Columns: t.Columns, PrimaryKey: t.PrimaryKey}
 		var sum Sum
 		ref := fileRefs[t.Name]
-		err = scanRows(ctx, src, mysql, t, t.Columns, func(line []byte, row map[string]any) error {
+		err = scanRows(ctx, src, mysql, t, t.Columns, func(line []byte, get func(string) any) error {
 			d.Rows++
 			sum.Add(line)
 			if ref != nil {
-				if n, ok := ref(row); ok {
+				if n, ok := ref(get); ok {
 					needs[n.Key] = n
 				}
 			}
@@ -521,13 +521,13 @@ type need struct {
 // fileRefs says, per table, which object a row names. Attachments are
 // stored under their content hash; a feature that stores files adds its
 // table here (sealed report files under "reports/…").
-var fileRefs = map[string]func(row map[string]any) (need, bool){
-	"attachments": func(row map[string]any) (need, bool) {
-		sum, _ := row["sha256"].(string)
+var fileRefs = map[string]func(get func(col string) any) (need, bool){
+	"attachments": func(get func(string) any) (need, bool) {
+		sum, _ := get("sha256").(string)
 		if len(sum) < 2 {
 			return need{}, false
 		}
-		size, ok := row["size"].(int64)
+		size, ok := get("size").(int64)
 		if !ok {
 			size = -1
 		}

@@ -261,7 +261,7 @@ func (s *source) close() {
 func (s *source) lines(ctx context.Context, d TableDigest, fn func(line []byte) error) error {
 	if s.snap != nil {
 		t := table{Name: d.Name, Columns: d.Columns, PrimaryKey: d.PrimaryKey}
-		return scanRows(ctx, s.snap, false, t, d.Columns, func(line []byte, _ map[string]any) error { return fn(line) })
+		return scanRows(ctx, s.snap, false, t, d.Columns, func(line []byte, _ func(string) any) error { return fn(line) })
 	}
 	f, err := os.Open(filepath.Join(s.dir, filepath.FromSlash(d.File)))
 	if err != nil {
@@ -435,7 +435,7 @@ func compare(ctx context.Context, db *sql.DB, mysql bool, byName map[string]tabl
 			sum Sum
 			n   int64
 		)
-		err := scanRows(ctx, db, mysql, t, d.Columns, func(line []byte, _ map[string]any) error {
+		err := scanRows(ctx, db, mysql, t, d.Columns, func(line []byte, _ func(string) any) error {
 			n++
 			sum.Add(line)
 			return nil

@@ -144,9 +144,9 @@ func (s Sum) String() string {
 }
 
 // scanRows reads every row of t from q in primary-key order, with only the
-// columns cols, and calls fn with each row's canonical line (a JSON object,
-// keys sorted, the same bytes on every engine).
-func scanRows(ctx context.Context, q querier, mysql bool, t table, cols []Column, fn func(line []byte, row map[string]any) error) error {
+// columns cols, and calls fn with each row's canonical line (see
+// appendLine) and a reader of its canonical values by column name.
+func scanRows(ctx context.Context, q querier, mysql bool, t table, cols []Column, fn func(line []byte, get func(col string) any) error) error {
 	pk := make([]string, len(t.PrimaryKey))
 	for i, c := range t.PrimaryKey {
 		pk[i] = quote(mysql, c)
@@ -156,28 +156,39 @@ func scanRows(ctx context.Context, q querier, mysql bool, t table, cols []Column
 		return fmt.Errorf("read %s: %w", t.Name, err)
 	}
 	defer rows.Close()
+	// The line lists the columns by name in byte order, whatever order
+	// the table has them in.
+	order := make([]int, len(cols))
+	index := make(map[string]int, len(cols))
+	for i, c := range cols {
+		order[i] = i
+		index[c.Name] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return cols[order[a]].Name < cols[order[b]].Name })
 	raw := make([]any, len(cols))
+	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range raw {
 		ptrs[i] = &raw[i]
 	}
+	get := func(col string) any {
+		if i, ok := index[col]; ok {
+			return vals[i]
+		}
+		return nil
+	}
+	var line []byte
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("read %s: %w", t.Name, err)
 		}
-		row := make(map[string]any, len(cols))
 		for i, c := range cols {
-			v, err := canonical(c.Type, raw[i])
-			if err != nil {
+			if vals[i], err = canonical(c.Type, raw[i]); err != nil {
 				return fmt.Errorf("read %s.%s: %w", t.Name, c.Name, err)
 			}
-			row[c.Name] = v
 		}
-		line, err := json.Marshal(row) // map keys come out sorted
-		if err != nil {
-			return err
-		}
-		if err := fn(line, row); err != nil {
+		line = appendLine(line[:0], cols, order, vals)
+		if err := fn(line, get); err != nil {
 			return err
 		}
 	}
@@ -185,6 +196,66 @@ func scanRows(ctx context.Context, q querier, mysql bool, t table, cols []Column
 		return fmt.Errorf("read %s: %w", t.Name, err)
 	}
 	return nil
+}
+
+// appendLine appends the canonical line of one row: a JSON object of the
+// columns in byte order of their names, numbers in Go's shortest form,
+// strings with only the escapes JSON requires, bytes in base64. The same
+// values give the same bytes on every engine; the checksums depend on it.
+func appendLine(b []byte, cols []Column, order []int, vals []any) []byte {
+	b = append(b, '{')
+	for n, i := range order {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, cols[i].Name)
+		b = append(b, ':')
+		switch v := vals[i].(type) {
+		case nil:
+			b = append(b, "null"...)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case uint64:
+			b = strconv.AppendUint(b, v, 10)
+		case float64:
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		case string:
+			b = appendString(b, v)
+		case []byte:
+			b = append(b, '"')
+			b = base64.StdEncoding.AppendEncode(b, v)
+			b = append(b, '"')
+		}
+	}
+	return append(b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaping only '"', '\\' and
+// control characters.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }
 
 // timeLayouts are the ways a time comes back as text (SQLite's stored
