@@ -226,13 +226,19 @@ func TestBackupUnderWriteLoadRestoresTheSnapshot(t *testing.T) {
 			}
 			stop, done := make(chan struct{}), make(chan struct{})
 			wg := o.writers(ctx, 4, stop, done)
+			exited := make(chan struct{})
+			go func() { wg.Wait(); close(exited) }()
 			dir := filepath.Join(t.TempDir(), "backup")
 			// Writes go on between the tables of the backup (for MySQL,
 			// between the reads of one transaction; for SQLite, after the
 			// VACUUM INTO while its copy is read).
 			after := func(table string) {
 				for range 2 {
-					<-done
+					select {
+					case <-done:
+					case <-exited: // a writer failed; the test reports it
+						return
+					}
 				}
 			}
 			m, err := Backup(ctx, o.db, Options{Dir: dir, Store: storage.NewLocal(o.dataDir), Version: "test", afterTable: after})
