@@ -295,7 +295,8 @@ func copySQLite(ctx context.Context, db *gorm.DB, ts []table, o Options, m *Mani
 }
 
 // dumpMySQL reads every table on one connection inside one transaction
-// WITH CONSISTENT SNAPSHOT under REPEATABLE READ: InnoDB serves the reads
+// WITH CONSISTENT SNAPSHOT under REPEATABLE READ (whatever the server's
+// default level): InnoDB serves the reads
 // from the snapshot's versions and writers are not locked out. Each table
 // streams into its JSONL file, one canonical line per row.
 func dumpMySQL(ctx context.Context, db *gorm.DB, ts []table, o Options, m *Manifest) (map[string]need, error) {
@@ -309,8 +310,10 @@ func dumpMySQL(ctx context.Context, db *gorm.DB, ts []table, o Options, m *Manif
 	}
 	defer conn.Close()
 	m.Engine, m.Database = "mysql", TablesDir
+	// Without SESSION the level is for this transaction only: the
+	// connection goes back to the pool with the server's own.
 	for _, stmt := range []string{
-		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+		"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 		"START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
 	} {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
