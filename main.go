@@ -125,7 +125,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	if cmd == "backup" || cmd == "restore" {
-		// No JWT secret is needed (nor made) to copy or bring back data.
+		// No JWT secret is made or read to copy or bring back data.
 		return backupCommand(cmd, bak, cfg, stdout, stderr)
 	}
 	var ln net.Listener
