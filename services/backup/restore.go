@@ -191,6 +191,9 @@ func checkBackupFiles(dir string, m *Manifest) error {
 		return check(SQLiteName, m.DatabaseSHA256)
 	}
 	for _, t := range m.Tables {
+		if t.File != TablesDir+"/"+t.Name+".jsonl" {
+			return fmt.Errorf("%s: table %s names the file %q, not %s/%s.jsonl", ManifestName, t.Name, t.File, TablesDir, t.Name)
+		}
 		if err := check(t.File, t.FileSHA256); err != nil {
 			return err
 		}
