@@ -1,6 +1,6 @@
 // Command ethicsops is the field-operations and KPI service of the Department
 // of Civil Service Ethics (政風處): `serve` (default), `migrate`, `version`,
-// `audit verify`.
+// `audit verify`, `kpi rebuild|verify`, `backup --to DIR`, `restore --from DIR`.
 //
 //	@title						ethicsops API
 //	@version					1.0
@@ -90,6 +90,7 @@ func main() {
 // configuration error, 1 for a failure at run time).
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd, sub := "serve", ""
+	var bak backupArgs
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -118,8 +119,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 2
 		}
 		args = args[1:]
+	case "backup", "restore":
+		var err error
+		if bak, args, err = splitBackupArgs(cmd, args); err != nil {
+			fmt.Fprintf(stderr, "ethicsops: %v (usage: ethicsops backup --to DIR [--files copy|reference] | ethicsops restore --from DIR, with the server's settings)\n", err)
+			return 2
+		}
 	default:
-		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify, kpi rebuild, kpi verify, reports rotate-key)\n", cmd)
+		fmt.Fprintf(stderr, "ethicsops: unknown command %q (commands: serve, migrate, version, healthcheck, audit verify, kpi rebuild, kpi verify, backup --to DIR, restore --from DIR, reports rotate-key)\n", cmd)
 		return 2
 	}
 	cfg, err := config.Load(args, getenv)
@@ -130,6 +137,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(stderr, "ethicsops:", err)
 		return 2
+	}
+	if cmd == "backup" || cmd == "restore" {
+		// No JWT secret is made or read to copy or bring back data.
+		return backupCommand(cmd, bak, cfg, stdout, stderr)
 	}
 	var ln net.Listener
 	if cmd == "serve" {

@@ -40,6 +40,10 @@ var schema = []any{
 	&ReportThrottle{},
 }
 
+// Schema returns the model of every table, in migration order, for tools
+// that walk every table (backup and restore).
+func Schema() []any { return append([]any(nil), schema...) }
+
 // Migrate brings the schema up to date. It is idempotent and safe to run on
 // every start; on MySQL tables use InnoDB with utf8mb4.
 func Migrate(ctx context.Context, db *gorm.DB) error {
