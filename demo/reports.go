@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"ethicsops/models"
@@ -25,6 +27,8 @@ type demoReport struct {
 	channel string
 	in      reports.ReportInput
 	steps   []demoStep
+	// enclosure names the scanned letter recorded with a paper report.
+	enclosure string
 	// aboutHandler: the report is about 陳專員 (officer2), who is named as
 	// involved at assignment and never sees it.
 	aboutHandler bool
@@ -38,6 +42,7 @@ type demoStep struct {
 	by       string // "manager", "officer2" or "reporter"
 	text     string
 	internal bool
+	file     string // a file the reporter adds (name), with "reporter"
 	assign   string // username of the assignee
 	to       string // a transition
 	refTo    string
@@ -63,12 +68,13 @@ var demoReports = []demoReport{
 			{day: 2, by: "officer2", text: "您好，本處已收到您的檢舉，將依規定處理。請問您是否記得招待的確切日期，或有無當時的消費單據、照片？"},
 			{day: 4, by: "reporter", text: "16日與23日兩次，我手上有其中一次的刷卡簽單翻拍，要怎麼提供？"},
 			{day: 5, by: "officer2", text: "謝謝您。您可以在本頁面「補充檔案」上傳翻拍照片，系統會加密保存，僅承辦人可以閱覽。"},
+			{day: 5, by: "reporter", file: "刷卡簽單翻拍.png"},
 			{day: 6, by: "officer2", to: "assessing"},
 			{day: 8, by: "officer2", text: "調閱驗收紀錄：月底驗收，紀錄未載厚度抽驗結果，與檢舉內容相符。建議移送廉政署。", internal: true},
 			{day: 20, by: "officer2", to: "referred", refTo: "aac", reason: "涉嫌收受不正利益並違背職務驗收，具體事證足，移送法務部廉政署偵辦"},
 			{day: 21, by: "officer2", text: "您好，本案經評估已移送相關機關依法處理，後續將由該機關偵辦。感謝您勇於檢舉。"},
 		}},
-	{daysAgo: 610, hour: 2, channel: "letter", in: named("open", "黃○○（○○環保工程行負責人）", "05-2345678", "",
+	{daysAgo: 610, hour: 2, channel: "letter", enclosure: "檢舉信掃描檔.pdf", in: named("open", "黃○○（○○環保工程行負責人）", "05-2345678", "",
 		anon("來函檢舉：環保局稽查員於事業廢水稽查時，暗示業者若「表示心意」即可從輕認定，業者拒絕後旋遭告發裁罰。", "嘉義市政府環境保護局", "稽查員（信中載明姓氏）", "稽查員", "上個月", "嘉義市東區本人經營之工廠", "本人親身經歷")),
 		steps: []demoStep{
 			{day: 2, by: "manager", assign: "manager"},
@@ -186,7 +192,7 @@ func SeedReports(ctx context.Context, s *services.Services, o *Office, opts repo
 			ch := rs.NewChallenge(ctx)
 			rec, err = rs.Submit(ctx, reports.Submission{Report: d.in, Pow: &reports.Proof{Challenge: ch.Challenge, Nonce: reports.Solve(ch.Challenge, ch.Difficulty)}})
 		} else {
-			rec, err = rs.Record(ctx, actorOf(o.Users["officer2"]), d.channel, d.in, nil)
+			rec, err = rs.Record(ctx, actorOf(o.Users["officer2"]), d.channel, d.in, enclosure(d.enclosure))
 		}
 		if err != nil {
 			return "", fmt.Errorf("demo report %d: %w", i, err)
@@ -199,6 +205,8 @@ func SeedReports(ctx context.Context, s *services.Services, o *Office, opts repo
 			at = day.AddDate(0, 0, st.day).Add(time.Duration(j+1) * 37 * time.Minute)
 			by := actorOf(o.Users[st.by])
 			switch {
+			case st.by == "reporter" && st.file != "":
+				_, err = rs.ReporterAddsFile(ctx, rec.ReportID, st.file, bytes.NewReader(demoPhoto(i, j)))
 			case st.by == "reporter":
 				_, err = rs.ReporterSays(ctx, rec.ReportID, st.text)
 			case st.assign != "":
@@ -235,4 +243,20 @@ func SeedReports(ctx context.Context, s *services.Services, o *Office, opts repo
 // actorOf is the demo account u acting.
 func actorOf(u models.User) services.Actor {
 	return services.Actor{UserID: u.ID, Role: u.Role, Status: u.Status, UnitID: deref(u.UnitID)}
+}
+
+// enclosure gives the scanned letter a handler records with a report
+// received on paper (nil when there is none).
+func enclosure(name string) reports.FileSource {
+	if name == "" {
+		return nil
+	}
+	sent := false
+	return func() (string, io.Reader, error) {
+		if sent {
+			return "", nil, io.EOF
+		}
+		sent = true
+		return name, bytes.NewReader(demoPDF("檢舉信掃描")), nil
+	}
 }

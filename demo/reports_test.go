@@ -1,7 +1,10 @@
 package demo_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +44,18 @@ func TestSeedReports(t *testing.T) {
 	rs, err := reports.New(db, opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Evidence: the reporter's photo and a scanned letter, sealed in the
+	// store (neither holds its plain bytes).
+	var files []models.ReportFile
+	if err := db.Find(&files).Error; err != nil || len(files) != 2 {
+		t.Fatalf("%d demo report files: %v", len(files), err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.ObjectKey)))
+		if err != nil || bytes.Contains(b, []byte("%PDF")) || bytes.Contains(b, []byte("\x89PNG")) {
+			t.Fatalf("demo report file %s: %v (or stored in clear)", f.ObjectKey, err)
+		}
 	}
 	st, err := rs.CountYears(ctx, reports.StatsFilter{})
 	if err != nil {
