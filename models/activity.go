@@ -77,7 +77,12 @@ type Activity struct {
 	Version   int        `gorm:"not null"`
 	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
 	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
-	DeletedAt *time.Time `gorm:"precision:6;index"`
+	// DeletedAt has no index: nearly every row has it NULL, so an index on
+	// it selects nothing, and SQLite, which keeps no statistics, took it
+	// for the staff's list (deleted_at IS NULL) and sorted the whole table
+	// for every page instead of walking idx_activities_scheduled. Migrate
+	// drops it from databases made by earlier versions (droppedIndexes).
+	DeletedAt *time.Time `gorm:"precision:6"`
 }
 
 // DefaultEventLength is how long an event lasts when its end is not given:
