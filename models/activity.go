@@ -73,10 +73,10 @@ type Activity struct {
 	// OwnerName is the owner's display name as it is now, read with lists
 	// and single reads (ActivityService.withOwnerNames), not stored: a
 	// renamed officer shows under their new name.
-	OwnerName string     `gorm:"-"`
-	Version   int        `gorm:"not null"`
-	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
-	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
+	OwnerName string    `gorm:"-"`
+	Version   int       `gorm:"not null"`
+	CreatedAt time.Time `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
+	UpdatedAt time.Time `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
 	// DeletedAt has no index: nearly every row has it NULL, so an index on
 	// it selects nothing, and SQLite, which keeps no statistics, took it
 	// for the staff's list (deleted_at IS NULL) and sorted the whole table
