@@ -18,11 +18,18 @@
 //     wrong passwords while another measures GET /me (target: p50 ≤ 2× the
 //     same measurement without the flood) and real sign-ins (target: ≤ 2 s). `all` runs it on both
 //     databases, after the check-in suite, on the same server.
+//   - soak (not part of all): a field office's mix held for -duration
+//     (30 minutes) at half the mix's measured throughput, on MariaDB/MySQL
+//     and SQLite side by side (-engine), sampling RSS, goroutines, pool
+//     connections, database size and p50/p99 per route every -sample; the
+//     verdict wants them flat from -from on, no error, and a clean
+//     `ethicsops audit verify` and `kpi verify` afterwards (soak.go).
 //
 // Usage:
 //
-//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql|analysis]
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql|analysis|soak]
 //	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-registrations 100000] [-flood 20s] [-bin ./ethicsops] [-keep]
+//	    [-engine both] [-duration 30m] [-sample 1m] [-from 5m] [-calibrate 10s] [-calibrate-with mix|checkins] [-rate 0]
 //
 // On MariaDB/MySQL it creates a fresh database (ethicsops_bench_<pid>),
 // builds and starts the server on it, and drops the database at the end
