@@ -53,6 +53,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -384,7 +385,7 @@ func serve(ctx context.Context, cfg *config.Config, svc *services.Services, ln n
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.PprofAddr != "" {
-		go servePprof(cfg.PprofAddr, log)
+		go servePprof(cfg.PprofAddr, log, svc.DB)
 	}
 	// Seal committed audit events about every second (see services.AuditService.Seal).
 	sealCtx, stopSealing := context.WithCancel(ctx)
@@ -543,17 +544,45 @@ func healthcheck(getenv func(string) string, stderr io.Writer) int {
 	return 0
 }
 
-// servePprof serves the runtime profiles on their own (loopback) listener.
-func servePprof(addr string, log *slog.Logger) {
+// servePprof serves the runtime profiles on their own (loopback) listener,
+// and next to them the database pool's counters (/debug/dbstats), which no
+// profile shows: a soak run reads there whether connections leak.
+func servePprof(addr string, log *slog.Logger, db *gorm.DB) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.Handle("/debug/dbstats", dbStatsHandler(db))
 	log.Info("pprof listening", "addr", addr)
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	if err := srv.ListenAndServe(); err != nil {
 		log.Error("pprof", "error", err.Error())
 	}
+}
+
+// dbStatsHandler answers the pool's sql.DBStats as JSON (open, in use and
+// idle connections, waits). It is served only on the pprof listener, never
+// on the public API.
+func dbStatsHandler(db *gorm.DB) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		sqlDB, err := db.DB()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		st := sqlDB.Stats()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"max_open_connections": st.MaxOpenConnections,
+			"open_connections":     st.OpenConnections,
+			"in_use":               st.InUse,
+			"idle":                 st.Idle,
+			"wait_count":           st.WaitCount,
+			"wait_duration_ms":     st.WaitDuration.Milliseconds(),
+			"max_idle_closed":      st.MaxIdleClosed,
+			"max_lifetime_closed":  st.MaxLifetimeClosed,
+		})
+	})
 }

@@ -18,11 +18,18 @@
 //     wrong passwords while another measures GET /me (target: p50 ≤ 2× the
 //     same measurement without the flood) and real sign-ins (target: ≤ 2 s). `all` runs it on both
 //     databases, after the check-in suite, on the same server.
+//   - soak (not part of all): a field office's mix held for -duration
+//     (30 minutes) at half the mix's measured throughput, on MariaDB/MySQL
+//     and SQLite side by side (-engine), sampling RSS, goroutines, pool
+//     connections, database size and p50/p99 per route every -sample; the
+//     verdict wants them flat from -from on, no error, and a clean
+//     `ethicsops audit verify` and `kpi verify` afterwards (soak.go).
 //
 // Usage:
 //
-//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql|analysis]
+//	go run ./bench -dsn 'root@tcp(127.0.0.1:3306)/' [-suite all|checkins|kpi|sqlite|login|login-mysql|analysis|soak]
 //	    [-n 20000] [-c 32] [-rounds 3] [-activities 1000000] [-registrations 100000] [-flood 20s] [-bin ./ethicsops] [-keep]
+//	    [-engine both] [-duration 30m] [-sample 1m] [-from 5m] [-calibrate 10s] [-calibrate-with mix|checkins] [-rate 0]
 //
 // On MariaDB/MySQL it creates a fresh database (ethicsops_bench_<pid>),
 // builds and starts the server on it, and drops the database at the end
@@ -71,12 +78,20 @@ type options struct {
 	rounds             int
 	flood              time.Duration
 	bin                string
+	// The soak suite's settings (soak.go).
+	duration      time.Duration
+	sample        time.Duration
+	soakFrom      time.Duration
+	calibrate     time.Duration
+	rate          float64
+	calibrateWith string
+	engine        string
 }
 
 func main() {
 	var o options
 	flag.StringVar(&o.dsn, "dsn", envOr("ETHICSOPS_BENCH_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL/MariaDB server (its user must create databases)")
-	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi, login-mysql (MariaDB/MySQL), sqlite or login (SQLite), analysis (both)")
+	flag.StringVar(&o.suite, "suite", "all", "all, checkins, kpi, login-mysql (MariaDB/MySQL), sqlite or login (SQLite), analysis (both), soak (-engine; not part of all)")
 	flag.IntVar(&o.n, "n", 20000, "requests (and raw INSERTs) in the check-in suite")
 	flag.IntVar(&o.c, "c", 32, "concurrency of the check-in suite")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds of the check-in suite (raw then server, alternating); the verdict is on the medians")
@@ -87,6 +102,13 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the bench database")
 	flag.DurationVar(&o.flood, "flood", 20*time.Second, "how long the sign-in flood is measured")
 	flag.StringVar(&o.bin, "bin", "", "a server binary to measure instead of building this tree's (e.g. an older version)")
+	flag.DurationVar(&o.duration, "duration", 30*time.Minute, "how long the soak suite holds the load")
+	flag.DurationVar(&o.sample, "sample", time.Minute, "how often the soak suite samples the server")
+	flag.DurationVar(&o.soakFrom, "from", 5*time.Minute, "start of the soak suite's verdict window (the load before it is warm-up)")
+	flag.DurationVar(&o.calibrate, "calibrate", 10*time.Second, "length of the check-in run that sets the soak rate (half its throughput)")
+	flag.Float64Var(&o.rate, "rate", 0, "the soak's requests per second (0: half the throughput of a -calibrate check-in run)")
+	flag.StringVar(&o.calibrateWith, "calibrate-with", "mix", "what the soak's calibration measures: mix (the soak's own mix) or checkins")
+	flag.StringVar(&o.engine, "engine", "both", "the soak suite's databases: mysql, sqlite or both (side by side)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -99,9 +121,9 @@ func run(o options) error {
 		return fmt.Errorf("-n, -c and -rounds must be at least 1, -flood at least 1s")
 	}
 	switch o.suite {
-	case "all", "checkins", "kpi", "sqlite", "login", "login-mysql", "analysis":
+	case "all", "checkins", "kpi", "sqlite", "login", "login-mysql", "analysis", "soak":
 	default:
-		return fmt.Errorf("-suite must be all, checkins, kpi, sqlite, login, login-mysql or analysis")
+		return fmt.Errorf("-suite must be all, checkins, kpi, sqlite, login, login-mysql, analysis or soak")
 	}
 	bin := o.bin
 	if bin == "" {
@@ -112,6 +134,9 @@ func run(o options) error {
 		defer os.RemoveAll(filepath.Dir(bin))
 	}
 	fmt.Printf("ethicsops bench — %d cores on this machine\n", numCPU())
+	if o.suite == "soak" {
+		return runSoak(o, bin)
+	}
 	if o.suite != "sqlite" && o.suite != "login" {
 		if err := runMySQL(o, bin); err != nil {
 			return err

@@ -73,11 +73,16 @@ type Activity struct {
 	// OwnerName is the owner's display name as it is now, read with lists
 	// and single reads (ActivityService.withOwnerNames), not stored: a
 	// renamed officer shows under their new name.
-	OwnerName string     `gorm:"-"`
-	Version   int        `gorm:"not null"`
-	CreatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
-	UpdatedAt time.Time  `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
-	DeletedAt *time.Time `gorm:"precision:6;index"`
+	OwnerName string    `gorm:"-"`
+	Version   int       `gorm:"not null"`
+	CreatedAt time.Time `gorm:"precision:6;not null;index:idx_activities_created,priority:1"`
+	UpdatedAt time.Time `gorm:"precision:6;not null;index:idx_activities_updated,priority:1"`
+	// DeletedAt has no index: nearly every row has it NULL, so an index on
+	// it selects nothing, and SQLite, which keeps no statistics, took it
+	// for the staff's list (deleted_at IS NULL) and sorted the whole table
+	// for every page instead of walking idx_activities_scheduled. Migrate
+	// drops it from databases made by earlier versions (droppedIndexes).
+	DeletedAt *time.Time `gorm:"precision:6"`
 }
 
 // DefaultEventLength is how long an event lasts when its end is not given:

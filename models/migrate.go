@@ -54,12 +54,31 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 	if err := m.AutoMigrate(schema...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	for _, d := range droppedIndexes {
+		if m.Migrator().HasIndex(d.model, d.name) {
+			if err := m.Migrator().DropIndex(d.model, d.name); err != nil {
+				return fmt.Errorf("migrate: drop index %s: %w", d.name, err)
+			}
+		}
+	}
 	for _, seed := range seeds {
 		if err := seed(ctx, db); err != nil {
 			return fmt.Errorf("migrate seed: %w", err)
 		}
 	}
 	return nil
+}
+
+// droppedIndexes are indexes earlier versions created that cost more than
+// they give. idx_activities_deleted_at matched every live record: on SQLite
+// the staff's list of activities used it and sorted all of them for each
+// page of 50, which a 30-minute soak (bench -suite soak) showed as half the
+// server's processor time at 6,000 records, growing with the table.
+var droppedIndexes = []struct {
+	model any
+	name  string
+}{
+	{&Activity{}, "idx_activities_deleted_at"},
 }
 
 // seeds install reference data that migrations own (idempotent).
