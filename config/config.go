@@ -136,7 +136,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	regPerHour := fs.Int("register-per-hour", atoi(env("REGISTER_PER_HOUR", "10")), "volunteer registrations per client address per hour (ETHICSOPS_REGISTER_PER_HOUR)")
 	firstAnswer := fs.Int("reports-first-answer-days", atoi(env("REPORTS_FIRST_ANSWER_DAYS", "10")), "working days to give a reporter a first answer (ETHICSOPS_REPORTS_FIRST_ANSWER_DAYS)")
 	assess := fs.Int("reports-assess-days", atoi(env("REPORTS_ASSESS_DAYS", "30")), "calendar days to assess a report (ETHICSOPS_REPORTS_ASSESS_DAYS)")
-	powBits := fs.Int("reports-pow-bits", atoi(env("REPORTS_POW_BITS", "16")), "proof-of-work difficulty of the public report intake, 0..28 bits (ETHICSOPS_REPORTS_POW_BITS)")
+	powBits := fs.Int("reports-pow-bits", atoi(env("REPORTS_POW_BITS", "18")), "proof-of-work difficulty of the public report intake, 0..28 bits (ETHICSOPS_REPORTS_POW_BITS)")
 	trusted := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ETHICSOPS_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS", ""), "comma-separated allowed origins (ETHICSOPS_CORS_ORIGINS)")
 	maxOpen := fs.Int("db-max-open", poolSize(env("DB_MAX_OPEN", "")), "max open DB connections, 0 for the driver's default (ETHICSOPS_DB_MAX_OPEN)")

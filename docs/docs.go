@@ -5949,7 +5949,7 @@ const docTemplate = `{
         },
         "/api/v1/reports/challenge": {
             "get": {
-                "description": "A light proof of work instead of a captcha. Find a decimal nonce (digits only, at most 20) such that SHA-256 of the UTF-8 bytes challenge + \":\" + nonce begins with difficulty zero bits (the most significant bit of the first byte first), and send both as pow in POST /api/v1/reports. A challenge is single-use and expires after 10 minutes; any server of the installation accepts it. The difficulty is ETHICSOPS_REPORTS_POW_BITS (default 16, about a second on a mid-range phone; 0: any nonce, the challenge still required). No account; never cached. Read-only.",
+                "description": "A light proof of work instead of a captcha. Find a decimal nonce (digits only, at most 20) such that SHA-256 of the UTF-8 bytes challenge + \":\" + nonce begins with difficulty zero bits (the most significant bit of the first byte first), and send both as pow in POST /api/v1/reports. A challenge is single-use and expires after 10 minutes; any server of the installation accepts it. The difficulty is ETHICSOPS_REPORTS_POW_BITS (default 18: 2^18 hashes on average, well under a second on a mid-range phone, a few seconds on a low-end one; 0: any nonce, the challenge still required). No account; never cached. Read-only.",
                 "produces": [
                     "application/json"
                 ],
