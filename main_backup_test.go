@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"ethicsops/services/reports"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ethicsops/demo"
 	"ethicsops/models"
@@ -22,14 +24,14 @@ import (
 // the reports key is in the backup.
 func TestBackupAndRestoreCommands(t *testing.T) {
 	const secret = "jwt-secret-of-the-live-server-0123456789"
-	const reportsKey = "reports-key-that-must-stay-apart-0123456789"
+	const reportsKey = "cmVwb3J0cy1rZXktdGhhdC1tdXN0LXN0YXktYXBhcnQ=" // 32 bytes, base64
 	for _, drv := range dbtest.Drivers(t) {
 		t.Run(drv, func(t *testing.T) {
 			ctx := context.Background()
 			envOf := func(o models.Options, dataDir string) func(args ...string) (int, string, string) {
 				env := map[string]string{"ETHICSOPS_DATA_DIR": dataDir, "ETHICSOPS_DB_DRIVER": drv, "ETHICSOPS_LOG_LEVEL": "error"}
 				if drv == "mysql" {
-					env["ETHICSOPS_DB_DSN"], env["ETHICSOPS_JWT_SECRET"] = o.DSN, secret
+					env["ETHICSOPS_DB_DSN"], env["ETHICSOPS_JWT_SECRET"], env["ETHICSOPS_REPORTS_KEY"] = o.DSN, secret, reportsKey
 				}
 				return func(args ...string) (int, string, string) {
 					var out, errOut bytes.Buffer
@@ -52,7 +54,13 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			}
 			defer closeDB(db)
 			svc := services.New(db, services.Options{BcryptCost: 4, DataDir: liveDir})
-			if _, err := demo.Seed(ctx, svc); err != nil {
+			office, err := demo.Seed(ctx, svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The demo's reports carry sealed evidence files under reports/.
+			key, _ := reports.ParseKey(reportsKey)
+			if _, err := demo.SeedReports(ctx, svc, office, reports.Options{Key: key, Files: svc.Files, Location: time.UTC}); err != nil {
 				t.Fatal(err)
 			}
 			for name, content := range map[string]string{"jwt-secret": secret, "reports.key": reportsKey} {
@@ -109,6 +117,21 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 				got, err := os.ReadFile(filepath.Join(freshDir, rel))
 				if err != nil || !bytes.Equal(got, want) {
 					t.Fatalf("attachment %s after restore: %v", a.ID, err)
+				}
+			}
+			// The sealed report files are back as they were (still sealed).
+			var rfiles []models.ReportFile
+			if err := db.Find(&rfiles).Error; err != nil || len(rfiles) == 0 {
+				t.Fatalf("%d demo report files: %v", len(rfiles), err)
+			}
+			for _, f := range rfiles {
+				want, err := os.ReadFile(filepath.Join(liveDir, filepath.FromSlash(f.ObjectKey)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := os.ReadFile(filepath.Join(freshDir, filepath.FromSlash(f.ObjectKey)))
+				if err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("report file %s after restore: %v", f.ObjectKey, err)
 				}
 			}
 			if _, err := os.Stat(filepath.Join(freshDir, "reports.key")); err == nil {
