@@ -27,8 +27,8 @@ type op struct {
 type tally struct {
 	sent, ok, got503, noAnswer, resent atomic.Int64
 	mu                                 sync.Mutex
-	unexpected                         []string // 5xx other than 503, and any 4xx
-	bad503                             []string // 503 without code unavailable or Retry-After
+	unexpected                         []string        // 5xx other than 503, and any 4xx
+	bad503                             []string        // 503 without code unavailable or Retry-After
 	latencies                          []time.Duration // of the 2xx answers
 }
 
