@@ -152,7 +152,7 @@ var ErrNodeNotReady = errors.New("the database node is not ready (wsrep_ready is
 // Ping checks that the database answers within ctx and, on a MariaDB
 // Galera node, that the node is ready to serve: a plain ping succeeds on a
 // node that refuses every query, and /readyz must not send traffic there.
-// MySQL and MariaDB without Galera have no wsrep_ready row.
+// MySQL has no wsrep variables; MariaDB without Galera has wsrep_on=OFF.
 func Ping(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -161,14 +161,25 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 	if err := sqlDB.PingContext(ctx); err != nil || !IsMySQL(db) {
 		return err
 	}
-	var name, value string
-	err = sqlDB.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'").Scan(&name, &value)
+	// MariaDB builds with Galera support report wsrep_ready OFF when
+	// replication is off (wsrep_on=OFF): only a node with wsrep_on is asked.
+	var name, on, ready string
+	err = sqlDB.QueryRowContext(ctx, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'").Scan(&name, &on)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	case err != nil:
 		return err
-	case !strings.EqualFold(value, "ON"):
+	case !strings.EqualFold(on, "ON"):
+		return nil
+	}
+	err = sqlDB.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'").Scan(&name, &ready)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case !strings.EqualFold(ready, "ON"):
 		return ErrNodeNotReady
 	}
 	return nil
