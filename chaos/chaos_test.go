@@ -19,15 +19,17 @@ type op struct {
 	id    string
 	path  string
 	body  map[string]any
-	acked bool // some answer was 2xx
+	base  string // the server its client talks to
+	acked bool   // some answer was 2xx
 }
 
 // tally counts what the clients saw.
 type tally struct {
 	sent, ok, got503, noAnswer, resent atomic.Int64
 	mu                                 sync.Mutex
-	unexpected                         []string // 5xx other than 503, and any 4xx
-	bad503                             []string // 503 without code unavailable or Retry-After
+	unexpected                         []string        // 5xx other than 503, and any 4xx
+	bad503                             []string        // 503 without code unavailable or Retry-After
+	latencies                          []time.Duration // of the 2xx answers
 }
 
 func (tl *tally) note(list *[]string, s string) {
@@ -41,14 +43,19 @@ func (tl *tally) note(list *[]string, s string) {
 // send sends o once and records the outcome; it reports whether o is acked.
 func (tl *tally) send(base, token string, o *op) bool {
 	tl.sent.Add(1)
+	start := time.Now()
 	code, body, err := callWithHeaders(base, o.path, token, o.body)
 	switch {
 	case err != nil:
 		tl.noAnswer.Add(1)
 		return false
 	case code >= 200 && code < 300:
+		took := time.Since(start)
 		tl.ok.Add(1)
+		tl.mu.Lock()
+		tl.latencies = append(tl.latencies, took)
 		o.acked = true
+		tl.mu.Unlock()
 		return true
 	case code == 503:
 		tl.got503.Add(1)
@@ -74,7 +81,7 @@ func (tl *tally) summary(name string, rows map[string]int64) string {
 // loadRun is many clients creating activities and check-ins with client ids.
 type loadRun struct {
 	t       *testing.T
-	base    string
+	bases   []string // client c talks to bases[c % len(bases)]
 	token   string
 	unitID  string
 	name    string
@@ -90,7 +97,15 @@ const clients = 16
 
 func newLoad(t *testing.T, base, name string) *loadRun {
 	t.Helper()
-	l := &loadRun{t: t, base: base, name: name, stop: make(chan struct{})}
+	return newLoadOn(t, []string{base}, name)
+}
+
+// newLoadOn is a load whose clients are spread over several servers, each
+// client on one of them.
+func newLoadOn(t *testing.T, bases []string, name string) *loadRun {
+	t.Helper()
+	base := bases[0]
+	l := &loadRun{t: t, bases: bases, name: name, stop: make(chan struct{})}
 	l.token = login(t, base, "admin", adminPwd)
 	unit := mustCall(t, base, "POST", "/api/v1/units", l.token, map[string]string{"code": "CH-" + name, "name": "混沌測試單位 " + name, "kind": "agency"}, 201)
 	l.unitID = unit["id"].(string)
@@ -120,6 +135,7 @@ func (l *loadRun) run() {
 		l.wg.Add(1)
 		go func(c int) {
 			defer l.wg.Done()
+			base := l.bases[c%len(l.bases)]
 			last := time.Now().Add(-time.Minute)
 			for n := 0; ; n++ {
 				select {
@@ -130,7 +146,7 @@ func (l *loadRun) run() {
 				var o *op
 				if n%2 == 0 {
 					id := uuid.NewString()
-					o = &op{kind: "activity", id: id, path: "/api/v1/activities", body: l.activityBody(fmt.Sprintf("c%d #%d", c, n), id)}
+					o = &op{kind: "activity", id: id, base: base, path: "/api/v1/activities", body: l.activityBody(fmt.Sprintf("c%d #%d", c, n), id)}
 				} else {
 					// Strictly increasing capture times per client: equal
 					// content on one activity would be a duplicate.
@@ -140,13 +156,13 @@ func (l *loadRun) run() {
 					}
 					last = at
 					id := uuid.NewString()
-					o = &op{kind: "checkin", id: id, path: "/api/v1/activities/" + l.targets[c] + "/checkins",
+					o = &op{kind: "checkin", id: id, base: base, path: "/api/v1/activities/" + l.targets[c] + "/checkins",
 						body: map[string]any{"id": id, "type": "arrive", "lat": 23.4801, "lng": 120.4491, "accuracy_m": 5, "captured_at": at.Format(time.RFC3339Nano)}}
 				}
 				l.mu.Lock()
 				l.ops = append(l.ops, o)
 				l.mu.Unlock()
-				if !l.tl.send(l.base, l.token, o) {
+				if !l.tl.send(base, l.token, o) {
 					time.Sleep(50 * time.Millisecond) // no hot loop against a dead server
 				}
 			}
@@ -170,7 +186,7 @@ func (l *loadRun) resend() {
 				l.t.Fatalf("resend: %s %s still unanswered after 60 s", o.kind, o.id)
 			}
 			l.tl.resent.Add(1)
-			if !l.tl.send(l.base, l.token, o) {
+			if !l.tl.send(o.base, l.token, o) {
 				time.Sleep(200 * time.Millisecond)
 			}
 		}

@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -17,7 +18,16 @@ func TestTwoServersOneDatabase(t *testing.T) {
 	dsn, db := freshDB(t)
 	s1 := startServer(t, dsn, t.TempDir())
 	s2 := startServer(t, dsn, t.TempDir())
-	bases := []string{s1.url(""), s2.url("")}
+	checkSharedDatabase(t, []string{s1.url(""), s2.url("")}, db)
+}
+
+// checkSharedDatabase runs the multi-server checks with requests spread
+// over the servers in bases, all on one database (db, for the counts):
+// identical client-id creates make one row, the login lock holds on every
+// server, and volunteer sign-ups never exceed the capacity.
+func checkSharedDatabase(t *testing.T, bases []string, db *sql.DB) {
+	t.Helper()
+	servers := len(bases)
 	admin := login(t, bases[0], "admin", adminPwd)
 	unit := mustCall(t, bases[1], "POST", "/api/v1/units", admin, map[string]string{"code": "TWO", "name": "雙伺服器測試", "kind": "agency"}, 201)["id"].(string)
 
@@ -28,8 +38,8 @@ func TestTwoServersOneDatabase(t *testing.T) {
 			body := map[string]any{"id": id, "kind": "petition", "title": fmt.Sprintf("陳情 %d", i), "unit_id": unit,
 				"scheduled_at": "2026-03-02T09:00:00+08:00", "petition": map[string]any{"petitioners": 3, "subject": "路燈", "outcome": "已協調"}}
 			var wg sync.WaitGroup
-			codes := make(chan int, 2*perServer)
-			for j := 0; j < 2*perServer; j++ {
+			codes := make(chan int, servers*perServer)
+			for j := 0; j < servers*perServer; j++ {
 				wg.Add(1)
 				go func(base string) {
 					defer wg.Done()
@@ -38,7 +48,7 @@ func TestTwoServersOneDatabase(t *testing.T) {
 						t.Error(err)
 					}
 					codes <- code
-				}(bases[j%2])
+				}(bases[j%servers])
 			}
 			wg.Wait()
 			close(codes)
@@ -66,19 +76,19 @@ func TestTwoServersOneDatabase(t *testing.T) {
 		mustCall(t, bases[0], "POST", "/api/v1/users", admin, map[string]any{"username": "officer.two", "password": "a-long-password", "display_name": "雙", "role": "officer", "unit_id": unit}, 201)
 		bad := map[string]string{"username": "officer.two", "password": "wrong-password"}
 		for i := 1; i <= 5; i++ {
-			code, b, err := call(bases[i%2], "POST", "/api/v1/auth/login", "", bad)
+			code, b, err := call(bases[i%servers], "POST", "/api/v1/auth/login", "", bad)
 			want := 401
 			if i == 5 {
 				want = 429
 			}
 			if err != nil || code != want {
-				t.Fatalf("failure %d on server %d: %d %v %s, want %d", i, i%2+1, code, err, b, want)
+				t.Fatalf("failure %d on server %d: %d %v %s, want %d", i, i%servers+1, code, err, b, want)
 			}
 		}
 		good := map[string]string{"username": "officer.two", "password": "a-long-password"}
 		for i, base := range bases {
 			if code, b, _ := call(base, "POST", "/api/v1/auth/login", "", good); code != 429 {
-				t.Errorf("right password on server %d after 5 failures over both: %d %s, want 429", i+1, code, b)
+				t.Errorf("right password on server %d after 5 failures over all: %d %s, want 429", i+1, code, b)
 			}
 		}
 	})
@@ -92,8 +102,8 @@ func TestTwoServersOneDatabase(t *testing.T) {
 		tokens := make([]string, volunteers)
 		for i := range tokens {
 			name := fmt.Sprintf("vol%d", i)
-			mustCall(t, bases[i%2], "POST", "/api/v1/users", admin, map[string]any{"username": name, "password": "a-long-password", "display_name": name, "role": "volunteer", "status": "active", "phone": "0912-345-678", "email": name + "@example.org"}, 201)
-			tokens[i] = login(t, bases[i%2], name, "a-long-password")
+			mustCall(t, bases[i%servers], "POST", "/api/v1/users", admin, map[string]any{"username": name, "password": "a-long-password", "display_name": name, "role": "volunteer", "status": "active", "phone": "0912-345-678", "email": name + "@example.org"}, 201)
+			tokens[i] = login(t, bases[i%servers], name, "a-long-password")
 		}
 		if code, b, _ := call(bases[0], "POST", path, tokens[0], map[string]any{}); code != 201 {
 			t.Fatalf("first sign-up: %d %s", code, b)
@@ -104,7 +114,7 @@ func TestTwoServersOneDatabase(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				code, _, _ := call(bases[i%2], "POST", path, tokens[i], map[string]any{})
+				code, _, _ := call(bases[i%servers], "POST", path, tokens[i], map[string]any{})
 				codes <- code
 			}(i)
 		}

@@ -42,6 +42,12 @@ type Activity struct {
 	Scale             string `gorm:"size:16;not null;default:''"`
 	Published         bool   `gorm:"not null;default:false;index"`
 	VolunteerCapacity int    `gorm:"not null;default:0"`
+	// SignupVersion counts the sign-ups taken at the event. Each sign-up
+	// writes it in the transaction that checked the capacity: on a Galera
+	// cluster the lock of that check (SELECT … FOR UPDATE) holds on one node
+	// only, and two sign-ups on two nodes must write a common row for
+	// certification to let only one of them through.
+	SignupVersion int64 `gorm:"not null;default:0"`
 	// EventEndsAt is event.ends_at, the end of an outreach event or ethics
 	// promotion (nil for other kinds), promoted so that volunteers' check-in
 	// windows and hours can be computed and queried without decoding Details.

@@ -143,13 +143,46 @@ func MySQLDSN(dsn string) (string, error) {
 	return c.FormatDSN(), nil
 }
 
-// Ping checks that the database answers within ctx.
+// ErrNodeNotReady is a Galera node that answers but cannot serve: it is
+// outside the primary component or still joining, and refuses every
+// statement on a table with 1047 (WSREP has not yet prepared node for
+// application use) while its pings still succeed.
+var ErrNodeNotReady = errors.New("the database node is not ready (wsrep_ready is not ON)")
+
+// Ping checks that the database answers within ctx and, on a MariaDB
+// Galera node, that the node is ready to serve: a plain ping succeeds on a
+// node that refuses every query, and /readyz must not send traffic there.
+// MySQL has no wsrep variables; MariaDB without Galera has wsrep_on=OFF.
 func Ping(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	if err := sqlDB.PingContext(ctx); err != nil || !IsMySQL(db) {
+		return err
+	}
+	// MariaDB builds with Galera support report wsrep_ready OFF when
+	// replication is off (wsrep_on=OFF): only a node with wsrep_on is asked.
+	var name, on, ready string
+	err = sqlDB.QueryRowContext(ctx, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'").Scan(&name, &on)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case !strings.EqualFold(on, "ON"):
+		return nil
+	}
+	err = sqlDB.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'").Scan(&name, &ready)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case !strings.EqualFold(ready, "ON"):
+		return ErrNodeNotReady
+	}
+	return nil
 }
 
 // IsDuplicate reports whether err is a unique-key violation.
@@ -179,11 +212,16 @@ func IsUnreachable(err error) bool {
 	case strings.Contains(err.Error(), "sql: database is closed"):
 		// database/sql does not export this error; a closed pool cannot serve.
 		return true
+	case errors.Is(err, ErrNodeNotReady):
+		return true
 	case errors.As(err, &mysqlErr):
-		// 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
-		// 1213 deadlock (the client may retry), 2006/2013 server gone/lost.
+		// 1040 too many connections, 1047 a Galera node outside the primary
+		// component or still joining (WSREP has not yet prepared node for
+		// application use), 1053 server shutdown, 1205 lock wait timeout,
+		// 1213 deadlock or Galera certification failure (the client may
+		// retry), 2006/2013 server gone/lost.
 		switch mysqlErr.Number {
-		case 1040, 1053, 1205, 1213, 2006, 2013:
+		case 1040, 1047, 1053, 1205, 1213, 2006, 2013:
 			return true
 		}
 	}
@@ -224,10 +262,11 @@ var sqliteDatabaseWide = map[int]bool{5: true, 6: true, 7: true, 8: true, 9: tru
 
 // mysqlServerWide are the MySQL/MariaDB errors about the server or the
 // connection, not the rows of a statement: connections refused, lost or
-// killed, shutdown, lock waits and deadlocks (retried whole), a full disk or
-// table, read-only mode, a statement timeout.
+// killed, shutdown, a Galera node not ready (1047), lock waits, deadlocks and
+// certification failures (retried whole), a full disk or table, read-only
+// mode, a statement timeout.
 var mysqlServerWide = map[uint16]bool{
-	1021: true, 1040: true, 1042: true, 1043: true, 1053: true, 1077: true, 1078: true, 1079: true, 1080: true,
+	1021: true, 1040: true, 1047: true, 1042: true, 1043: true, 1053: true, 1077: true, 1078: true, 1079: true, 1080: true,
 	1114: true, 1152: true, 1153: true, 1154: true, 1155: true, 1156: true, 1157: true, 1158: true, 1159: true,
 	1160: true, 1161: true, 1184: true, 1205: true, 1213: true, 1290: true, 1836: true, 1927: true, 2006: true,
 	2013: true, 3024: true,

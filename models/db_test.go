@@ -63,6 +63,8 @@ func TestIsDatabaseWide(t *testing.T) {
 		{context.DeadlineExceeded, true},
 		{context.Canceled, true},
 		{&mysql.MySQLError{Number: 1053, Message: "Server shutdown in progress"}, true},
+		{&mysql.MySQLError{Number: 1047, Message: "WSREP has not yet prepared node for application use"}, true},
+		{models.ErrNodeNotReady, true},
 		{&mysql.MySQLError{Number: 1114, Message: "The table is full"}, true},
 		{&mysql.MySQLError{Number: 1062, Message: "Duplicate entry"}, false},
 		{&mysql.MySQLError{Number: 1292, Message: "Incorrect datetime value"}, false},

@@ -350,10 +350,16 @@ func saveThrottles(tx *gorm.DB, rows ...*models.LoginThrottle) error {
 // before expires_at existed go when their longest window is over.
 func (s *AuthService) SweepThrottles(ctx context.Context) (int64, error) {
 	now := s.now()
-	res := s.db.WithContext(ctx).
-		Where("expires_at < ? OR (expires_at IS NULL AND window_start < ? AND (locked_until IS NULL OR locked_until < ?))", now, now.Add(-AccountCeilingWindow), now).
-		Delete(&models.LoginThrottle{})
-	return res.RowsAffected, res.Error
+	var n int64
+	// inTx: servers on several Galera nodes sweep the same expired rows at
+	// about the same minute, and all but the first fail certification.
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		res := tx.Where("expires_at < ? OR (expires_at IS NULL AND window_start < ? AND (locked_until IS NULL OR locked_until < ?))", now, now.Add(-AccountCeilingWindow), now).
+			Delete(&models.LoginThrottle{})
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
 }
 
 // SweepThrottlesEvery runs SweepThrottles every interval until ctx ends,

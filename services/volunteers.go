@@ -300,6 +300,13 @@ func (s *VolunteerService) SignUp(ctx context.Context, actor Actor, activityID s
 		if n >= int64(a.VolunteerCapacity) {
 			return Conflict(CodeCapacityFull, "no free places left at this event (%d)", a.VolunteerCapacity)
 		}
+		// The event's row, written: on Galera the lock above does not reach
+		// the other nodes, but this write makes a concurrent sign-up there
+		// fail certification (1213, retried by inTx, then counted again).
+		if err := tx.Model(&models.Activity{}).Where("id = ?", a.ID).
+			UpdateColumn("signup_version", gorm.Expr("signup_version + 1")).Error; err != nil {
+			return err
+		}
 		if found {
 			sg.Status, sg.CancelledAt = models.SignupActive, nil
 			if err := tx.Model(&models.Signup{}).Where("id = ?", sg.ID).
