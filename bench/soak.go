@@ -976,13 +976,13 @@ func (t *soakTarget) verdict(o options, samples []soakSample, errs, shed int, er
 			win = append(win, s)
 		}
 	}
-	fmt.Fprintf(t.out, "  verdict on the window from minute %s to the end (%d samples): level at the end = median of the last %d samples, at the start = median of the first %d (goroutines: each interval's floor); target end ≤ start × %.2f\n",
-		fmtMinutes(o.soakFrom), len(win), windowK(len(win)), windowK(len(win)), soakFlatness)
+	fmt.Fprintf(t.out, "  verdict on the window from minute %s to the end (%d samples): level at the end = median of the last %d samples, at the start = median of the first %d (goroutines: each interval's floor); target end ≤ start × %.2f (RSS: or start + %d MiB; goroutines: or start + %d)\n",
+		fmtMinutes(o.soakFrom), len(win), windowK(len(win)), windowK(len(win)), soakFlatness, soakSlackMiB, soakSlackGoroutines)
 	ok := len(win) >= 2
 	if !ok {
 		fmt.Fprintf(t.out, "  too few samples in the window: FAIL\n")
 	}
-	check := func(name, unit string, f func(soakSample) float64) {
+	check := func(name, unit string, slack float64, f func(soakSample) float64) {
 		if len(win) < 2 {
 			return
 		}
@@ -1003,13 +1003,18 @@ func (t *soakTarget) verdict(o options, samples []soakSample, errs, shed int, er
 		for _, v := range vals {
 			lo, hi = min(lo, v), max(hi, v)
 		}
-		pass := b <= a*soakFlatness
+		pass := b <= max(a*soakFlatness, a+slack)
 		ok = ok && pass
 		fmt.Fprintf(t.out, "  %-16s start %8.1f%s  end %8.1f%s  end/start %.3f  (max/min in the window %.3f)  %s\n", name, a, unit, b, unit, b/a, hi/lo, verdict(pass))
 	}
-	check("RSS", " MiB", func(s soakSample) float64 { return float64(s.rssKB) / 1024 })
-	check("goroutines", "    ", func(s soakSample) float64 { return float64(s.goroutines) })
-	check("p99 (all routes)", " ms ", func(s soakSample) float64 { return msf(pctOf(s.all, 0.99)) })
+	// RSS and goroutines get a small absolute slack beside the 10 %: in a
+	// short run a server of 30 goroutines and 40 MiB is "10 % up" with one
+	// more pooled connection (its reader and its driver's watcher) or one
+	// more page cache filling, which is not a trend; a leak grows past any
+	// constant.
+	check("RSS", " MiB", soakSlackMiB, func(s soakSample) float64 { return float64(s.rssKB) / 1024 })
+	check("goroutines", "    ", soakSlackGoroutines, func(s soakSample) float64 { return float64(s.goroutines) })
+	check("p99 (all routes)", " ms ", 0, func(s soakSample) float64 { return msf(pctOf(s.all, 0.99)) })
 	fmt.Fprintf(t.out, "  errors %d, shed %d (target 0 and 0) %s\n", errs, shed, verdict(errs == 0 && shed == 0))
 	for _, e := range errList {
 		fmt.Fprintf(t.out, "    error: %s\n", e)
@@ -1018,6 +1023,12 @@ func (t *soakTarget) verdict(o options, samples []soakSample, errs, shed int, er
 }
 
 func windowK(n int) int { return max(1, n/3) }
+
+// The absolute slack of the verdict beside soakFlatness (see verdict).
+const (
+	soakSlackMiB        = 4
+	soakSlackGoroutines = 4
+)
 
 func mixString() string {
 	total := 0
