@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -569,62 +568,11 @@ type RecordReportRequest struct {
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/reports/intake [post]
 func (h *Handler) RecordReport(c *gin.Context) {
-	var (
-		req   RecordReportRequest
-		files reports.FileSource
-	)
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if mt == "multipart/form-data" {
-		mr, err := c.Request.MultipartReader()
-		if err != nil {
-			fail(c, services.BadRequest("malformed multipart body"))
-			return
-		}
-		part, err := mr.NextPart()
-		if err != nil || part.FormName() != "report" {
-			if err != nil && !errors.Is(err, io.EOF) {
-				fail(c, bodyError(err))
-				return
-			}
-			fail(c, services.Invalid("report", "required: the first part must be named report and hold the report's JSON"))
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(bodyReader{part}, maxReportJSON+1))
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if len(body) > maxReportJSON {
-			fail(c, services.E(services.CodeTooLarge, "the report part is larger than %d bytes", maxReportJSON))
-			return
-		}
-		if err := decodeReportPart(body, &req); err != nil {
-			fail(c, err)
-			return
-		}
-		files = func() (string, io.Reader, error) {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				return "", nil, io.EOF
-			}
-			if err != nil {
-				return "", nil, bodyError(err)
-			}
-			if part.FormName() != "file" {
-				return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
-			}
-			return part.FileName(), bodyReader{part}, nil
-		}
-	} else {
-		if c.Request.ContentLength > maxReportJSON {
-			fail(c, services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxReportJSON))
-			return
-		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxReportJSON)
-		if err := bindJSON(c, &req); err != nil {
-			fail(c, err)
-			return
-		}
+	var req RecordReportRequest
+	files, err := readReport(c, &req)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	in := reports.ReportInput{What: req.What, Involved: reports.Involved(req.Involved), When: req.When, Where: req.Where, HowKnown: req.HowKnown,
 		Disclosure: req.Disclosure, Identity: reports.Identity(req.Identity)}

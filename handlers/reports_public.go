@@ -122,63 +122,11 @@ type ReportReceiptDTO struct {
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
 //	@Router			/api/v1/reports [post]
 func (h *Handler) SubmitReport(c *gin.Context) {
-	var (
-		req   PublicReportRequest
-		files reports.FileSource
-	)
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if mt == "multipart/form-data" {
-		mr, err := c.Request.MultipartReader()
-		if err != nil {
-			fail(c, services.BadRequest("malformed multipart body"))
-			return
-		}
-		part, err := mr.NextPart()
-		if err != nil || part.FormName() != "report" {
-			if err != nil && !errors.Is(err, io.EOF) {
-				fail(c, bodyError(err))
-				return
-			}
-			fail(c, services.Invalid("report", "required: the first part must be named report and hold the report's JSON"))
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(bodyReader{part}, maxReportJSON+1))
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		if len(body) > maxReportJSON {
-			fail(c, services.E(services.CodeTooLarge, "the report part is larger than %d bytes", maxReportJSON))
-			return
-		}
-		if err := decodeReportPart(body, &req); err != nil {
-			fail(c, err)
-			return
-		}
-		files = func() (string, io.Reader, error) {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				return "", nil, io.EOF
-			}
-			if err != nil {
-				return "", nil, bodyError(err)
-			}
-			if part.FormName() != "file" {
-				return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
-			}
-			return part.FileName(), bodyReader{part}, nil
-		}
-	} else {
-		// Only a multipart body may be larger than the JSON limit.
-		if c.Request.ContentLength > maxReportJSON {
-			fail(c, services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxReportJSON))
-			return
-		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxReportJSON)
-		if err := bindJSON(c, &req); err != nil {
-			fail(c, err)
-			return
-		}
+	var req PublicReportRequest
+	files, err := readReport(c, &req)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	sub := reports.Submission{Report: req.input(), Files: files}
 	if req.Pow != nil {
@@ -194,6 +142,56 @@ func (h *Handler) SubmitReport(c *gin.Context) {
 		status = http.StatusOK
 	}
 	c.JSON(status, ReportReceiptDTO{Receipt: rec.Receipt})
+}
+
+// readReport reads a report's body into req: JSON within maxReportJSON, or
+// multipart with a part "report" (that JSON) first and then the parts
+// "file", given one at a time by the returned FileSource as the body is
+// read. The public intake and a handler's recording share it.
+func readReport(c *gin.Context, req any) (reports.FileSource, error) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "multipart/form-data" {
+		// Only a multipart body may be larger than the JSON limit.
+		if c.Request.ContentLength > maxReportJSON {
+			return nil, services.E(services.CodeTooLarge, "the body is larger than %d bytes", maxReportJSON)
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxReportJSON)
+		return nil, bindJSON(c, req)
+	}
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, services.BadRequest("malformed multipart body")
+	}
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "report" {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, bodyError(err)
+		}
+		return nil, services.Invalid("report", "required: the first part must be named report and hold the report's JSON")
+	}
+	body, err := io.ReadAll(io.LimitReader(bodyReader{part}, maxReportJSON+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxReportJSON {
+		return nil, services.E(services.CodeTooLarge, "the report part is larger than %d bytes", maxReportJSON)
+	}
+	if err := decodeReportPart(body, req); err != nil {
+		return nil, err
+	}
+	return func() (string, io.Reader, error) {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return "", nil, io.EOF
+		}
+		if err != nil {
+			return "", nil, bodyError(err)
+		}
+		if part.FormName() != "file" {
+			return "", nil, services.BadRequest("unexpected part %q: send report, then the parts named file", part.FormName())
+		}
+		return part.FileName(), bodyReader{part}, nil
+	}, nil
 }
 
 // maxReportJSON bounds the report part of a multipart report.
