@@ -976,8 +976,8 @@ func (t *soakTarget) verdict(o options, samples []soakSample, errs, shed int, er
 			win = append(win, s)
 		}
 	}
-	fmt.Fprintf(t.out, "  verdict on the window from minute %s to the end (%d samples): level at the end = median of the last %d samples, at the start = median of the first %d (goroutines: each interval's floor); target end ≤ start × %.2f (RSS: or start + %d MiB; goroutines: or start + %d)\n",
-		fmtMinutes(o.soakFrom), len(win), windowK(len(win)), windowK(len(win)), soakFlatness, soakSlackMiB, soakSlackGoroutines)
+	fmt.Fprintf(t.out, "  verdict on the window from minute %s to the end (%d samples): level at the end = median of the last %d samples, at the start = median of the first %d (goroutines: each interval's floor); target end ≤ start × %.2f (RSS: or start + %d MiB; goroutines: or start + %d; p99: or start + %d ms)\n",
+		fmtMinutes(o.soakFrom), len(win), windowK(len(win)), windowK(len(win)), soakFlatness, soakSlackMiB, soakSlackGoroutines, soakSlackP99ms)
 	ok := len(win) >= 2
 	if !ok {
 		fmt.Fprintf(t.out, "  too few samples in the window: FAIL\n")
@@ -1007,14 +1007,20 @@ func (t *soakTarget) verdict(o options, samples []soakSample, errs, shed int, er
 		ok = ok && pass
 		fmt.Fprintf(t.out, "  %-16s start %8.1f%s  end %8.1f%s  end/start %.3f  (max/min in the window %.3f)  %s\n", name, a, unit, b, unit, b/a, hi/lo, verdict(pass))
 	}
-	// RSS and goroutines get a small absolute slack beside the 10 %: in a
-	// short run a server of 30 goroutines and 40 MiB is "10 % up" with one
-	// more pooled connection (its reader and its driver's watcher) or one
-	// more page cache filling, which is not a trend; a leak grows past any
-	// constant.
+	// Each metric gets a small absolute slack beside the 10 %: in a short
+	// run a server of 30 goroutines and 40 MiB is "10 % up" with one more
+	// pooled connection (its reader and its driver's watcher) or one more
+	// page cache filling, which is not a trend; a leak grows past any
+	// constant. A sample's p99 is the tenth slowest of about a thousand
+	// requests, so one GC cycle, an InnoDB flush or the machine's load
+	// moves it from 10 to 20 ms and back; two-minute runs on this 2-core
+	// machine have gone from 11 to 23 ms and from 31 to 16 ms with nothing
+	// growing. A scan that grows with the data passes that slack within
+	// minutes at 100 requests/s, which the 30-minute soak shows; two
+	// minutes catch only the steep ones.
 	check("RSS", " MiB", soakSlackMiB, func(s soakSample) float64 { return float64(s.rssKB) / 1024 })
 	check("goroutines", "    ", soakSlackGoroutines, func(s soakSample) float64 { return float64(s.goroutines) })
-	check("p99 (all routes)", " ms ", 0, func(s soakSample) float64 { return msf(pctOf(s.all, 0.99)) })
+	check("p99 (all routes)", " ms ", soakSlackP99ms, func(s soakSample) float64 { return msf(pctOf(s.all, 0.99)) })
 	fmt.Fprintf(t.out, "  errors %d, shed %d (target 0 and 0) %s\n", errs, shed, verdict(errs == 0 && shed == 0))
 	for _, e := range errList {
 		fmt.Fprintf(t.out, "    error: %s\n", e)
@@ -1028,6 +1034,7 @@ func windowK(n int) int { return max(1, n/3) }
 const (
 	soakSlackMiB        = 4
 	soakSlackGoroutines = 4
+	soakSlackP99ms      = 20
 )
 
 func mixString() string {
