@@ -192,7 +192,7 @@ func SeedReports(ctx context.Context, s *services.Services, o *Office, opts repo
 			ch := rs.NewChallenge(ctx)
 			rec, err = rs.Submit(ctx, reports.Submission{Report: d.in, Pow: &reports.Proof{Challenge: ch.Challenge, Nonce: reports.Solve(ch.Challenge, ch.Difficulty)}})
 		} else {
-			rec, err = rs.Record(ctx, actorOf(o.Users["officer2"]), d.channel, d.in, enclosure(d.enclosure))
+			rec, err = rs.Record(ctx, actorOf(o.Users["officer2"]), reports.Recording{Channel: d.channel, Report: d.in, Files: enclosure(d.enclosure)})
 		}
 		if err != nil {
 			return "", fmt.Errorf("demo report %d: %w", i, err)

@@ -6049,7 +6049,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web. Who: designated report handlers.",
+                "description": "A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web, with the report's id and reference. Replays: with a client_id (a UUID made once per report), the same handler sending the same channel and report again within 24 hours (the connection dropped after the server stored it) gets 200 with the same receipt, and nothing is stored (the files are not read again); the same client_id with another channel or report, or after those 24 hours, is a 409 id_conflict. Another handler's client_id is their own; two requests at once with one client_id store one report. Who: designated report handlers.",
                 "consumes": [
                     "application/json",
                     "multipart/form-data"
@@ -6074,10 +6074,16 @@ const docTemplate = `{
                     }
                 ],
                 "responses": {
+                    "200": {
+                        "description": "the same client_id and report again: the same receipt, nothing stored",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RecordedReportDTO"
+                        }
+                    },
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ReportReceiptDTO"
+                            "$ref": "#/definitions/handlers.RecordedReportDTO"
                         }
                     },
                     "400": {
@@ -6098,6 +6104,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
                     },
+                    "409": {
+                        "description": "id_conflict: the client_id was used for another report, or its receipt is no longer kept (after 24 hours)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ErrorResponse"
+                        }
+                    },
                     "413": {
                         "description": "Request Entity Too Large",
                         "schema": {
@@ -6111,7 +6123,7 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "validation_failed: fields name the paths (channel, what, identity.name, disclosure, file…)",
+                        "description": "validation_failed: fields name the paths (channel, client_id, what, identity.name, disclosure, file…)",
                         "schema": {
                             "$ref": "#/definitions/handlers.ErrorResponse"
                         }
@@ -11996,6 +12008,12 @@ const docTemplate = `{
                     ],
                     "example": "letter"
                 },
+                "client_id": {
+                    "description": "ClientID (optional) is a UUID the client makes once per report: sent\nagain by the same handler with the same report (the answer was lost),\nit answers 200 with the same receipt and stores nothing.",
+                    "type": "string",
+                    "format": "uuid",
+                    "example": "0b7f3c2e-8d1a-4f5e-9c6b-2a4d8e1f7a90"
+                },
                 "disclosure": {
                     "description": "Disclosure: anonymous (no identity), confidential (known only to the\nhandlers) or open.",
                     "type": "string",
@@ -12027,6 +12045,29 @@ const docTemplate = `{
                 "where": {
                     "type": "string",
                     "example": "嘉義市東區某工廠"
+                }
+            }
+        },
+        "handlers.RecordedReportDTO": {
+            "type": "object",
+            "required": [
+                "id",
+                "receipt",
+                "ref"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "example": "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+                },
+                "receipt": {
+                    "type": "string",
+                    "example": "4829105736201948"
+                },
+                "ref": {
+                    "type": "string",
+                    "example": "115-0007"
                 }
             }
         },

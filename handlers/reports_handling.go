@@ -533,6 +533,10 @@ func (h *Handler) GetReportFile(c *gin.Context) {
 // RecordReportRequest is a report received by letter, phone, mailbox or in
 // person, recorded by a handler.
 type RecordReportRequest struct {
+	// ClientID (optional) is a UUID the client makes once per report: sent
+	// again by the same handler with the same report (the answer was lost),
+	// it answers 200 with the same receipt and stores nothing.
+	ClientID string `json:"client_id" format:"uuid" example:"0b7f3c2e-8d1a-4f5e-9c6b-2a4d8e1f7a90"`
 	// Channel is how the report reached the office.
 	Channel  string            `json:"channel" binding:"required" enums:"letter,phone,mailbox,in_person" example:"letter"`
 	What     string            `json:"what" binding:"required" example:"來函檢舉：環保局稽查員疑於稽查時向業者索取紅包。"`
@@ -546,23 +550,34 @@ type RecordReportRequest struct {
 	Identity   PublicIdentityDTO `json:"identity"`
 }
 
+// RecordedReportDTO is the answer to a handler's recording: the receipt to
+// pass on to the reporter, shown this once, and the report's id and
+// reference for the handler to open it.
+type RecordedReportDTO struct {
+	Receipt string `json:"receipt" binding:"required" example:"4829105736201948"`
+	ID      string `json:"id" format:"uuid" binding:"required" example:"3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"`
+	Ref     string `json:"ref" binding:"required" example:"115-0007"`
+}
+
 // RecordReport godoc
 //
 //	@Summary		Record a report received by letter, phone, mailbox or in person
-//	@Description	A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web. Who: designated report handlers.
+//	@Description	A handler enters a report that did not come through the public page, with its channel: the same fields and rules as POST /api/v1/reports without the proof of work. application/json, or multipart/form-data with a part named report holding that JSON first, then up to 5 parts named file (a scanned letter, photos; each at most 15 MiB; JPEG, PNG, WebP, HEIC or PDF). It is sealed and gets its deadlines as a web report; the answer is its receipt, shown this once, for the handler to pass on to the reporter (in the reply letter, on the phone) so that they can follow the report up on the web, with the report's id and reference. Replays: with a client_id (a UUID made once per report), the same handler sending the same channel and report again within 24 hours (the connection dropped after the server stored it) gets 200 with the same receipt, and nothing is stored (the files are not read again); the same client_id with another channel or report, or after those 24 hours, is a 409 id_conflict. Another handler's client_id is their own; two requests at once with one client_id store one report. Who: designated report handlers.
 //	@ID				recordReport
 //	@Tags			reports
 //	@Accept			json,multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			body	body		RecordReportRequest	true	"the report: the body, or the part named report followed by parts named file"
-//	@Success		201		{object}	ReportReceiptDTO
+//	@Success		200		{object}	RecordedReportDTO	"the same client_id and report again: the same receipt, nothing stored"
+//	@Success		201		{object}	RecordedReportDTO
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		401		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse	"not a designated report handler"
+//	@Failure		409		{object}	ErrorResponse	"id_conflict: the client_id was used for another report, or its receipt is no longer kept (after 24 hours)"
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse	"validation_failed: fields name the paths (channel, what, identity.name, disclosure, file…)"
+//	@Failure		422		{object}	ErrorResponse	"validation_failed: fields name the paths (channel, client_id, what, identity.name, disclosure, file…)"
 //	@Failure		500		{object}	ErrorResponse	"internal: a bug, logged with the request id"
 //	@Failure		503		{object}	ErrorResponse	"unavailable: the database cannot be reached; retry after Retry-After seconds"
 //	@Header			503		{integer}	Retry-After		"seconds to wait before retrying"
@@ -571,18 +586,32 @@ func (h *Handler) RecordReport(c *gin.Context) {
 	var req RecordReportRequest
 	files, err := readReport(c, &req)
 	if err != nil {
+		drainBody(c)
 		fail(c, err)
 		return
 	}
 	in := reports.ReportInput{What: req.What, Involved: reports.Involved(req.Involved), When: req.When, Where: req.Where, HowKnown: req.HowKnown,
 		Disclosure: req.Disclosure, Identity: reports.Identity(req.Identity)}
-	rec, err := h.Reports.Record(c.Request.Context(), actor(c), req.Channel, in, files)
+	rec, err := h.Reports.Record(c.Request.Context(), actor(c), reports.Recording{Channel: req.Channel, Report: in, Files: files, ClientID: req.ClientID})
+	drainBody(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, ReportReceiptDTO{Receipt: rec.Receipt})
+	status := http.StatusCreated
+	if rec.Replay {
+		status = http.StatusOK
+	}
+	c.JSON(status, RecordedReportDTO{Receipt: rec.Receipt, ID: rec.ReportID, Ref: rec.Ref})
+}
+
+// drainBody reads what is left of the request body (within the route's
+// body limit) before the answer: a replay or a refusal does not read the
+// files, and a client still sending a scanned letter would otherwise meet a
+// closed connection instead of its answer, and send again.
+func drainBody(c *gin.Context) {
+	_, _ = io.Copy(io.Discard, c.Request.Body)
 }
 
 // ReportYearTallyDTO is the 檢舉案件 section of the yearly analysis: the

@@ -38,6 +38,7 @@ var schema = []any{
 	&ReportSecret{},
 	&ReportChallenge{},
 	&ReportThrottle{},
+	&ReportIntake{},
 }
 
 // Schema returns the model of every table, in migration order, for tools

@@ -36,3 +36,23 @@ type ReportThrottle struct {
 	WindowStart time.Time `gorm:"precision:6;not null"`
 	ExpiresAt   time.Time `gorm:"precision:6;not null;index"`
 }
+
+// ReportIntake is a report a handler recorded with a client id (a UUID the
+// web client makes once per draft): the handler's office connection may drop
+// after the report was stored, and pressing 送出 again must give the same
+// receipt rather than a second report. The primary key (HandlerID,
+// ClientID) makes two requests at once store one report. Sealed holds the
+// receipt the report was answered with and a hash of what was recorded,
+// sealed under a key derived from the reports key (KeyID) and bound to the
+// handler and the client id; it is emptied (NULL) once ReplayUntil has
+// passed, so that no receipt is kept longer than a retry needs. The row
+// stays, so that the client id never records a second report.
+type ReportIntake struct {
+	HandlerID   string    `gorm:"primaryKey;size:36"`
+	ClientID    string    `gorm:"primaryKey;size:36"`
+	ReportID    string    `gorm:"size:36;not null;index"`
+	Sealed      []byte    `gorm:"type:blob"`
+	KeyID       string    `gorm:"size:16;not null;index"`
+	ReplayUntil time.Time `gorm:"precision:6;not null;index"`
+	CreatedAt   time.Time `gorm:"precision:6;not null"`
+}

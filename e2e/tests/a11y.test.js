@@ -152,3 +152,19 @@ test('officer: records, new record, a record', async () => {
   if (found.length) console.log('officer findings:\n' + found.join('\n'));
   assert.deepEqual(found, []);
 });
+
+test('report handler: the queue and recording a report on paper or by phone', async () => {
+  const { context, page } = await phone(browser, server.base, PHONE);
+  await signIn(page, ['officer2', 'demo-officer2-2026']);
+  await screen(page, '#/reports', '#reports-intake-link');
+  assertClean('reports queue', await audit(page));
+  await screen(page, '#/reports/new', '#intake-form');
+  assertClean('recording a report', await audit(page));
+  // Its checks, the channel and the identity asked for.
+  await page.locator('#ri-send').click();
+  await page.locator('#ri-channel-err:not(:empty)').waitFor();
+  await page.locator('#ri-disclosure input[value=confidential]').check();
+  await page.locator('#ri-identity').waitFor();
+  assertClean('recording a report: problems marked', await audit(page));
+  await context.close();
+});

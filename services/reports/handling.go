@@ -248,28 +248,6 @@ func nextDue(r models.Report, now time.Time) (*time.Time, bool) {
 
 const nextDueExpr = `(CASE WHEN reports.first_answered_at IS NULL AND reports.first_answer_due < reports.assessment_due THEN reports.first_answer_due ELSE reports.assessment_due END)`
 
-// Record stores a report a handler received otherwise than through the
-// public page (channel: letter, phone, mailbox or in_person) with its
-// enclosures, exactly as the intake stores a web report: sealed, with its
-// deadlines from now, audited (report.receive) with the handler as actor.
-// The receipt is for the handler to pass on to the reporter (in the answer
-// letter, on the phone), who follows the report up with it like anyone.
-// Errors: forbidden, validation_failed (channel and the report's fields),
-// payload_too_large, unsupported_media_type.
-func (s *Service) Record(ctx context.Context, actor services.Actor, channel string, in ReportInput, files FileSource) (Receipt, error) {
-	if _, err := s.handler(ctx, actor); err != nil {
-		return Receipt{}, err
-	}
-	in, err := validateReport(in)
-	if channel == "web" || !oneOf(channel, models.ReportChannels) {
-		err = mergeFields(err, services.Invalid("channel", "must be letter, phone, mailbox or in_person (web reports come through the public page)"))
-	}
-	if err != nil {
-		return Receipt{}, err
-	}
-	return s.receive(ctx, actor, channel, in, files, nil)
-}
-
 // OpenFile opens evidence file fileID of report id for a handler: its
 // name, type and size and the plain bytes as a stream (the caller closes
 // it). Each download is audited (report.file_read) before a byte is sent.

@@ -58,10 +58,13 @@ type Submission struct {
 }
 
 // Receipt is the answer to a report: the receipt, shown once. Replay is
-// true when it answers the same report sent again with the same proof
-// (nothing new was stored).
+// true when it answers the same report sent again with the same proof, or
+// recorded again with the same client id (nothing new was stored). Ref is
+// the office's reference ("115-0007"), given to a handler who recorded the
+// report (Record), never to the public.
 type Receipt struct {
 	ReportID string
+	Ref      string
 	Receipt  string
 	Replay   bool
 }
@@ -164,7 +167,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	if _, err := s.reserve(ctx, kindIntake); err != nil {
 		return Receipt{}, err
 	}
-	claim := func(tx *gorm.DB, receipt string) error {
+	claim := func(tx *gorm.DB, _, receipt string) error {
 		sealed, err := s.replaySeal(sub.Pow, id, receipt, hash[:])
 		if err != nil {
 			return err
@@ -218,10 +221,11 @@ func mergeFields(errs ...error) error {
 
 // receive stores a validated report of channel: files first (sealed into
 // the store), then in one transaction claim (the public intake's spent
-// challenge), the report, its files' rows and the audit event
-// report.receive, which says nothing of the report. Nothing of a failed
-// report stays: its objects are removed.
-func (s *Service) receive(ctx context.Context, by services.Actor, channel string, in ReportInput, files FileSource, claim func(tx *gorm.DB, receipt string) error) (Receipt, error) {
+// challenge, a handler's client id: first, so that of two requests at once
+// the second waits for the first and finds the claim taken), the report,
+// its files' rows and the audit event report.receive, which says nothing of
+// the report. Nothing of a failed report stays: its objects are removed.
+func (s *Service) receive(ctx context.Context, by services.Actor, channel string, in ReportInput, files FileSource, claim func(tx *gorm.DB, reportID, receipt string) error) (Receipt, error) {
 	now := s.now()
 	id := uuid.NewString()
 	var stored []models.ReportFile
@@ -269,7 +273,7 @@ func (s *Service) receive(ctx context.Context, by services.Actor, channel string
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if claim != nil {
-			if err := claim(tx, receipt); err != nil {
+			if err := claim(tx, id, receipt); err != nil {
 				return err
 			}
 		}

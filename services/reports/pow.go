@@ -165,28 +165,14 @@ func Solve(challenge string, bits int) string {
 // and the hash of the report (and nothing else), under a key derived from
 // the challenge, the nonce and the reports key.
 func (s *Service) replaySeal(p *Proof, id, receipt string, contentHash []byte) ([]byte, error) {
-	aead, err := newGCM(replayKey(s.opts.Key, p))
-	if err != nil {
-		return nil, err
-	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	plain := append([]byte(receipt), contentHash...)
-	return aead.Seal(nonce, nonce, plain, []byte(id)), nil
+	return sealReplay(replayKey(s.opts.Key, p), []byte(id), receipt, contentHash)
 }
 
 // replayOpen opens what replaySeal sealed: the receipt and the report hash.
 func (s *Service) replayOpen(p *Proof, id string, sealed []byte) (receipt string, contentHash []byte, ok bool) {
 	for _, k := range s.keys() {
-		aead, err := newGCM(replayKey(k, p))
-		if err != nil || len(sealed) < aead.NonceSize() {
-			continue
-		}
-		plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(id))
-		if err == nil && len(plain) == ReceiptDigits+sha256.Size {
-			return string(plain[:ReceiptDigits]), plain[ReceiptDigits:], true
+		if receipt, contentHash, ok = openReplay(replayKey(k, p), []byte(id), sealed); ok {
+			return receipt, contentHash, true
 		}
 	}
 	return "", nil, false
@@ -196,6 +182,36 @@ func replayKey(key []byte, p *Proof) []byte {
 	m := hmac.New(sha256.New, derive(key, "replay"))
 	m.Write([]byte(p.Challenge + ":" + p.Nonce))
 	return m.Sum(nil)
+}
+
+// sealReplay seals a receipt and the hash of its report under key, a key
+// made for this one replay, bound to aad: what a client that lost the answer
+// gets back by sending the same report again. The public intake keys it by
+// the proof, a handler's recording by the handler and the client id.
+func sealReplay(key, aad []byte, receipt string, contentHash []byte) ([]byte, error) {
+	aead, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	plain := append([]byte(receipt), contentHash...)
+	return aead.Seal(nonce, nonce, plain, aad), nil
+}
+
+// openReplay opens what sealReplay sealed under key and aad.
+func openReplay(key, aad, sealed []byte) (receipt string, contentHash []byte, ok bool) {
+	aead, err := newGCM(key)
+	if err != nil || len(sealed) < aead.NonceSize() {
+		return "", nil, false
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], aad)
+	if err != nil || len(plain) != ReceiptDigits+sha256.Size {
+		return "", nil, false
+	}
+	return string(plain[:ReceiptDigits]), plain[ReceiptDigits:], true
 }
 
 // replay answers a proof already spent: the same receipt when the report is
@@ -232,11 +248,15 @@ func (s *Service) maybeSweep(ctx context.Context) {
 }
 
 // Sweep deletes the spent challenges and the throttle windows that have
-// expired.
+// expired, and forgets the receipts of handlers' recordings kept past
+// their replay time (the rows stay: their client ids stay spent).
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.now()
 	db := s.db.WithContext(ctx)
 	if err := db.Where("expires_at <= ?", now).Delete(&models.ReportChallenge{}).Error; err != nil {
+		return err
+	}
+	if err := db.Model(&models.ReportIntake{}).Where("replay_until <= ? AND sealed IS NOT NULL", now).Update("sealed", nil).Error; err != nil {
 		return err
 	}
 	return db.Where("expires_at <= ?", now).Delete(&models.ReportThrottle{}).Error

@@ -22,9 +22,10 @@ import (
 // running it again, and a rerun after the end changes nothing. Servers
 // started meanwhile open both keys (ETHICSOPS_REPORTS_OLD_KEY).
 
-// RotateCounts says what a rotation re-sealed.
+// RotateCounts says what a rotation re-sealed. Recordings are the
+// receipts kept for a handler's replay (recording.go).
 type RotateCounts struct {
-	Reports, Messages, Files int
+	Reports, Messages, Files, Recordings int
 }
 
 const rotateBatch = 100
@@ -100,6 +101,42 @@ func (s *Service) Rotate(ctx context.Context, progress io.Writer) (RotateCounts,
 			c.Files += n
 		}
 		fmt.Fprintf(progress, "files: %d re-sealed\n", c.Files)
+	}
+	// The receipts kept for a handler's replay (a day at most).
+	for {
+		var rows []models.ReportIntake
+		if err := db.Where("key_id <> ? AND sealed IS NOT NULL", cur).Order("handler_id, client_id").Limit(rotateBatch).Find(&rows).Error; err != nil {
+			return c, err
+		}
+		if len(rows) == 0 {
+			break
+		}
+		for _, r := range rows {
+			aad := intakeAAD(r.HandlerID, r.ClientID)
+			key := s.keyByID(r.KeyID)
+			receipt, hash, ok := "", []byte(nil), false
+			if key != nil {
+				receipt, hash, ok = openReplay(intakeKey(key, r.HandlerID, r.ClientID), aad, r.Sealed)
+			}
+			// A seal no key opens any more (a key dropped before its
+			// rotation ended) is only a convenience lost: it is cleared, and
+			// a replay of that recording says its receipt is no longer kept.
+			var sealed any = gorm.Expr("NULL")
+			if ok {
+				b, err := sealReplay(intakeKey(s.opts.Key, r.HandlerID, r.ClientID), aad, receipt, hash)
+				if err != nil {
+					return c, err
+				}
+				sealed = b
+			}
+			res := db.Model(&models.ReportIntake{}).Where("handler_id = ? AND client_id = ? AND key_id = ?", r.HandlerID, r.ClientID, r.KeyID).
+				Updates(map[string]any{"sealed": sealed, "key_id": cur})
+			if res.Error != nil {
+				return c, res.Error
+			}
+			c.Recordings += int(res.RowsAffected)
+		}
+		fmt.Fprintf(progress, "recordings: %d re-sealed\n", c.Recordings)
 	}
 	return c, nil
 }

@@ -38,6 +38,18 @@ export async function file(id, fileId, fallback) {
   if (!name) { const plain = /filename\s*=\s*"?([^";]+)"?/.exec(cd); name = plain ? plain[1].trim() : ''; }
   return { blob: await res.blob(), name: name || fallback || 'file' };
 }
+/** record: a report received by letter, phone, mailbox or in person
+ * (body: {client_id, channel, what, involved, …}), with its files (Blobs
+ * with names) as multipart parts after the report. Answers {status, data:
+ * {receipt, id, ref}}: 201, or 200 when the server already had this
+ * client_id and report (the same receipt, nothing stored twice). */
+export async function record(body, files = []) {
+  if (!files.length) return call('POST', '/reports/intake', { body });
+  const form = new FormData();
+  form.append('report', JSON.stringify(body));
+  for (const f of files) form.append('file', f.blob, f.name || 'file');
+  return call('POST', '/reports/intake', { form });
+}
 /** stats: counts only, by state and channel for a year (Gregorian). */
 export const stats = (year) => get('/reports/stats' + q({ year }));
 

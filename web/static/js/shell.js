@@ -17,6 +17,7 @@ import { followView } from './screens/report-follow.js';
 import { rt as publicText } from './report-text.js';
 import { queueView as reportsView } from './screens/reports-queue.js';
 import { detailView as caseView } from './screens/reports-detail.js';
+import { intakeView } from './screens/reports-intake.js';
 import { handlersAdminView } from './screens/reports-stats.js';
 import { rt } from './screens/reports-common.js';
 
@@ -192,7 +193,7 @@ export async function render() {
       const sub = PARENT(r.name) && tabs.includes(PARENT(r.name));
       const name = ['a', 'edit', 'fix'].includes(r.name) || sub ? r.name : (tabs.includes(r.name) ? r.name : tabs[0]);
       screen = await ({ ...MANAGER_ROUTES(r), today: todayView, new: newView, a: () => activityView(r.arg), edit: () => editView(r.arg), fix: () => fixView(r.arg), events: eventsView, hours: hoursView, kpi: kpiView, approvals: approvalsView,
-        reports: reportsView, case: () => caseView(r.arg), 'rh-admin': handlersAdminView,
+        reports: () => (r.arg === 'new' ? intakeView() : reportsView()), case: () => caseView(r.arg), 'rh-admin': handlersAdminView,
         regs: regsView, 'reg-new': regNewView, reg: () => regView(r.arg), warnings: warningsView, 'warn-new': warnNewView, 'warn-edit': () => warnEditView(r.arg), w: () => warnView(r.arg) })[name]();
     }
   } catch (e) {

@@ -3,7 +3,8 @@
 // keystroke until the server has it; sending proves a little work
 // (pow.js), posts the words, then the files one by one with the reporter's
 // token, each retried on a weak signal; the receipt is shown once and the
-// kept copy deleted.
+// kept copy deleted. The fields themselves are report-fields.js, shared
+// with a handler's recording of a report received on paper or by phone.
 
 import * as rapi from '../api-report.js';
 import * as store from '../report-store.js';
@@ -12,19 +13,12 @@ import { h } from '../dom.js';
 import { fieldMessage } from '../messages.js';
 import { rt, waitText } from '../report-text.js';
 import { route, toast, go } from '../shell.js';
+import { MAX_FILES, MAX_FILE_BYTES, fileProblem as problemOf, reportFields, reportBody, validateReport, showProblems, clearMark } from '../report-fields.js';
 
-export const MAX_FILES = 5;
-export const MAX_FILE_BYTES = 15 * 1024 * 1024;
-const TYPES = /^(image\/(jpeg|png|webp|heic|heif)|application\/pdf)$/;
-const EXT = /\.(jpe?g|png|webp|heic|heif|pdf)$/i;
-const LIMITS = { what: 10000, agency: 100, person: 100, role: 100, when: 200, where: 200, how_known: 2000, name: 100, phone: 32, email: 254 };
+export { MAX_FILES, MAX_FILE_BYTES };
 
 /** fileProblem answers why a chosen file cannot be attached, or ''. */
-export function fileProblem(f) {
-  if (f.size > MAX_FILE_BYTES) return rt('file_too_big', { name: f.name });
-  if (!TYPES.test(f.type || '') && !EXT.test(f.name || '')) return rt('file_bad_type', { name: f.name });
-  return '';
-}
+export const fileProblem = (f) => problemOf(f, rt);
 
 /** fileErr is a refused upload as a sentence. */
 export function fileErr(e) {
@@ -36,9 +30,6 @@ export function fileErr(e) {
   if (e.status === 429) return rt('try_later', { when: waitText(e.retryAfter || 60) });
   return rt('e_server');
 }
-
-const sizeText = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- sending
 // One send loop per page, whatever screen is shown: it reads the kept report,
@@ -171,27 +162,6 @@ async function sendFiles(r) {
 
 // ---------------------------------------------------------------- form
 
-function input(name, attrs = {}) {
-  return h(attrs.rows ? 'textarea' : 'input', { name, id: 'r-' + name, maxlength: LIMITS[name], ...attrs });
-}
-
-function wrap(name, labelText, el, { required, hint } = {}) {
-  const hintId = hint ? 'r-' + name + '-hint' : null;
-  if (hintId) el.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field', dataset: { name } },
-    h('label', { class: 'label', for: el.id }, labelText, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
-    hint ? h('small', { class: 'hint', id: hintId }, hint) : null,
-    el,
-    h('small', { class: 'field-error', id: 'r-' + name + '-err', 'aria-live': 'polite' }));
-}
-
-function disclosureChoice(value) {
-  const opts = ['anonymous', 'confidential', 'open'].map((v) => h('label', { class: 'choice-card' },
-    h('input', { type: 'radio', name: 'disclosure', value: v, checked: value === v }),
-    h('span', {}, h('strong', {}, rt(v)), h('small', {}, rt(v + '_hint')))));
-  return h('fieldset', { class: 'part', id: 'r-disclosure' }, h('legend', {}, rt('identity')), opts);
-}
-
 /** reportView is the public page: the form, or the report waiting to be
  * sent, or (once) its receipt. */
 export async function reportView() {
@@ -206,78 +176,27 @@ export async function reportView() {
 }
 
 function formView(kept) {
-  const v = kept?.form || {};
-  const els = {
-    what: input('what', { rows: 6, required: true, 'aria-required': 'true' }),
-    agency: input('agency', { autocomplete: 'off' }), person: input('person', { autocomplete: 'off' }), role: input('role', { autocomplete: 'off' }),
-    when: input('when', { autocomplete: 'off' }), where: input('where', { autocomplete: 'off' }),
-    how_known: input('how_known', { rows: 3 }),
-    name: input('name', { autocomplete: 'name' }), phone: input('phone', { type: 'tel', autocomplete: 'tel', inputmode: 'tel' }),
-    email: input('email', { type: 'email', autocomplete: 'email', inputmode: 'email' }),
-  };
-  for (const [k, el] of Object.entries(els)) el.value = v[k] || '';
-  let files = (kept?.files || []).map((f) => ({ ...f }));
-  const disclosure = disclosureChoice(v.disclosure || 'anonymous');
-  const who = h('div', { id: 'r-identity' },
-    h('p', { class: 'hint' }, rt('contact_hint')),
-    wrap('name', rt('your_name'), els.name, { required: true }),
-    wrap('phone', rt('your_phone'), els.phone), wrap('email', rt('your_email'), els.email));
-  const chosen = () => disclosure.querySelector('input:checked')?.value || 'anonymous';
-  const showWho = () => { who.hidden = chosen() === 'anonymous'; };
-  showWho();
-
-  const fileList = h('ul', { class: 'r-files', id: 'r-file-list' });
-  const fileErrBox = h('p', { class: 'error', role: 'alert', id: 'r-file-err' });
-  const picker = h('input', { type: 'file', id: 'r-file', multiple: true, class: 'visually-hidden', accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,.heic,.heif' });
-  const drawFiles = () => {
-    fileList.replaceChildren(...(files.length ? files.map((f, i) => h('li', {},
-      h('span', { class: 'r-file-name' }, f.name, h('small', {}, ' ' + sizeText(f.size))),
-      h('button', { type: 'button', class: 'ghost r-file-remove', 'aria-label': rt('file_remove', { name: f.name }), onclick: () => { files.splice(i, 1); drawFiles(); keep(); } }, '✕')))
-      : [h('li', { class: 'muted' }, rt('files_none'))]));
-    pickLabel.hidden = files.length >= MAX_FILES;
-  };
-  picker.addEventListener('change', () => {
-    const problems = [];
-    for (const f of picker.files) {
-      if (files.length >= MAX_FILES) { problems.push(rt('file_too_many')); break; }
-      const p = fileProblem(f);
-      if (p) { problems.push(p); continue; }
-      files.push({ id: crypto.randomUUID(), name: f.name, type: f.type, size: f.size, blob: f });
-    }
-    picker.value = '';
-    fileErrBox.textContent = problems.join('\n');
-    drawFiles(); keep();
-  });
-  const pickLabel = h('label', { class: 'button r-pick', for: 'r-file' }, rt('files_choose'));
-  const filesPart = h('fieldset', { class: 'part', id: 'r-files' }, h('legend', {}, rt('files')),
-    h('p', { class: 'hint', id: 'r-files-rule' }, rt('files_rule')), picker, pickLabel, fileList, fileErrBox);
-  picker.setAttribute('aria-describedby', 'r-files-rule');
-  drawFiles();
-
-  const read = () => Object.fromEntries([...Object.entries(els).map(([k, el]) => [k, el.value]), ['disclosure', chosen()]]);
   // Every change is kept in the page at once (a phone may close the tab).
   let timer = null;
   const keep = () => {
     clearTimeout(timer);
     timer = setTimeout(() => store.save({ stage: 'draft', form: read(), files }).catch(() => {}), 300);
   };
+  const { els, wrap, disclosure, who, filesPart, files, showWho, read } = reportFields({
+    prefix: 'r', w: rt, values: kept?.form || {}, files: (kept?.files || []).map((x) => ({ ...x })), ownIdentity: true, onChange: keep });
 
   const err = h('p', { class: 'error', role: 'alert', id: 'r-error' });
   // A mark goes away as soon as the person types in its field.
-  const typed = (ev) => {
-    const box = ev.target.closest?.('.field.invalid');
-    if (box) { box.classList.remove('invalid'); box.querySelector('.field-error').textContent = ''; ev.target.removeAttribute('aria-invalid'); }
-    keep();
-  };
+  const typed = (ev) => { clearMark(ev); keep(); };
   const form = h('form', { class: 'card report-form', id: 'report-form', novalidate: true, oninput: typed, onchange: () => { showWho(); keep(); }, onsubmit: async (ev) => {
     ev.preventDefault();
-    const f = read();
-    const problems = validate(f);
-    show(form, problems);
+    const v = read();
+    const problems = validateReport(v, rt);
+    showProblems(form, problems, 'r');
     if (Object.keys(problems).length) { err.textContent = rt('fix_fields'); form.querySelector('.field.invalid textarea, .field.invalid input')?.focus(); return; }
     err.textContent = '';
     clearTimeout(timer);
-    await store.save({ stage: 'outbox', form: f, files, body: body(f), pow: null });
+    await store.save({ stage: 'outbox', form: v, files, body: body(v), pow: null });
     go('#/report'); // the waiting view, which starts the send
     start();
   } },
@@ -308,37 +227,7 @@ function links() {
 }
 
 /** body is the report as POST /reports takes it (without the proof). */
-export function body(f) {
-  const s = (x) => String(x || '').trim();
-  const b = {
-    what: s(f.what), involved: { agency: s(f.agency), person: s(f.person), role: s(f.role) },
-    when: s(f.when), where: s(f.where), how_known: s(f.how_known), disclosure: f.disclosure,
-  };
-  if (f.disclosure !== 'anonymous') b.identity = { name: s(f.name), phone: s(f.phone), email: s(f.email) };
-  return b;
-}
-
-/** validate checks what the server checks, before anything is sent. */
-function validate(f) {
-  const p = {};
-  if (!String(f.what || '').trim()) p.what = rt('required');
-  for (const [k, n] of Object.entries(LIMITS)) if ([...String(f[k] || '')].length > n) p[k] = rt('too_long', { n });
-  if (f.disclosure !== 'anonymous') {
-    if (!String(f.name || '').trim()) p.name = rt('name_needed');
-    if (!String(f.phone || '').trim() && !String(f.email || '').trim()) p.phone = rt('contact_needed');
-  }
-  return p;
-}
-
-function show(form, problems) {
-  for (const box of form.querySelectorAll('.field[data-name]')) {
-    const msg = problems[box.dataset.name] || '';
-    box.classList.toggle('invalid', Boolean(msg));
-    box.querySelector('.field-error').textContent = msg;
-    const el = box.querySelector('input, textarea');
-    if (msg) { el.setAttribute('aria-invalid', 'true'); el.setAttribute('aria-errormessage', 'r-' + box.dataset.name + '-err'); } else { el.removeAttribute('aria-invalid'); }
-  }
-}
+export const body = reportBody;
 
 /** showServer puts a refusal of the server next to its fields. */
 function showServer(form, e, err) {
@@ -347,7 +236,7 @@ function showServer(form, e, err) {
     const name = path.split('.').pop();
     if (form.querySelector(`.field[data-name="${name}"]`)) problems[name] = fieldMessage(path, msg);
   }
-  show(form, problems);
+  showProblems(form, problems, 'r');
   err.textContent = Object.keys(problems).length ? rt('fix_fields') : (e.status === 413 ? rt('e_too_large') : rt('e_server'));
 }
 

@@ -2,6 +2,8 @@
 // ordered by their next deadline, the overdue ones marked in colour AND in
 // words, filters by state, overdue and "assigned to me". The list carries no
 // content: a report's text is read on its own page, and each read is audited.
+// On top, 登錄紙本／電話檢舉 opens the recording of a report that came on
+// paper, by phone or in person (reports-intake.js).
 
 import * as api from '../api.js';
 import * as rapi from '../api-reports.js';
@@ -68,13 +70,22 @@ export async function queueView() {
     try { await load(); } catch (e) { if (e instanceof api.SessionExpired) throw e; status.textContent = errText(e); } finally { more.disabled = false; }
   });
   let note = null;
+  let notHandler = false;
   try { await load(); } catch (e) {
     if (e instanceof api.SessionExpired) throw e;
-    note = e.status === 403 ? rt('not_handler') : e.status === 404 && /route/.test(e.message || '') ? rt('not_yet_server') : errText(e);
+    notHandler = e.status === 403;
+    note = notHandler ? rt('not_handler') : e.status === 404 && /route/.test(e.message || '') ? rt('not_yet_server') : errText(e);
     status.textContent = '';
   }
+  // Reports that came on paper, by phone or in person are recorded here;
+  // not offered to one the server says is no handler.
+  const intake = notHandler ? null
+    : h('a', { class: 'button primary intake-link', id: 'reports-intake-link', href: '#/reports/new' },
+      h('span', { class: 'intake-link-title' }, '＋\u00a0', rt('intake_link')),
+      h('span', { class: 'intake-link-hint' }, rt('intake_link_hint')));
   return h('section', { id: 'reports' },
     h('h2', {}, rt('queue_h')),
+    intake,
     h('p', { class: 'muted' }, rt('queue_intro')),
     h('form', { class: 'filters card', id: 'reports-filters', onsubmit: (ev) => {
       ev.preventDefault();
