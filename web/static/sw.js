@@ -3,7 +3,7 @@
 // when offline. API calls are never cached here: the page keeps its data in
 // IndexedDB itself (a public report's answers, /api/v1/reports…, included:
 // nothing of a report may outlive the page in a cache).
-const CACHE = 'ethicsops-shell-v16';
+const CACHE = 'ethicsops-shell-v17';
 const SHELL = ['/', '/static/css/app.css', '/static/css/print.css', '/static/css/manager.css', '/static/js/app.js', '/static/js/api.js', '/static/js/queue.js',
   '/static/js/i18n.js', '/static/js/dom.js', '/static/js/chart.js', '/static/js/shell.js', '/static/js/format.js', '/static/js/messages.js', '/static/js/forms.js', '/static/js/mapview.js',
   '/static/js/screens/auth.js', '/static/js/screens/records.js', '/static/js/screens/volunteer.js', '/static/js/screens/manager.js',

@@ -63,7 +63,10 @@ export async function queueView() {
     for (const r of page.items) { list.append(row(r)); shown++; if (r.overdue) late++; }
     cursor = page.next_cursor || '';
     more.hidden = !cursor;
-    status.textContent = shown ? rt('summary', { n: shown }) + (late ? rt('summary_overdue', { n: late }) : '') : rt('none');
+    // A total only once the last page is in: before that the count is of
+    // what is shown, and says so.
+    status.textContent = !shown ? rt('none')
+      : rt(cursor ? 'summary_partial' : 'summary', { n: shown }) + (late ? rt('summary_overdue', { n: late }) : '');
   };
   more.addEventListener('click', async () => {
     more.disabled = true;

@@ -10,6 +10,7 @@ export const TEXT = {
   f_state: ['處理狀態', 'State'], f_all_states: ['全部狀態', 'All states'], f_open: ['處理中（未結案、未移送）', 'Open (not referred or closed)'],
   f_overdue: ['只看逾期', 'Overdue only'], f_mine: ['只看指派給我的', 'Assigned to me only'], show: ['查詢', 'Show'],
   summary: ['共 {n} 件', '{n} reports'], summary_overdue: ['，其中 {n} 件逾期', ', {n} overdue'],
+  summary_partial: ['已顯示 {n} 件，下方還有更多', '{n} shown, more below'],
   none: ['沒有符合條件的檢舉案件。', 'No reports match.'],
   more: ['載入更多', 'Load more'],
   ref: ['案號', 'Ref.'], received: ['收件', 'Received'], channel: ['管道', 'Channel'],
