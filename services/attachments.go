@@ -167,7 +167,7 @@ func (s *AttachmentService) store(ctx context.Context, actor Actor, owner attach
 		delete(after, "activity_id")
 		after["registration_id"] = att.RegistrationID
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&att).Error; err != nil {
 			return err
 		}

@@ -225,7 +225,8 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken string) (TokenPa
 		u     models.User
 		reuse bool
 	)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
+		pair, u, reuse = TokenPair{}, models.User{}, false
 		// Spend it only if nobody has: of two racing refreshes, one wins.
 		res := tx.Model(&models.RefreshToken{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", rt.ID).Update("used_at", now)
 		if res.Error != nil {
@@ -290,7 +291,7 @@ func (s *AuthService) Logout(ctx context.Context, actor Actor, refreshToken stri
 // their access tokens answer 401 from the next request, their refresh
 // tokens are refused.
 func (s *AuthService) LogoutAll(ctx context.Context, actor Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := endSessions(tx, s.now(), actor.UserID); err != nil {
 			return err
 		}
@@ -301,7 +302,7 @@ func (s *AuthService) LogoutAll(ctx context.Context, actor Actor) error {
 // revokeFamily ends the session of a token family (its access tokens and
 // refresh tokens) and records why (audit) with it.
 func (s *AuthService) revokeFamily(ctx context.Context, family string, audit AuditEntry) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Model(&models.Session{}).
 			Where("id = ? AND revoked_at IS NULL", family).Update("revoked_at", now).Error; err != nil {

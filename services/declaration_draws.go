@@ -125,7 +125,8 @@ func (s *DeclarationService) CreateDraw(ctx context.Context, actor Actor, in New
 		return Draw{}, err
 	}
 	var out Draw
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = Draw{}
 		ids, err := candidates(ctx, tx, in.Year, in.UnitID, in.Type)
 		if err != nil {
 			return err

@@ -227,7 +227,7 @@ func (s *DeclarationService) Create(ctx context.Context, actor Actor, in NewDecl
 		ID: in.ID, Year: in.Year, UnitID: in.UnitID, DeclarantName: in.DeclarantName, Type: in.Type, Position: in.Position,
 		DueDate: in.DueDate, Deadline: s.deadline(in.DueDate), FiledAt: utcPtr(in.FiledAt), CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := s.ensureOpen(ctx, tx, []int{d.Year}, d.DueDate); err != nil {
 			return err
 		}
@@ -285,7 +285,8 @@ func (s *DeclarationService) Update(ctx context.Context, actor Actor, id string,
 		return Declaration{}, err
 	}
 	var out models.Declaration
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = models.Declaration{}
 		var d models.Declaration
 		if err := tx.Where("id = ?", id).Take(&d).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {

@@ -21,7 +21,12 @@ const maxTxAttempts = 4
 // as a deadlock victim (1213) or after a lock wait timeout (1205): with
 // concurrent writers on shared rows (rollup counts, sign-up capacity) InnoDB
 // may pick either transaction, and the right answer is to run it again. fn
-// must be safe to re-run: it may only have effects through tx.
+// must be safe to re-run: it may only have effects through tx, and
+// whatever of the caller it assigns it must assign afresh on each attempt.
+// Any other error (a services *Error, a duplicate key, a lost connection) is
+// returned as it is, at once. On a Galera cluster a certification failure
+// arrives as 1213 too, at COMMIT: the whole transaction was rolled back, so
+// running it again is as safe as after a deadlock.
 func inTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
@@ -40,6 +45,13 @@ func inTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
+// InTx is inTx for the domains in packages of their own (services/reports):
+// fn runs in a transaction, again on a deadlock, a lock wait timeout or a
+// Galera certification failure, so it must be safe to re-run.
+func InTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	return inTx(ctx, db, fn)
+}
+
 // takeRow reads the one row of T that where matches; forUpdate locks it on
 // MySQL/MariaDB (SQLite transactions are BEGIN IMMEDIATE: already
 // exclusive). No such row is not_found naming what.
@@ -56,6 +68,8 @@ func takeRow[T any](db *gorm.DB, forUpdate bool, what, where string, args ...any
 	return row, err
 }
 
+// retryable reports whether err is MySQL's deadlock (1213, also Galera's
+// certification failure) or lock wait timeout (1205), and nothing else.
 func retryable(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)

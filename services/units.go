@@ -68,7 +68,7 @@ func (s *UnitService) Create(ctx context.Context, actor Actor, in NewUnit) (mode
 	}
 	now := s.now()
 	u := models.Unit{ID: newID(), Code: in.Code, Name: in.Name, Kind: in.Kind, CreatedAt: now, UpdatedAt: now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}

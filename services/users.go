@@ -167,7 +167,7 @@ func (s *UserService) Create(ctx context.Context, actor Actor, in NewUser) (mode
 		ID: newID(), Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, Status: in.Status,
 		UnitID: in.UnitID, Phone: in.Phone, Email: in.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
@@ -224,8 +224,19 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 	if err := f.Err(); err != nil {
 		return models.User{}, err
 	}
+	// Hashed before the transaction: not again on each attempt, and not
+	// while the account's row is locked.
+	var hash string
+	if p.Password != nil {
+		h, err := s.auth.HashPassword(*p.Password)
+		if err != nil {
+			return models.User{}, err
+		}
+		hash = h
+	}
 	var out models.User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = models.User{}
 		var u models.User
 		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -280,12 +291,8 @@ func (s *UserService) Update(ctx context.Context, actor Actor, id string, p User
 			u.ReportHandler = false
 		}
 		if p.Password != nil {
-			h, err := s.auth.HashPassword(*p.Password)
-			if err != nil {
-				return err
-			}
 			set("password", "***", "***")
-			u.PasswordHash = h
+			u.PasswordHash = hash
 		}
 		if len(after) == 0 {
 			out = u
@@ -353,7 +360,7 @@ func (s *UserService) ChangePassword(ctx context.Context, actor Actor, current, 
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return inTx(ctx, s.db, func(tx *gorm.DB) error {
 		now := s.now()
 		// Only if the password is still the one just checked: of two
 		// concurrent changes, the second must prove the first one's password.
@@ -377,7 +384,8 @@ func (s *UserService) ChangePassword(ctx context.Context, actor Actor, current, 
 // session and ends the session at MaxPasswordChangeFailures.
 func (s *UserService) wrongCurrentPassword(ctx context.Context, actor Actor) error {
 	ended := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		ended = false
 		if err := tx.Model(&models.Session{}).Where("id = ?", actor.SessionID).
 			UpdateColumn("password_failures", gorm.Expr("password_failures + 1")).Error; err != nil {
 			return err
@@ -414,7 +422,8 @@ func (s *UserService) Approve(ctx context.Context, actor Actor, id string) (mode
 		return models.User{}, Forbidden("only a manager or an admin approves volunteers")
 	}
 	var out models.User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = models.User{}
 		var u models.User
 		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -473,7 +482,8 @@ func (s *UserService) Reject(ctx context.Context, actor Actor, id, reason string
 		return models.User{}, err
 	}
 	var out models.User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = models.User{}
 		var u models.User
 		if err := tx.Where("id = ?", id).Take(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -561,7 +571,7 @@ func (s *UserService) Register(ctx context.Context, clientKey string, in Registr
 		ID: newID(), Username: in.Username, DisplayName: in.DisplayName, Role: models.RoleVolunteer,
 		Status: models.StatusPending, Phone: in.Phone, Email: in.Email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = inTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}

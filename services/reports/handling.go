@@ -125,7 +125,8 @@ func (s *Service) Get(ctx context.Context, actor services.Actor, id string) (Det
 		return Detail{}, err
 	}
 	var d Detail
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := services.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		d = Detail{}
 		r, err := takeReport(tx, id, actor.UserID)
 		if err != nil {
 			return err
@@ -258,7 +259,8 @@ func (s *Service) OpenFile(ctx context.Context, actor services.Actor, id, fileID
 		return FileInfo{}, nil, err
 	}
 	var f models.ReportFile
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := services.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		f = models.ReportFile{}
 		if _, err := takeReport(tx, id, actor.UserID); err != nil {
 			return err
 		}

@@ -225,6 +225,11 @@ func mergeFields(errs ...error) error {
 // the second waits for the first and finds the claim taken), the report,
 // its files' rows and the audit event report.receive, which says nothing of
 // the report. Nothing of a failed report stays: its objects are removed.
+// The transaction runs again after a deadlock or a Galera certification
+// failure (services.InTx), with the same report id and receipt: claim then
+// claims afresh, and finds the claim taken if a request with the same one
+// committed meanwhile (on another node, that is what failed certification),
+// as when the two meet on one node.
 func (s *Service) receive(ctx context.Context, by services.Actor, channel string, in ReportInput, files FileSource, claim func(tx *gorm.DB, reportID, receipt string) error) (Receipt, error) {
 	now := s.now()
 	id := uuid.NewString()
@@ -271,7 +276,7 @@ func (s *Service) receive(ctx context.Context, by services.Actor, channel string
 		Year: now.In(s.loc).Year(), Sealed: sealed, KeyID: s.sealer.KeyID(),
 		FirstAnswerDue: d.FirstAnswer, AssessmentDue: d.Assessment, ReceivedAt: now, UpdatedAt: now, Version: 1,
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = services.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		if claim != nil {
 			if err := claim(tx, id, receipt); err != nil {
 				return err

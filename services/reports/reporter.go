@@ -126,7 +126,7 @@ func (s *Service) ReporterSays(ctx context.Context, reportID, text string) (Repo
 	}
 	m := models.ReportMessage{ID: uuid.NewString(), ReportID: reportID, Author: "reporter", KeyID: s.sealer.KeyID(), CreatedAt: s.now()}
 	m.Sealed = s.sealText(m.ID, "text", text)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := services.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockReportRow(tx, reportID); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (s *Service) ReporterAddsFile(ctx context.Context, reportID, name string, r
 	if err != nil {
 		return ReporterFile{}, err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = services.InTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockReportRow(tx, reportID); err != nil {
 			return err
 		}

@@ -59,7 +59,8 @@ func (s *Service) Assign(ctx context.Context, actor services.Actor, id string, a
 		involved[u] = true
 	}
 	var d Detail
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := services.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		d = Detail{}
 		r, err := takeReport(tx, id, actor.UserID)
 		if err != nil {
 			return err
@@ -195,7 +196,8 @@ func (s *Service) Transition(ctx context.Context, actor services.Actor, id strin
 		return Detail{}, err
 	}
 	var d Detail
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := services.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		d = Detail{}
 		r, err := takeReport(tx, id, actor.UserID)
 		if err != nil {
 			return err
@@ -281,7 +283,8 @@ func (s *Service) Reply(ctx context.Context, actor services.Actor, id, text stri
 		return Message{}, services.Invalid("text", "at most 5000 characters")
 	}
 	var out Message
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = services.InTx(ctx, s.db, func(tx *gorm.DB) error {
+		out = Message{}
 		r, err := takeReport(tx, id, actor.UserID)
 		if err != nil {
 			return err
