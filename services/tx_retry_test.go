@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -18,49 +16,9 @@ import (
 	"ethicsops/services"
 )
 
-var deadlockHooks atomic.Int32
-
-// deadlockOnce makes the next write of op ("create" or "update") to table
-// fail as MySQL fails a deadlock victim, and as Galera fails a transaction
-// that lost certification (1213): once, after whatever the transaction
-// wrote before it. It returns how many failures it injected (for the test
-// to check that it did).
-func deadlockOnce(t *testing.T, db *gorm.DB, op, table string) *atomic.Int32 {
-	t.Helper()
-	var injected atomic.Int32
-	fail := func(tx *gorm.DB) {
-		if tx.Statement.Table == table && injected.CompareAndSwap(0, 1) {
-			_ = tx.AddError(&mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock; try restarting transaction"})
-		}
-	}
-	name := fmt.Sprintf("test:deadlock_once_%d", deadlockHooks.Add(1))
-	var err error
-	switch op {
-	case "create":
-		err = db.Callback().Create().Before("gorm:create").Register(name, fail)
-	case "update":
-		err = db.Callback().Update().Before("gorm:update").Register(name, fail)
-	default:
-		t.Fatalf("op %q", op)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &injected
-}
-
-func countRows(t *testing.T, db *gorm.DB, model any, where string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := db.Model(model).Where(where, args...).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func auditEvents(t *testing.T, db *gorm.DB, action, entityID string) int64 {
 	t.Helper()
-	return countRows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", action, entityID)
+	return dbtest.CountRows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", action, entityID)
 }
 
 // TestWritesRunAgainAfterADeadlock: a write whose transaction is aborted
@@ -92,7 +50,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			// The old token is spent (an UPDATE), then the new one fails to
 			// be stored: a retry that found the old one spent would take the
 			// refresh for a stolen token's reuse and sign the officer out.
-			injected := deadlockOnce(t, db, "create", "refresh_tokens")
+			injected := dbtest.DeadlockOnce(t, db, "create", "refresh_tokens")
 			next, u, err := svc.Auth.Refresh(ctx, pair.RefreshToken)
 			if err != nil || u.ID != o.ID || next.RefreshToken == "" || next.RefreshToken == pair.RefreshToken {
 				t.Fatalf("refresh: %v %q", err, u.ID)
@@ -100,13 +58,13 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			if injected.Load() != 1 {
 				t.Fatal("no deadlock injected; this test would prove nothing")
 			}
-			if n := countRows(t, db, &models.RefreshToken{}, "user_id = ?", o.ID); n != 2 {
+			if n := dbtest.CountRows(t, db, &models.RefreshToken{}, "user_id = ?", o.ID); n != 2 {
 				t.Fatalf("%d refresh tokens, want the spent one and its successor", n)
 			}
-			if n := countRows(t, db, &models.RefreshToken{}, "user_id = ? AND used_at IS NOT NULL", o.ID); n != 1 {
+			if n := dbtest.CountRows(t, db, &models.RefreshToken{}, "user_id = ? AND used_at IS NOT NULL", o.ID); n != 1 {
 				t.Fatalf("%d spent refresh tokens, want 1", n)
 			}
-			if n := countRows(t, db, &models.AuditEvent{}, "action = ?", "auth.refresh_reuse"); n != 0 {
+			if n := dbtest.CountRows(t, db, &models.AuditEvent{}, "action = ?", "auth.refresh_reuse"); n != 0 {
 				t.Fatalf("%d refresh_reuse events", n)
 			}
 			if _, err := svc.Auth.Authenticate(ctx, next.AccessToken); err != nil {
@@ -125,7 +83,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			}
 			body := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("稽核紀錄 "), 200)...)
 			id := uuid.NewString()
-			injected := deadlockOnce(t, db, "create", "audit_events")
+			injected := dbtest.DeadlockOnce(t, db, "create", "audit_events")
 			att, created, err := svc.Attachments.Upload(ctx, officer, a.ID, services.UploadInput{ID: id, Filename: "稽核.pdf", Body: bytes.NewReader(body)})
 			if err != nil || !created || att.ID != id || att.Size != int64(len(body)) {
 				t.Fatalf("upload: %v created=%v %+v", err, created, att)
@@ -133,7 +91,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			if injected.Load() != 1 {
 				t.Fatal("no deadlock injected; this test would prove nothing")
 			}
-			if n := countRows(t, db, &models.Attachment{}, "activity_id = ?", a.ID); n != 1 {
+			if n := dbtest.CountRows(t, db, &models.Attachment{}, "activity_id = ?", a.ID); n != 1 {
 				t.Fatalf("%d attachment rows, want 1", n)
 			}
 			if n := auditEvents(t, db, "attachment.create", id); n != 1 {
@@ -153,7 +111,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 		t.Run("declaration create and update", func(t *testing.T) {
 			year := time.Now().In(taipei).Year()
 			id := uuid.NewString()
-			injected := deadlockOnce(t, db, "create", "audit_events")
+			injected := dbtest.DeadlockOnce(t, db, "create", "audit_events")
 			d, created, err := svc.Declarations.Create(ctx, officer, services.NewDeclaration{ID: id, Year: year, DeclarantName: "王大明", Position: "科長",
 				UnitID: unit.ID, Type: models.DeclarationTypes[0], DueDate: fmt.Sprintf("%d-11-30", year)})
 			if err != nil || !created || d.ID != id || d.Version != 1 {
@@ -162,7 +120,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			if injected.Load() != 1 {
 				t.Fatal("no deadlock injected; this test would prove nothing")
 			}
-			if n := countRows(t, db, &models.Declaration{}, "id = ?", id); n != 1 {
+			if n := dbtest.CountRows(t, db, &models.Declaration{}, "id = ?", id); n != 1 {
 				t.Fatalf("%d declaration rows, want 1", n)
 			}
 			if n := auditEvents(t, db, "declaration.create", id); n != 1 {
@@ -170,7 +128,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			}
 			// The version is bumped, then the audit event fails: a retry
 			// that saw the bumped version would answer version_conflict.
-			injected = deadlockOnce(t, db, "create", "audit_events")
+			injected = dbtest.DeadlockOnce(t, db, "create", "audit_events")
 			filed := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
 			pos := "副處長"
 			u, err := svc.Declarations.Update(ctx, officer, id, services.DeclarationPatch{Version: 1, FiledAtSet: true, FiledAt: &filed, Position: &pos})
@@ -196,7 +154,7 @@ func TestWritesRunAgainAfterADeadlock(t *testing.T) {
 			}
 			// A new password ends the account's sessions (session_epoch + 1)
 			// before the audit event fails: the retry must bump it once, not twice.
-			injected := deadlockOnce(t, db, "create", "audit_events")
+			injected := dbtest.DeadlockOnce(t, db, "create", "audit_events")
 			pw, name := "another-long-passphrase", "陳專員（資安）"
 			u, err := svc.Users.Update(ctx, admin, o.ID, services.UserPatch{Password: &pw, DisplayName: &name})
 			if err != nil || u.DisplayName != name {

@@ -3,12 +3,10 @@ package reports
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -17,34 +15,6 @@ import (
 	"ethicsops/services"
 	"ethicsops/services/storage"
 )
-
-var deadlockHooks atomic.Int32
-
-// deadlockOnce makes the next create in table fail as MySQL fails a
-// deadlock victim, and Galera a transaction that lost certification (1213),
-// once. It returns how many failures it injected.
-func deadlockOnce(t *testing.T, db *gorm.DB, table string) *atomic.Int32 {
-	t.Helper()
-	var injected atomic.Int32
-	err := db.Callback().Create().Before("gorm:create").Register(fmt.Sprintf("test:reports_deadlock_once_%d", deadlockHooks.Add(1)), func(tx *gorm.DB) {
-		if tx.Statement.Table == table && injected.CompareAndSwap(0, 1) {
-			_ = tx.AddError(&mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock; try restarting transaction"})
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &injected
-}
-
-func rows(t *testing.T, db *gorm.DB, model any, where string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	if err := db.Model(model).Where(where, args...).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // TestReportWritesRunAgainAfterADeadlock: the intake, a handler's
 // recording, a transition, a reply and a reporter's file, each aborted once
@@ -77,22 +47,22 @@ func TestReportWritesRunAgainAfterADeadlock(t *testing.T) {
 		// not take its own first attempt for a resend.
 		sub := submission(s, "採購承辦人收受回扣。")
 		sub.Files = oneFile("收據.png", pngBytes(3000))
-		c := deadlockOnce(t, db, "report_challenges")
+		c := dbtest.DeadlockOnce(t, db, "create", "report_challenges")
 		r, err := s.Submit(ctx, sub)
 		if err != nil || r.Replay || r.Receipt == "" {
 			t.Fatalf("submit: %+v %v", r, err)
 		}
 		injected(c)
-		if n := rows(t, db, &models.Report{}, "id = ?", r.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.Report{}, "id = ?", r.ReportID); n != 1 {
 			t.Fatalf("%d reports", n)
 		}
-		if n := rows(t, db, &models.ReportChallenge{}, "1 = 1"); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.ReportChallenge{}, "1 = 1"); n != 1 {
 			t.Fatalf("%d spent challenges", n)
 		}
-		if n := rows(t, db, &models.ReportFile{}, "report_id = ?", r.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.ReportFile{}, "report_id = ?", r.ReportID); n != 1 {
 			t.Fatalf("%d files", n)
 		}
-		if n := rows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.receive", r.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.receive", r.ReportID); n != 1 {
 			t.Fatalf("%d report.receive events", n)
 		}
 		if _, err := s.Access(ctx, r.Receipt); err != nil {
@@ -104,16 +74,16 @@ func TestReportWritesRunAgainAfterADeadlock(t *testing.T) {
 		}
 
 		rec := Recording{Channel: "phone", ClientID: uuid.NewString(), Report: ReportInput{What: "電話檢舉：工地主任索賄。", Disclosure: "anonymous"}}
-		c = deadlockOnce(t, db, "audit_events")
+		c = dbtest.DeadlockOnce(t, db, "create", "audit_events")
 		first, err := s.Record(context.Background(), handler, rec)
 		if err != nil || first.Replay || first.Ref == "" {
 			t.Fatalf("record: %+v %v", first, err)
 		}
 		injected(c)
-		if n := rows(t, db, &models.ReportIntake{}, "handler_id = ?", h.ID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.ReportIntake{}, "handler_id = ?", h.ID); n != 1 {
 			t.Fatalf("%d claims of the client id", n)
 		}
-		if n := rows(t, db, &models.Report{}, "1 = 1"); n != 2 {
+		if n := dbtest.CountRows(t, db, &models.Report{}, "1 = 1"); n != 2 {
 			t.Fatalf("%d reports, want 2", n)
 		}
 		if again, err := s.Record(context.Background(), handler, rec); err != nil || !again.Replay || again.Receipt != first.Receipt || again.Ref != first.Ref {
@@ -121,30 +91,30 @@ func TestReportWritesRunAgainAfterADeadlock(t *testing.T) {
 		}
 
 		// The version is bumped before the audit event fails.
-		c = deadlockOnce(t, db, "audit_events")
+		c = dbtest.DeadlockOnce(t, db, "create", "audit_events")
 		d, err := s.Transition(context.Background(), handler, first.ReportID, Transition{To: models.ReportAssessing, Version: 1})
 		if err != nil || d.Report.State != models.ReportAssessing || d.Report.Version != 2 {
 			t.Fatalf("transition: %v %s v%d", err, d.Report.State, d.Report.Version)
 		}
 		injected(c)
-		if n := rows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.transition", first.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.transition", first.ReportID); n != 1 {
 			t.Fatalf("%d report.transition events", n)
 		}
 
-		c = deadlockOnce(t, db, "audit_events")
+		c = dbtest.DeadlockOnce(t, db, "create", "audit_events")
 		m, err := s.Reply(context.Background(), handler, first.ReportID, "已收到，將儘速處理。", false)
 		if err != nil || m.Text != "已收到，將儘速處理。" {
 			t.Fatalf("reply: %+v %v", m, err)
 		}
 		injected(c)
-		if n := rows(t, db, &models.ReportMessage{}, "report_id = ?", first.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.ReportMessage{}, "report_id = ?", first.ReportID); n != 1 {
 			t.Fatalf("%d messages", n)
 		}
-		if n := rows(t, db, &models.ReportMessage{}, "id = ?", m.ID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.ReportMessage{}, "id = ?", m.ID); n != 1 {
 			t.Fatal("the answer names a message that was not stored")
 		}
 
-		c = deadlockOnce(t, db, "audit_events")
+		c = dbtest.DeadlockOnce(t, db, "create", "audit_events")
 		f, err := s.ReporterAddsFile(ctx, r.ReportID, "補充.png", bytes.NewReader(pngBytes(2000)))
 		if err != nil {
 			t.Fatalf("reporter's file: %v", err)
@@ -154,7 +124,7 @@ func TestReportWritesRunAgainAfterADeadlock(t *testing.T) {
 		if err != nil || len(v.Files) != 2 || (v.Files[0].ID != f.ID && v.Files[1].ID != f.ID) {
 			t.Fatalf("the reporter's files: %+v %v", v.Files, err)
 		}
-		if n := rows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.reporter_file", r.ReportID); n != 1 {
+		if n := dbtest.CountRows(t, db, &models.AuditEvent{}, "action = ? AND entity_id = ?", "report.reporter_file", r.ReportID); n != 1 {
 			t.Fatalf("%d report.reporter_file events", n)
 		}
 	})
